@@ -1,0 +1,28 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using KafkaChaos.Cli;
+
+using var interrupt = new CancellationTokenSource();
+var interruptions = 0;
+void OnSignal(PosixSignalContext context)
+{
+    // First signal: cancel, heal and tear down. A second one is left to the runtime and ends the process.
+    if (Interlocked.Increment(ref interruptions) == 1)
+    {
+        context.Cancel = true;
+        Console.Error.WriteLine("interrupted: tearing down (press Ctrl-C again to force)");
+        interrupt.Cancel();
+    }
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experiments for Apache Kafka")
+{
+    RunCommand.Create(interrupt.Token),
+    VerifyCommand.Create(),
+    ImageCommand.Create(interrupt.Token),
+    ClusterCommand.Create(interrupt.Token),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,146 @@
+using System.Formats.Tar;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace KafkaChaos.Cluster;
+
+/// <summary>
+/// Builds a broker image from a Kafka distribution on top of a local JRE base image, or reuses the one
+/// already built from the same jars. The image is tagged <c>kafka-chaos/kafka:&lt;version&gt;-&lt;digest&gt;</c>
+/// and labelled with the Kafka version it contains.
+/// </summary>
+public sealed class BrokerImageBuilder(DockerEngine engine)
+{
+    public const string DefaultBaseImage = "kafka-chaos/jre-base:bookworm";
+    public const string Repository = "kafka-chaos/kafka";
+
+    /// <summary>
+    /// The broker image to run: <paramref name="image"/> as given (its Kafka version from the label this
+    /// tool puts on images it builds), or the image built from <paramref name="distribution"/>.
+    /// </summary>
+    public async Task<(string Image, KafkaVersion Version)> ResolveAsync(string? image, string? distribution, string baseImage,
+        string scratchDirectory, Action<string> log, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(image))
+        {
+            var labelled = await LabelledVersionAsync(image, cancellationToken)
+                ?? throw new InfrastructureException($"image '{image}' has no {ResourceLabels.KafkaVersion} label; build it with 'kafka-chaos image build'");
+            return (image, labelled);
+        }
+
+        if (string.IsNullOrWhiteSpace(distribution))
+        {
+            throw new InfrastructureException("no broker image or Kafka distribution given: pass --image or --dist, or set KAFKA_DIST ('make setup' fetches the default one)");
+        }
+
+        var dist = KafkaDistribution.Open(distribution, scratchDirectory);
+        var (tag, built) = await EnsureAsync(dist, baseImage, cancellationToken);
+        log(built ? $"built broker image {tag} (Kafka {dist.Version})" : $"using cached broker image {tag} (Kafka {dist.Version})");
+        return (tag, dist.Version);
+    }
+
+    /// <returns>The image reference and whether it had to be built.</returns>
+    public async Task<(string Image, bool Built)> EnsureAsync(KafkaDistribution distribution, string baseImage, CancellationToken cancellationToken)
+    {
+        var tag = $"{Repository}:{distribution.Version}-{distribution.Digest[..12]}";
+        if (await ExistsAsync(tag, cancellationToken))
+        {
+            return (tag, false);
+        }
+
+        if (!await ExistsAsync(baseImage, cancellationToken))
+        {
+            throw new InfrastructureException(
+                $"base image '{baseImage}' is missing; run 'make setup' to build it, or pass an image with a JRE 11+, iproute2 and iptables as the base");
+        }
+
+        using var context = BuildContext(distribution, baseImage);
+        var errors = new StringBuilder();
+        var progress = new Progress<JSONMessage>(message =>
+        {
+            if (!string.IsNullOrEmpty(message.ErrorMessage))
+            {
+                errors.AppendLine(message.ErrorMessage);
+            }
+        });
+        await engine.Client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters
+        {
+            Tags = [tag],
+            Dockerfile = "Dockerfile",
+            Remove = true,
+            ForceRemove = true,
+            Labels = new Dictionary<string, string>
+            {
+                [ResourceLabels.Run] = ResourceLabels.CachedImageRun,
+                [ResourceLabels.Role] = "broker-image",
+                [ResourceLabels.KafkaVersion] = distribution.Version.ToString(),
+                [ResourceLabels.DistributionDigest] = distribution.Digest,
+            },
+        }, context, null, null, progress, cancellationToken);
+
+        if (!await ExistsAsync(tag, cancellationToken))
+        {
+            throw new InfrastructureException($"building {tag} failed: {errors.ToString().Trim()}");
+        }
+
+        return (tag, true);
+    }
+
+    /// <summary>The Kafka version an image was labelled with when this tool built it, or null.</summary>
+    public async Task<KafkaVersion?> LabelledVersionAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inspected = await engine.Client.Images.InspectImageAsync(image, cancellationToken);
+            return inspected.Config?.Labels is { } labels
+                && labels.TryGetValue(ResourceLabels.KafkaVersion, out var text)
+                && KafkaVersion.TryParse(text, out var version) ? version : null;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            throw new InfrastructureException($"image '{image}' is not present on this engine; build it with 'kafka-chaos image build --dist <distribution>'");
+        }
+    }
+
+    private async Task<bool> ExistsAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engine.Client.Images.InspectImageAsync(image, cancellationToken);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static MemoryStream BuildContext(KafkaDistribution distribution, string baseImage)
+    {
+        var dockerfile = $"""
+            FROM {baseImage}
+            COPY kafka /opt/kafka
+            WORKDIR /opt/kafka
+
+            """;
+        var stream = new MemoryStream();
+        using (var tar = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "Dockerfile")
+            {
+                DataStream = new MemoryStream(Encoding.UTF8.GetBytes(dockerfile)),
+                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            };
+            tar.WriteEntry(entry);
+            foreach (var file in distribution.RuntimeFiles())
+            {
+                var relative = Path.GetRelativePath(distribution.Home, file).Replace('\\', '/');
+                tar.WriteEntry(file, "kafka/" + relative);
+            }
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+}

@@ -1,0 +1,407 @@
+using System.Formats.Tar;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace KafkaChaos.Cluster;
+
+/// <summary>
+/// A ZooKeeper-mode Kafka cluster in containers on a network of its own, reachable from this host at
+/// the brokers' addresses on that network (nothing is published on the host's interfaces).
+/// </summary>
+/// <remarks>
+/// Every container and the network carry <see cref="ResourceLabels"/>. Disposal removes them all,
+/// whatever state they are in; if this process dies instead, the next start sweeps them.
+/// Broker ids are 1..N; broker i listens at the subnet's host .(10+i), ZooKeeper at .2.
+/// </remarks>
+public sealed class KafkaCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly DockerEngine _engine;
+    private readonly List<string> _containers = [];
+    private readonly List<BrokerNode> _brokers = [];
+    private readonly Action<string> _log;
+    private string? _networkId;
+    private string? _zooKeeperContainer;
+    private IAdminClient? _admin;
+    private bool _disposed;
+
+    private KafkaCluster(DockerEngine engine, ClusterSpec spec, string runId, Action<string> log)
+    {
+        _engine = engine;
+        Spec = spec;
+        RunId = runId;
+        _log = log;
+    }
+
+    public ClusterSpec Spec { get; }
+    public string RunId { get; }
+    public IReadOnlyList<BrokerNode> Brokers => _brokers;
+    public string BootstrapServers => string.Join(',', _brokers.Select(b => $"{b.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}"));
+    public string ZooKeeperConnect { get; private set; } = "";
+
+    /// <summary>Settings every client of this cluster needs: bootstrap servers plus what the broker version requires.</summary>
+    public IReadOnlyDictionary<string, string> ClientSettings
+    {
+        get
+        {
+            var settings = new Dictionary<string, string>(ClientCompatibility.SettingsFor(Spec.Version), StringComparer.Ordinal)
+            {
+                ["bootstrap.servers"] = BootstrapServers,
+            };
+            return settings;
+        }
+    }
+
+    /// <summary>Starts ZooKeeper and the brokers and waits until every broker is registered.</summary>
+    /// <exception cref="InfrastructureException">A container failed or a broker never registered; nothing is left running.</exception>
+    public static async Task<KafkaCluster> StartAsync(DockerEngine engine, ClusterSpec spec, string runId, Action<string> log, CancellationToken cancellationToken)
+    {
+        var cluster = new KafkaCluster(engine, spec, runId, log);
+        try
+        {
+            await cluster.StartContainersAsync(cancellationToken);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartContainersAsync(CancellationToken cancellationToken)
+    {
+        var swept = await new ResourceSweeper(_engine).SweepAsync(includeLiveOwners: false, cancellationToken);
+        if (swept.Containers + swept.Networks > 0)
+        {
+            _log($"swept {swept.Containers} stale container(s) and {swept.Networks} network(s) left by an earlier run");
+        }
+
+        var subnet = await SubnetAllocator.AllocateAsync(_engine, cancellationToken);
+        var networkName = $"kafka-chaos-{RunId}";
+        var network = await _engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = networkName,
+            Driver = "bridge",
+            CheckDuplicate = true,
+            Labels = ResourceLabels.For(RunId, "network"),
+            IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetAllocator.Host(subnet, 1) }] },
+        }, cancellationToken);
+        _networkId = network.ID;
+        _log($"network {networkName} ({subnet})");
+
+        var zooKeeperIp = SubnetAllocator.Host(subnet, 2);
+        ZooKeeperConnect = $"{zooKeeperIp}:{ZooKeeperBrokerConfig.ZooKeeperPort}";
+        _zooKeeperContainer = await CreateAsync(networkName, "zookeeper", zooKeeperIp, "zookeeper", null,
+            ["org.apache.zookeeper.server.quorum.QuorumPeerMain", $"{ZooKeeperBrokerConfig.ConfigDirectory}/zookeeper.properties"],
+            new Dictionary<string, string> { ["zookeeper.properties"] = ZooKeeperBrokerConfig.RenderZooKeeper() },
+            cancellationToken);
+        await StartContainerAsync(_zooKeeperContainer, cancellationToken);
+        await WaitForZooKeeperAsync(zooKeeperIp, cancellationToken);
+
+        for (var id = 1; id <= Spec.Brokers; id++)
+        {
+            var ip = SubnetAllocator.Host(subnet, 10 + id);
+            var name = $"broker-{id}";
+            var properties = ZooKeeperBrokerConfig.RenderBroker(Spec, id, ip, ZooKeeperConnect);
+            var container = await CreateAsync(networkName, name, ip, "broker", id,
+                ["kafka.Kafka", $"{ZooKeeperBrokerConfig.ConfigDirectory}/server.properties"],
+                new Dictionary<string, string> { ["server.properties"] = properties }, cancellationToken);
+            _brokers.Add(new BrokerNode(id, container, ContainerName(name), ip));
+        }
+
+        foreach (var broker in _brokers)
+        {
+            await StartContainerAsync(broker.ContainerId, cancellationToken);
+        }
+
+        _admin = new AdminClientBuilder(ClientSettings).SetLogHandler((_, _) => { }).Build();
+        await WaitForBrokersAsync(_brokers.Select(b => b.Id).ToArray(), StartupTimeout, cancellationToken);
+        _log($"{Spec.Brokers} broker(s) registered; bootstrap servers {BootstrapServers}");
+    }
+
+    private string ContainerName(string role) => $"kafka-chaos-{RunId}-{role}";
+
+    private async Task<string> CreateAsync(string networkName, string role, string ip, string roleLabel, int? brokerId,
+        IReadOnlyList<string> mainAndArguments, IReadOnlyDictionary<string, string> configFiles, CancellationToken cancellationToken)
+    {
+        var labels = ResourceLabels.For(RunId, roleLabel);
+        if (brokerId is { } id)
+        {
+            labels[ResourceLabels.BrokerId] = id.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var command = new List<string>
+        {
+            "java", "-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            $"-Dlog4j.configuration=file:{ZooKeeperBrokerConfig.ConfigDirectory}/log4j.properties",
+            "-cp", "/opt/kafka/libs/*",
+        };
+        command.AddRange(mainAndArguments);
+
+        var created = await _engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = ContainerName(role),
+            Hostname = role,
+            Image = Spec.Image,
+            Cmd = command,
+            WorkingDir = "/opt/kafka",
+            Labels = labels,
+            HostConfig = new HostConfig
+            {
+                NetworkMode = networkName,
+                // NET_ADMIN lets the nemesis apply iptables and tc inside the container; nothing else is granted.
+                CapAdd = ["NET_ADMIN"],
+                Init = true,
+            },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings>
+                {
+                    [networkName] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = ip }, Aliases = [role] },
+                },
+            },
+        }, cancellationToken);
+        _containers.Add(created.ID);
+
+        var files = new Dictionary<string, string>(configFiles) { ["log4j.properties"] = ZooKeeperBrokerConfig.RenderLog4j() };
+        await _engine.Client.Containers.ExtractArchiveToContainerAsync(created.ID,
+            new ContainerPathStatParameters { Path = "/" }, ConfigArchive(files), cancellationToken);
+        return created.ID;
+    }
+
+    private static MemoryStream ConfigArchive(IReadOnlyDictionary<string, string> files)
+    {
+        var stream = new MemoryStream();
+        using (var tar = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, ZooKeeperBrokerConfig.ConfigDirectory.TrimStart('/') + "/")
+            {
+                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
+            });
+            foreach (var (name, content) in files)
+            {
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{ZooKeeperBrokerConfig.ConfigDirectory.TrimStart('/')}/{name}")
+                {
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                });
+            }
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+
+    private async Task StartContainerAsync(string containerId, CancellationToken cancellationToken) =>
+        await _engine.Client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
+
+    private async Task WaitForZooKeeperAsync(string ip, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartupTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(2));
+                await client.ConnectAsync(ip, ZooKeeperBrokerConfig.ZooKeeperPort, timeout.Token);
+                var stream = client.GetStream();
+                await stream.WriteAsync("ruok"u8.ToArray(), timeout.Token);
+                var buffer = new byte[4];
+                var read = await stream.ReadAtLeastAsync(buffer, 4, throwOnEndOfStream: false, timeout.Token);
+                if (read == 4 && Encoding.ASCII.GetString(buffer) == "imok")
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is SocketException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        throw new InfrastructureException($"ZooKeeper at {ip} did not answer within {StartupTimeout.TotalSeconds:0} s; its log is in the run directory");
+    }
+
+    /// <summary>Waits until metadata lists every broker in <paramref name="brokerIds"/>.</summary>
+    public async Task WaitForBrokersAsync(IReadOnlyCollection<int> brokerIds, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        IReadOnlyList<int> seen = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            seen = await Task.Run(() => RegisteredBrokers(TimeSpan.FromSeconds(5)), cancellationToken);
+            if (brokerIds.All(seen.Contains))
+            {
+                return;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        throw new InfrastructureException(
+            $"brokers [{string.Join(',', brokerIds)}] did not all register within {timeout.TotalSeconds:0} s (seen: [{string.Join(',', seen)}]); broker logs are in the run directory");
+    }
+
+    private IReadOnlyList<int> RegisteredBrokers(TimeSpan timeout)
+    {
+        try
+        {
+            return Admin.GetMetadata(timeout).Brokers.Select(b => b.BrokerId).Order().ToArray();
+        }
+        catch (KafkaException)
+        {
+            return [];
+        }
+    }
+
+    private IAdminClient Admin => _admin ?? throw new InvalidOperationException("the cluster is not started");
+
+    /// <summary>
+    /// Creates a topic and waits until every partition has a leader. Brokers without the CreateTopics
+    /// API (before 0.10.1) get it through ZooKeeper with the distribution's own TopicCommand.
+    /// </summary>
+    public async Task CreateTopicAsync(string topic, int partitions, int replicationFactor, IReadOnlyDictionary<string, string> config, CancellationToken cancellationToken)
+    {
+        if (Spec.Version.HasCreateTopicsApi)
+        {
+            await Admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = topic,
+                NumPartitions = partitions,
+                ReplicationFactor = (short)replicationFactor,
+                Configs = config.ToDictionary(kv => kv.Key, kv => kv.Value),
+            }]);
+        }
+        else
+        {
+            var command = new List<string>
+            {
+                "java", "-Xmx256m", "-cp", "/opt/kafka/libs/*", "kafka.admin.TopicCommand",
+                "--zookeeper", ZooKeeperConnect, "--create", "--topic", topic,
+                "--partitions", partitions.ToString(CultureInfo.InvariantCulture),
+                "--replication-factor", replicationFactor.ToString(CultureInfo.InvariantCulture),
+            };
+            foreach (var (key, value) in config)
+            {
+                command.Add("--config");
+                command.Add($"{key}={value}");
+            }
+
+            var (exitCode, output) = await _engine.ExecAsync(_brokers[0].ContainerId, command, cancellationToken);
+            if (exitCode != 0 || !output.Contains("Created topic", StringComparison.Ordinal))
+            {
+                throw new InfrastructureException($"creating topic {topic} failed (exit {exitCode}): {output.Trim()}");
+            }
+        }
+
+        var deadline = DateTime.UtcNow + StartupTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var topology = await TopologyAsync(topic, cancellationToken);
+            if (topology.Partitions.Count == partitions && topology.Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == replicationFactor))
+            {
+                return;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        throw new InfrastructureException($"topic {topic} did not get a leader and a full ISR for all {partitions} partitions within {StartupTimeout.TotalSeconds:0} s");
+    }
+
+    /// <summary>Reads live brokers and the topic's partitions from the cluster; empty when no broker answered.</summary>
+    public Task<ClusterTopology> TopologyAsync(string topic, CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        try
+        {
+            var metadata = Admin.GetMetadata(topic, TimeSpan.FromSeconds(5));
+            var partitions = metadata.Topics.Where(t => t.Topic == topic && !t.Error.IsError)
+                .SelectMany(t => t.Partitions)
+                .Select(p => new PartitionState(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas))
+                .OrderBy(p => p.Partition)
+                .ToArray();
+            return new ClusterTopology(now, metadata.Brokers.Select(b => b.BrokerId).Order().ToArray(), partitions);
+        }
+        catch (KafkaException)
+        {
+            return new ClusterTopology(now, [], []);
+        }
+    }, cancellationToken);
+
+    public BrokerNode Broker(int id) => _brokers.FirstOrDefault(b => b.Id == id)
+        ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"no broker {id}; brokers are 1..{_brokers.Count}");
+
+    public async Task KillAsync(BrokerNode broker, string signal, CancellationToken cancellationToken) =>
+        await _engine.Client.Containers.KillContainerAsync(broker.ContainerId, new ContainerKillParameters { Signal = signal }, cancellationToken);
+
+    public async Task StartAsync(BrokerNode broker, CancellationToken cancellationToken) =>
+        await StartContainerAsync(broker.ContainerId, cancellationToken);
+
+    /// <summary>Writes every container's log to <c>logs/&lt;role&gt;.log</c> under <paramref name="directory"/>.</summary>
+    public async Task CopyLogsAsync(string directory, CancellationToken cancellationToken)
+    {
+        var logs = Path.Combine(directory, "logs");
+        Directory.CreateDirectory(logs);
+        foreach (var containerId in _containers)
+        {
+            try
+            {
+                var inspected = await _engine.Client.Containers.InspectContainerAsync(containerId, cancellationToken);
+                var text = await _engine.LogsAsync(containerId, cancellationToken);
+                await File.WriteAllTextAsync(Path.Combine(logs, inspected.Name.TrimStart('/') + ".log"), text, cancellationToken);
+            }
+            catch (DockerApiException)
+            {
+                // A container that is already gone has no log to copy.
+            }
+        }
+    }
+
+    /// <summary>Removes every container and the network, whatever state they are in.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _admin?.Dispose();
+        foreach (var containerId in _containers)
+        {
+            try
+            {
+                await _engine.Client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                // Already gone.
+            }
+        }
+
+        if (_networkId is not null)
+        {
+            try
+            {
+                await _engine.Client.Networks.DeleteNetworkAsync(_networkId);
+            }
+            catch (DockerNetworkNotFoundException)
+            {
+                // Already gone.
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace KafkaChaos.Cluster;
+
+/// <summary>
+/// Removes labelled containers and networks. On every start it removes those whose owning process is
+/// gone (a run killed with SIGKILL, a crashed test); <c>cluster down --all</c> removes all of them.
+/// Cached images are never swept.
+/// </summary>
+public sealed class ResourceSweeper(DockerEngine engine)
+{
+    /// <returns>How many containers and networks were removed.</returns>
+    public async Task<(int Containers, int Networks)> SweepAsync(bool includeLiveOwners, CancellationToken cancellationToken)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["label"] = new Dictionary<string, bool> { [ResourceLabels.Run] = true },
+        };
+        bool Doomed(IDictionary<string, string>? labels) =>
+            labels is not null
+            && (!labels.TryGetValue(ResourceLabels.Run, out var run) || run != ResourceLabels.CachedImageRun)
+            && (includeLiveOwners || !ResourceLabels.OwnerIsAlive(labels.TryGetValue(ResourceLabels.Owner, out var owner) ? owner : null));
+
+        var containers = 0;
+        var listed = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
+        foreach (var container in listed.Where(c => Doomed(c.Labels)))
+        {
+            try
+            {
+                await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+                containers++;
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                // Removed by someone else meanwhile: the goal is reached.
+            }
+        }
+
+        var networks = 0;
+        var listedNetworks = await engine.Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken);
+        foreach (var network in listedNetworks.Where(n => Doomed(n.Labels)))
+        {
+            try
+            {
+                await engine.Client.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
+                networks++;
+            }
+            catch (DockerNetworkNotFoundException)
+            {
+                // Already gone.
+            }
+        }
+
+        return (containers, networks);
+    }
+
+    /// <summary>Labelled containers and networks that exist right now (cached images excluded).</summary>
+    public async Task<(int Containers, int Networks)> CountAsync(CancellationToken cancellationToken)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["label"] = new Dictionary<string, bool> { [ResourceLabels.Run] = true },
+        };
+        var containers = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
+        var networks = await engine.Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken);
+        return (containers.Count, networks.Count);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace KafkaChaos.Cluster;
+
+/// <summary>
+/// Renders server.properties for a broker in ZooKeeper mode, and zoo.cfg for its ZooKeeper.
+/// </summary>
+/// <remarks>
+/// Defaults are chosen for fault experiments, not for production: topics are never auto-created (a
+/// typo must not silently make a new topic), the offsets topic is replicated like the data, and
+/// settings a broker version does not know are left out rather than written and ignored. Keys in
+/// <see cref="ClusterSpec.BrokerConfig"/> override every default.
+/// </remarks>
+public static class ZooKeeperBrokerConfig
+{
+    public const int ClientPort = 9092;
+    public const int ZooKeeperPort = 2181;
+    public const string ConfigDirectory = "/etc/kafka-chaos";
+    public const string DataDirectory = "/var/lib/kafka/data";
+
+    public static string RenderBroker(ClusterSpec spec, int brokerId, string advertisedHost, string zooKeeperConnect)
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["broker.id"] = Invariant(brokerId),
+            ["listeners"] = $"PLAINTEXT://0.0.0.0:{ClientPort}",
+            ["advertised.listeners"] = $"PLAINTEXT://{advertisedHost}:{ClientPort}",
+            ["zookeeper.connect"] = zooKeeperConnect,
+            ["zookeeper.connection.timeout.ms"] = "30000",
+            ["zookeeper.session.timeout.ms"] = "6000",
+            ["log.dirs"] = DataDirectory,
+            ["auto.create.topics.enable"] = "false",
+            ["delete.topic.enable"] = "true",
+            ["controlled.shutdown.enable"] = "true",
+            ["default.replication.factor"] = Invariant(Math.Min(3, spec.Brokers)),
+            ["offsets.topic.replication.factor"] = Invariant(Math.Min(3, spec.Brokers)),
+            ["offsets.topic.num.partitions"] = "10",
+            ["num.partitions"] = "1",
+        };
+        if (spec.Version >= new KafkaVersion(0, 11, 0))
+        {
+            settings["group.initial.rebalance.delay.ms"] = "0";
+            settings["transaction.state.log.replication.factor"] = Invariant(Math.Min(3, spec.Brokers));
+            settings["transaction.state.log.min.isr"] = Invariant(Math.Min(2, spec.Brokers));
+        }
+
+        foreach (var (key, value) in spec.BrokerConfig)
+        {
+            settings[key] = value;
+        }
+
+        return Render($"broker {brokerId}, Kafka {spec.Version}, ZooKeeper mode", settings);
+    }
+
+    public static string RenderZooKeeper() => Render("ZooKeeper, standalone", new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["dataDir"] = "/var/lib/zookeeper",
+        ["clientPort"] = Invariant(ZooKeeperPort),
+        ["maxClientCnxns"] = "0",
+        ["tickTime"] = "2000",
+        ["4lw.commands.whitelist"] = "ruok,srvr,stat",
+        ["admin.enableServer"] = "false",
+    });
+
+    /// <summary>Log everything at INFO to stdout, so <c>docker logs</c> (and failed runs' log copies) hold it all.</summary>
+    public static string RenderLog4j() => """
+        log4j.rootLogger=INFO, stdout
+        log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+        log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+        log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+        log4j.logger.kafka.request.logger=WARN
+        log4j.logger.org.apache.zookeeper=WARN
+        log4j.logger.org.I0Itec.zkclient=WARN
+
+        """;
+
+    private static string Render(string title, SortedDictionary<string, string> settings)
+    {
+        var text = new StringBuilder();
+        text.Append("# ").Append(title).Append(", written by kafka-chaos\n");
+        foreach (var (key, value) in settings)
+        {
+            text.Append(key).Append('=').Append(value).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using KafkaChaos.Cluster;
+using KafkaChaos.Faults;
+using KafkaChaos.Journal;
+using KafkaChaos.Ledger;
+using KafkaChaos.Reporting;
+using KafkaChaos.Workload;
+
+namespace KafkaChaos.Experiments;
+
+/// <summary>
+/// Runs one experiment end to end: cluster up, topic, producer and consumer, the fault, heal, final
+/// read, then the verdict computed from the journal on disk (exactly what <c>verify</c> recomputes).
+/// </summary>
+/// <remarks>
+/// Whatever happens — success, Ctrl-C, an infrastructure failure — the cluster is removed, the journal
+/// is closed with its end status, and results.json is written for what was recorded. Broker logs are
+/// copied into the run directory when the run did not complete.
+/// </remarks>
+public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Action<string> log)
+{
+    public async Task<RunOutcome> RunAsync(ExperimentSpec spec, string image, KafkaVersion version, string runsDirectory, CancellationToken cancellationToken)
+    {
+        Validate(spec, version);
+
+        var runId = NewRunId();
+        var runGuid = Guid.NewGuid();
+        var runDirectory = Path.Combine(runsDirectory, runId);
+        Directory.CreateDirectory(runDirectory);
+        var config = new Dictionary<string, string>(spec.Describe(), StringComparer.Ordinal)
+        {
+            ["cluster.image"] = image,
+            ["cluster.kafka.version"] = version.ToString(),
+        };
+
+        var startedMs = time.Millis();
+        var status = "completed";
+        string? error = null;
+        Exception? infrastructureFailure = null;
+        CellResult cell;
+        using (var clientLog = new StreamWriter(Path.Combine(runDirectory, "client.log")) { AutoFlush = false })
+        {
+            var clientLogGate = new Lock();
+            void ClientLog(string line)
+            {
+                lock (clientLogGate)
+                {
+                    clientLog.WriteLine($"{DateTimeOffset.UtcNow:O} {line}");
+                }
+            }
+
+            var latencies = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
+            using (var journal = new JournalWriter(runDirectory, time))
+            {
+                journal.WriteRunStarted(runId, startedMs, config);
+                KafkaCluster? cluster = null;
+                try
+                {
+                    log($"run {runId}: Kafka {version} from {image}, {spec.Brokers} brokers");
+                    var brokerConfig = new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
+                        ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
+                    };
+                    cluster = await KafkaCluster.StartAsync(engine, new ClusterSpec(image, version, spec.Brokers, brokerConfig), runId, log, cancellationToken);
+                    await RunWorkloadAsync(spec, cluster, runId, runGuid, journal, ClientLog, latencies, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    status = "interrupted";
+                    error = "interrupted before the run completed";
+                }
+                catch (InfrastructureException e)
+                {
+                    status = "failed";
+                    error = e.Message;
+                    infrastructureFailure = e;
+                }
+                finally
+                {
+                    if (cluster is not null)
+                    {
+                        if (status != "completed")
+                        {
+                            await CopyLogsQuietlyAsync(cluster, runDirectory);
+                        }
+
+                        await cluster.DisposeAsync();
+                    }
+
+                    journal.WriteRunEnded(time.Millis(), status);
+                }
+            }
+
+            var recorded = JournalReader.ReadRunDirectory(runDirectory);
+            var verdict = LedgerChecker.Check(recorded.History);
+            cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies);
+        }
+
+        var results = new ResultsDocument(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), [cell]);
+        ResultsJson.Write(runDirectory, results);
+        if (infrastructureFailure is not null)
+        {
+            throw new InfrastructureException($"{infrastructureFailure.Message} (run directory: {runDirectory})", infrastructureFailure);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return new RunOutcome(runDirectory, results);
+    }
+
+    private async Task RunWorkloadAsync(ExperimentSpec spec, KafkaCluster cluster, string runId, Guid runGuid, JournalWriter journal,
+        Action<string> clientLog, Dictionary<string, LatencySummary> latencies, CancellationToken cancellationToken)
+    {
+        var topic = $"chaos-{runId}";
+        await cluster.CreateTopicAsync(topic, spec.Partitions, spec.ReplicationFactor, new Dictionary<string, string>
+        {
+            ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
+        }, cancellationToken);
+        log($"topic {topic}: {spec.Partitions} partitions, RF {spec.ReplicationFactor}, min.insync.replicas {spec.MinInsyncReplicas}");
+
+        var sessionTimeout = Math.Min(10_000, (int)ClientCompatibility.MaxSessionTimeout(cluster.Spec.Version).TotalMilliseconds);
+        var consumerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
+        {
+            ["group.id"] = $"kafka-chaos-{runId}",
+            ["client.id"] = "kafka-chaos-c0",
+            ["auto.offset.reset"] = "earliest",
+            ["enable.auto.commit"] = "true",
+            ["auto.commit.interval.ms"] = "1000",
+            ["session.timeout.ms"] = sessionTimeout.ToString(CultureInfo.InvariantCulture),
+            ["heartbeat.interval.ms"] = (sessionTimeout / 3).ToString(CultureInfo.InvariantCulture),
+        };
+        var producerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos-p0" };
+        foreach (var (key, value) in spec.Producer)
+        {
+            producerConfig[key] = value;
+        }
+
+        using var consumer = new VerifyingConsumer("c0", runGuid, topic, consumerConfig, journal, time, clientLog);
+        using var producer = new SequencedProducer(VerifyingConsumer.ProducerName(0), 0, runGuid, topic, spec.Messages, spec.MessageSize, producerConfig, journal, time, clientLog);
+        consumer.Start();
+
+        var fault = new LeaderKill(cluster, topic, 0, journal, time, log);
+        var produce = Task.Factory.StartNew(() => producer.Run(spec.RatePerSecond, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var faultAt = (long)(spec.Messages * spec.FaultAt);
+        while (producer.Sent < faultAt && !produce.IsCompleted)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        log($"sent {producer.Sent} of {spec.Messages}; injecting {LeaderKill.Name}");
+        await fault.InvokeAsync(cancellationToken);
+        await produce;
+        log($"sent all {producer.Sent}; waiting for outstanding acknowledgements");
+        var messageTimeout = spec.Producer.TryGetValue("message.timeout.ms", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : 300_000;
+        await Task.Run(() => producer.Finish(TimeSpan.FromMilliseconds(messageTimeout) + TimeSpan.FromSeconds(10)), cancellationToken);
+        await fault.HealAsync(cancellationToken);
+
+        var ends = await Task.Run(() => consumer.EndOffsets(spec.Partitions), cancellationToken);
+        log($"draining consumer to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
+        var caughtUp = await consumer.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
+        log(caughtUp ? $"consumer caught up: {consumer.Consumed} records processed" : $"consumer went idle for {spec.DrainIdleTimeout.TotalSeconds:0} s before reaching the end offsets; {consumer.Consumed} records processed");
+        latencies["produce_to_ack"] = producer.ProduceToAck.Summarize();
+        latencies["end_to_end"] = consumer.EndToEnd.Summarize();
+    }
+
+    private static void Validate(ExperimentSpec spec, KafkaVersion version)
+    {
+        if (spec.Brokers is < ClusterSpec.MinBrokers or > ClusterSpec.MaxBrokers)
+        {
+            throw new ExperimentConfigException($"brokers: {spec.Brokers} is out of range {ClusterSpec.MinBrokers}..{ClusterSpec.MaxBrokers}");
+        }
+
+        if (spec.ReplicationFactor < 1 || spec.ReplicationFactor > spec.Brokers)
+        {
+            throw new ExperimentConfigException($"topic.replication.factor: {spec.ReplicationFactor} needs between 1 and {spec.Brokers} (brokers)");
+        }
+
+        if (spec.MinInsyncReplicas < 1 || spec.MinInsyncReplicas > spec.ReplicationFactor)
+        {
+            throw new ExperimentConfigException($"topic.min.insync.replicas: {spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
+        }
+
+        if (spec.Producer.TryGetValue("enable.idempotence", out var idempotence) && idempotence == "true" && !version.HasIdempotentProducer)
+        {
+            throw new ExperimentConfigException($"producer.enable.idempotence: unsupported on Kafka {version}; idempotent producers need brokers 0.11 or later");
+        }
+
+        if (spec.Messages < 1 || spec.MessageSize < MessageEnvelope.HeaderSize || !(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
+        {
+            throw new ExperimentConfigException($"workload: messages must be at least 1, message size at least {MessageEnvelope.HeaderSize} bytes, and rate a finite number ≥ 0");
+        }
+    }
+
+    private static async Task CopyLogsQuietlyAsync(KafkaCluster cluster, string runDirectory)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await cluster.CopyLogsAsync(runDirectory, timeout.Token);
+        }
+        catch (Exception e) when (e is Docker.DotNet.DockerApiException or IOException or OperationCanceledException or HttpRequestException)
+        {
+            // The logs are a courtesy; a failure to copy them must not hide the run's own failure.
+        }
+    }
+
+    private string NewRunId() =>
+        $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+}

@@ -1,0 +1,64 @@
+namespace KafkaChaos.Experiments;
+
+/// <summary>
+/// One experiment: the cluster, topic and workload, and the producer settings under test.
+/// <see cref="Default"/> is what <c>make run</c> runs: acks=all, RF=3, min.insync.replicas=2, and the
+/// leader of partition 0 SIGKILLed a third of the way through the produce phase.
+/// </summary>
+public sealed record ExperimentSpec
+{
+    public string Name { get; init; } = "leader-kill-acks-all";
+    public int Brokers { get; init; } = 3;
+    public int Partitions { get; init; } = 3;
+    public int ReplicationFactor { get; init; } = 3;
+    public int MinInsyncReplicas { get; init; } = 2;
+    public bool UncleanLeaderElection { get; init; }
+    public long Messages { get; init; } = 30_000;
+    public double RatePerSecond { get; init; } = 2_000;
+    public int MessageSize { get; init; } = 256;
+
+    /// <summary>Fraction of the messages sent before the partition leader is killed.</summary>
+    public double FaultAt { get; init; } = 1.0 / 3;
+
+    /// <summary>Producer settings under test, in librdkafka's names.</summary>
+    public IReadOnlyDictionary<string, string> Producer { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["acks"] = "all",
+        ["retries"] = "2147483647",
+        ["retry.backoff.ms"] = "100",
+        ["message.timeout.ms"] = "60000",
+        ["linger.ms"] = "5",
+    };
+
+    /// <summary>How long the topic must stay quiet after the last acknowledgement before the final read gives up.</summary>
+    public TimeSpan DrainIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public static ExperimentSpec Default { get; } = new();
+
+    /// <summary>The flat key/value form written to the journal and results.json.</summary>
+    public IReadOnlyDictionary<string, string> Describe()
+    {
+        var config = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["experiment"] = Name,
+            ["brokers"] = Inv(Brokers),
+            ["topic.partitions"] = Inv(Partitions),
+            ["topic.replication.factor"] = Inv(ReplicationFactor),
+            ["topic.min.insync.replicas"] = Inv(MinInsyncReplicas),
+            ["broker.unclean.leader.election.enable"] = UncleanLeaderElection ? "true" : "false",
+            ["workload.messages"] = Inv(Messages),
+            ["workload.rate"] = Inv(RatePerSecond),
+            ["workload.message.size"] = Inv(MessageSize),
+            ["fault"] = $"kill-leader of partition 0 after {FaultAt:P0} of the messages",
+            ["consumer.commit"] = "auto-commit",
+        };
+        foreach (var (key, value) in Producer)
+        {
+            config["producer." + key] = value;
+        }
+
+        return config;
+    }
+
+    private static string Inv(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+}

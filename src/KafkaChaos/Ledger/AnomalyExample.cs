@@ -1,0 +1,4 @@
+namespace KafkaChaos.Ledger;
+
+/// <summary>One concrete case behind an anomaly count, with the fault event closest to it in time.</summary>
+public sealed record AnomalyExample(string? Producer, long? Sequence, int? Partition, long? Offset, string? NearestFault);

@@ -1,0 +1,10 @@
+namespace KafkaChaos.Ledger;
+
+/// <summary>
+/// The checker's output: counts, up to <see cref="LedgerChecker.MaxExamples"/> examples per anomaly
+/// (keyed by the count's results.json name), and whether the history was cut short.
+/// </summary>
+public sealed record LedgerVerdict(
+    LedgerCounts Counts,
+    IReadOnlyDictionary<string, IReadOnlyList<AnomalyExample>> Examples,
+    bool HistoryTruncated);

@@ -1,0 +1,15 @@
+using KafkaChaos.Journal;
+using KafkaChaos.Ledger;
+using KafkaChaos.Workload;
+
+namespace KafkaChaos.Reporting;
+
+/// <summary>One matrix cell in results.json: its settings, the checker's verdict, the fault timeline and latencies.</summary>
+public sealed record CellResult(
+    string Name,
+    IReadOnlyDictionary<string, string> Config,
+    LedgerCounts Counts,
+    IReadOnlyDictionary<string, IReadOnlyList<AnomalyExample>> Examples,
+    bool HistoryTruncated,
+    IReadOnlyList<FaultEvent> Faults,
+    IReadOnlyDictionary<string, LatencySummary>? LatencyMicros);

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KafkaChaos.Reporting;
+
+/// <summary>Writes and reads results.json with snake_case names, as docs/results.md documents them.</summary>
+public static class ResultsJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public static void Write(string runDirectory, ResultsDocument document)
+    {
+        var path = Path.Combine(runDirectory, ResultsDocument.FileName);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(document, Options) + "\n");
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static ResultsDocument? Read(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, ResultsDocument.FileName);
+        return File.Exists(path) ? JsonSerializer.Deserialize<ResultsDocument>(File.ReadAllText(path), Options) : null;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Buffers.Binary;
+using Confluent.Kafka;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Workload;
+
+/// <summary>
+/// Sends sequence numbers 0..N-1 as <see cref="MessageEnvelope"/>s, open-loop at a target rate, and
+/// journals exactly one outcome per attempt.
+/// </summary>
+/// <remarks>
+/// One delivery handler serves every message (no Task or closure per send); it reads the sequence back
+/// from the value. An attempt's outcome is claimed with an atomic bit, so a late delivery report after
+/// shutdown cannot add a second outcome to one already journalled as unknown.
+/// </remarks>
+public sealed class SequencedProducer : IDisposable
+{
+    private readonly IProducer<byte[]?, byte[]> _producer;
+    private readonly JournalWriter _journal;
+    private readonly TimeProvider _time;
+    private readonly string _topic;
+    private readonly int _messageSize;
+    private readonly long[] _reported;
+    private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
+    private long _sent;
+    private long _outcomes;
+
+    public SequencedProducer(string name, int producerId, Guid runId, string topic, long count, int messageSize,
+        IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog)
+    {
+        if (messageSize < MessageEnvelope.HeaderSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(messageSize), messageSize, $"messages must be at least {MessageEnvelope.HeaderSize} bytes");
+        }
+
+        Name = name;
+        ProducerId = producerId;
+        RunId = runId;
+        Count = count;
+        _topic = topic;
+        _messageSize = messageSize;
+        _journal = journal;
+        _time = time;
+        _reported = new long[(count + 63) / 64];
+        _onDelivery = OnDelivery;
+        _producer = new ProducerBuilder<byte[]?, byte[]>(config)
+            .SetLogHandler((_, m) => clientLog($"{name} {m.Level} {m.Facility}: {m.Message}"))
+            .SetErrorHandler((_, e) => clientLog($"{name} error {e.Code}: {e.Reason}"))
+            .Build();
+    }
+
+    public string Name { get; }
+    public int ProducerId { get; }
+    public Guid RunId { get; }
+    public long Count { get; }
+    public long Sent => Interlocked.Read(ref _sent);
+    public long Outcomes => Interlocked.Read(ref _outcomes);
+    public LatencyRecorder ProduceToAck { get; } = new();
+
+    /// <summary>
+    /// Hands every message to the client at <paramref name="ratePerSecond"/> (0: as fast as it takes them).
+    /// Returns early, with the rest never sent, when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public void Run(double ratePerSecond, CancellationToken cancellationToken)
+    {
+        var startMicros = NowMicros();
+        for (long sequence = 0; sequence < Count && !cancellationToken.IsCancellationRequested; sequence++)
+        {
+            var intended = ratePerSecond > 0 ? startMicros + (long)(sequence * 1_000_000 / ratePerSecond) : NowMicros();
+            WaitUntil(intended, cancellationToken);
+
+            var value = new byte[_messageSize];
+            new MessageEnvelope(RunId, ProducerId, sequence, intended).Encode(value);
+            var message = new Message<byte[]?, byte[]> { Key = null, Value = value };
+            while (true)
+            {
+                try
+                {
+                    _producer.Produce(_topic, message, _onDelivery);
+                    break;
+                }
+                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    // Backpressure from the client's own queue, not an outcome: wait for room.
+                    _producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+
+            Interlocked.Increment(ref _sent);
+        }
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for outstanding deliveries, then journals every attempt
+    /// that still has no outcome as unknown: it may or may not have been stored.
+    /// </summary>
+    public void Finish(TimeSpan timeout)
+    {
+        _producer.Flush(timeout);
+        var sent = Sent;
+        var now = _time.Millis();
+        for (long sequence = 0; sequence < sent; sequence++)
+        {
+            if (Claim(sequence))
+            {
+                _journal.WriteProduced(new ProduceOutcome(Name, sequence, ProduceStatus.Unknown, null, null, now, "still in flight at shutdown"));
+                Interlocked.Increment(ref _outcomes);
+            }
+        }
+    }
+
+    public void Dispose() => _producer.Dispose();
+
+    private void OnDelivery(DeliveryReport<byte[]?, byte[]> report)
+    {
+        var sequence = BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value.AsSpan(24, 8));
+        if (!Claim(sequence))
+        {
+            return;
+        }
+
+        var nowMs = _time.Millis();
+        ProduceOutcome outcome;
+        if (!report.Error.IsError)
+        {
+            long? offset = report.Offset.Value >= 0 ? report.Offset.Value : null;
+            outcome = new ProduceOutcome(Name, sequence, ProduceStatus.Acked, report.Partition.Value, offset, nowMs);
+            var intended = BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value.AsSpan(32, 8));
+            ProduceToAck.Record(NowMicros() - intended);
+        }
+        else
+        {
+            var status = report.Status == PersistenceStatus.NotPersisted ? ProduceStatus.Failed : ProduceStatus.Unknown;
+            outcome = new ProduceOutcome(Name, sequence, status, null, null, nowMs, $"{report.Error.Code}: {report.Error.Reason}");
+        }
+
+        _journal.WriteProduced(outcome);
+        Interlocked.Increment(ref _outcomes);
+    }
+
+    /// <returns>True for the first caller for this sequence only.</returns>
+    private bool Claim(long sequence)
+    {
+        var bit = 1L << (int)(sequence & 63);
+        return (Interlocked.Or(ref _reported[sequence >> 6], bit) & bit) == 0;
+    }
+
+    private long NowMicros() => _time.Micros();
+
+    private void WaitUntil(long intendedMicros, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var ahead = intendedMicros - NowMicros();
+            if (ahead <= 0)
+            {
+                return;
+            }
+
+            if (ahead > 2000)
+            {
+                _producer.Poll(TimeSpan.FromMilliseconds(Math.Min(ahead / 1000 - 1, 100)));
+            }
+            else
+            {
+                Thread.SpinWait(50);
+            }
+        }
+    }
+}
