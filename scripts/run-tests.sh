@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the fast tests, then the cluster tests, and prints one closing line with the totals of both.
+set -uo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$repo/.state/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+status=0
+for project in KafkaChaos.Tests KafkaChaos.ClusterTests; do
+  echo "== $project"
+  dotnet test "$repo/tests/$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" || status=1
+done
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
+done
+if [ "$passed" -eq 0 ]; then
+  echo "no test passed" >&2
+  status=1
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status

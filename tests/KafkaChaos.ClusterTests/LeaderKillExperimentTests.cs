@@ -1,0 +1,62 @@
+using KafkaChaos.Experiments;
+using KafkaChaos.Journal;
+using KafkaChaos.Ledger;
+using KafkaChaos.Reporting;
+using NUnit.Framework;
+
+namespace KafkaChaos.ClusterTests;
+
+/// <summary>
+/// The walking-skeleton experiment on a real 3-broker cluster. It asserts what must hold whatever the
+/// broker does — the ledger adds up and agrees with the journal — and not a hoped-for "no loss".
+/// </summary>
+[Category("Cluster")]
+public class LeaderKillExperimentTests
+{
+    private string _runs = "";
+
+    [SetUp]
+    public void CreateRunsDirectory() => _runs = Directory.CreateTempSubdirectory("kafka-chaos-runs-").FullName;
+
+    [TearDown]
+    public void RemoveRunsDirectory() => Directory.Delete(_runs, recursive: true);
+
+    [Test]
+    public async Task RunAsync_LeaderKilledMidProduce_LedgerIsConsistentWithItsJournal()
+    {
+        var spec = ExperimentSpec.Default with { Messages = 6_000, RatePerSecond = 1_500 };
+        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine);
+
+        var outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, _runs, CancellationToken.None);
+
+        var cell = outcome.Results.Cells.Single();
+        var counts = cell.Counts;
+        TestContext.Progress.WriteLine($"verdict: {counts}");
+        Assert.That(outcome.Results.Status, Is.EqualTo("completed"));
+
+        // The fault really happened: the leader was killed and a new leader was seen.
+        Assert.That(cell.Faults.Select(f => f.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End }));
+
+        // Every attempt has exactly one outcome, and the ledger's parts add up.
+        Assert.That(counts.Sent, Is.EqualTo(spec.Messages));
+        Assert.That(counts.Acked + counts.Failed + counts.Unknown, Is.EqualTo(counts.Sent));
+        Assert.That(counts.LostUnacked + counts.UnackedButDelivered, Is.EqualTo(counts.Failed + counts.Unknown));
+        Assert.That(counts.Lost, Is.LessThanOrEqualTo(counts.Acked));
+
+        // Every consumed record was sent by this run: nothing else writes to the run's topic.
+        Assert.That(counts.Phantoms, Is.Zero);
+
+        // The journal alone gives the same verdict, and it matches what it records message by message.
+        var journal = JournalReader.ReadRunDirectory(outcome.RunDirectory);
+        Assert.That(journal.EndStatus, Is.EqualTo("completed"));
+        Assert.That(LedgerChecker.Check(journal.History).Counts, Is.EqualTo(counts));
+        Assert.That(ResultsJson.Read(outcome.RunDirectory)!.Cells.Single().Counts, Is.EqualTo(counts));
+
+        var consumedKeys = journal.History.Consumed.Select(r => (r.Producer, r.Sequence)).ToHashSet();
+        var ackedNeverConsumed = journal.History.Produced.Count(p => p.Status == ProduceStatus.Acked && !consumedKeys.Contains((p.Producer, p.Sequence)));
+        Assert.That(counts.Lost, Is.EqualTo(ackedNeverConsumed));
+        var extraProcessings = journal.History.Consumed.Count - journal.History.Consumed.Select(r => (r.Partition, r.Offset)).Distinct().Count();
+        Assert.That(counts.Redeliveries, Is.EqualTo(extraProcessings));
+        Assert.That(journal.History.Consumed.All(r => r.Sequence is >= 0 && r.Sequence < spec.Messages), Is.True);
+    }
+}

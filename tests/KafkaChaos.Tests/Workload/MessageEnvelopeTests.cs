@@ -1,0 +1,44 @@
+using KafkaChaos.Workload;
+using NUnit.Framework;
+
+namespace KafkaChaos.Tests.Workload;
+
+public class MessageEnvelopeTests
+{
+    [Test]
+    public void Encode_ThenDecode_ReturnsTheSameEnvelope()
+    {
+        var envelope = new MessageEnvelope(Guid.NewGuid(), 7, 123_456_789_012, 1_700_000_000_123_456);
+        var value = new byte[256];
+        envelope.Encode(value);
+
+        Assert.That(MessageEnvelope.TryDecode(value, out var decoded, out var error), Is.True, error);
+        Assert.That(decoded, Is.EqualTo(envelope));
+    }
+
+    [TestCase(4)]
+    [TestCase(43)]
+    [TestCase(200)]
+    public void TryDecode_AnyFlippedByte_IsRejected(int index)
+    {
+        var value = new byte[256];
+        new MessageEnvelope(Guid.NewGuid(), 1, 2, 3).Encode(value);
+        value[index] ^= 0x01;
+
+        Assert.That(MessageEnvelope.TryDecode(value, out _, out var error), Is.False);
+        Assert.That(error, Is.Not.Null.And.Not.Empty);
+    }
+
+    [Test]
+    public void TryDecode_ShortValue_IsRejectedWithReason()
+    {
+        Assert.That(MessageEnvelope.TryDecode(new byte[10], out _, out var error), Is.False);
+        Assert.That(error, Does.Contain("shorter"));
+    }
+
+    [Test]
+    public void Encode_BufferSmallerThanHeader_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new MessageEnvelope(Guid.Empty, 0, 0, 0).Encode(new byte[MessageEnvelope.HeaderSize - 1]));
+    }
+}
