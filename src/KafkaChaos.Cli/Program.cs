@@ -25,4 +25,6 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     ImageCommand.Create(interrupt.Token),
     ClusterCommand.Create(interrupt.Token),
 };
-return await root.Parse(args).InvokeAsync();
+// The tool handles SIGINT/SIGTERM itself (above): System.CommandLine's own handler would kill the
+// process two seconds after the signal, in the middle of tearing the cluster down.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
