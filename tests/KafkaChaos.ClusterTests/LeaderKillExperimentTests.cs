@@ -59,4 +59,28 @@ public class LeaderKillExperimentTests
         Assert.That(counts.Redeliveries, Is.EqualTo(extraProcessings));
         Assert.That(journal.History.Consumed.All(r => r.Sequence is >= 0 && r.Sequence < spec.Messages), Is.True);
     }
+
+    [Test]
+    public async Task RunAsync_CancelledMidProduce_TearsDownAndKeepsAnInterruptedJournal()
+    {
+        var spec = ExperimentSpec.Default with { Messages = 100_000, RatePerSecond = 2_000 };
+        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine);
+        using var interrupt = new CancellationTokenSource();
+        var run = runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, _runs, interrupt.Token);
+        while (!Directory.EnumerateFiles(_runs, "journal.jsonl", SearchOption.AllDirectories).Any(f => File.ReadLines(f).Any(l => l.Contains("\"produced\"", StringComparison.Ordinal))))
+        {
+            Assert.That(run.IsCompleted, Is.False, "the run ended before it produced anything");
+            await Task.Delay(200);
+        }
+
+        await interrupt.CancelAsync();
+
+        await Assert.CatchAsync<OperationCanceledException>(async () => await run);
+        var runDirectory = Directory.EnumerateDirectories(_runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal));
+        var journal = JournalReader.ReadRunDirectory(runDirectory);
+        Assert.That(journal.EndStatus, Is.EqualTo("interrupted"));
+        Assert.That(journal.History.Produced, Is.Not.Empty);
+        Assert.That(ResultsJson.Read(runDirectory)!.Status, Is.EqualTo("interrupted"));
+        Assert.That(await new KafkaChaos.Cluster.ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None), Is.EqualTo((0, 0)));
+    }
 }
