@@ -37,7 +37,7 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         var startedMs = time.Millis();
         var status = "completed";
         string? error = null;
-        Exception? infrastructureFailure = null;
+        Exception? failure = null;
         CellResult cell;
         using (var clientLog = new StreamWriter(Path.Combine(runDirectory, "client.log")) { AutoFlush = false })
         {
@@ -71,11 +71,13 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
                     status = "interrupted";
                     error = "interrupted before the run completed";
                 }
-                catch (InfrastructureException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // Whatever broke (the engine, a client, the tool itself), the run is recorded as failed,
+                    // never as completed, and what was journalled so far still gets its verdict.
                     status = "failed";
-                    error = e.Message;
-                    infrastructureFailure = e;
+                    error = e is InfrastructureException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                    failure = e;
                 }
                 finally
                 {
@@ -100,9 +102,9 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
 
         var results = new ResultsDocument(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), [cell]);
         ResultsJson.Write(runDirectory, results);
-        if (infrastructureFailure is not null)
+        if (failure is not null)
         {
-            throw new InfrastructureException($"{infrastructureFailure.Message} (run directory: {runDirectory})", infrastructureFailure);
+            throw new InfrastructureException($"{error} (run directory: {runDirectory})", failure);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -141,16 +143,24 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         consumer.Start();
 
         var fault = new LeaderKill(cluster, topic, 0, journal, time, log);
-        var produce = Task.Factory.StartNew(() => producer.Run(spec.RatePerSecond, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var faultAt = (long)(spec.Messages * spec.FaultAt);
-        while (producer.Sent < faultAt && !produce.IsCompleted)
+        var produce = Task.Factory.StartNew(() => producer.Run(spec.RatePerSecond, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
         {
-            await Task.Delay(20, cancellationToken);
+            var faultAt = (long)(spec.Messages * spec.FaultAt);
+            while (producer.Sent < faultAt && !produce.IsCompleted)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+
+            log($"sent {producer.Sent} of {spec.Messages}; injecting {LeaderKill.Name}");
+            await fault.InvokeAsync(cancellationToken);
+        }
+        finally
+        {
+            // The send loop stops at the next message once cancelled; the producer must not be disposed under it.
+            await produce;
         }
 
-        log($"sent {producer.Sent} of {spec.Messages}; injecting {LeaderKill.Name}");
-        await fault.InvokeAsync(cancellationToken);
-        await produce;
         log($"sent all {producer.Sent}; waiting for outstanding acknowledgements");
         var messageTimeout = spec.Producer.TryGetValue("message.timeout.ms", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : 300_000;
         await Task.Run(() => producer.Finish(TimeSpan.FromMilliseconds(messageTimeout) + TimeSpan.FromSeconds(10)), cancellationToken);
