@@ -13,10 +13,7 @@ public sealed class ResourceSweeper(DockerEngine engine)
     /// <returns>How many containers and networks were removed.</returns>
     public async Task<(int Containers, int Networks)> SweepAsync(bool includeLiveOwners, CancellationToken cancellationToken)
     {
-        var filter = new Dictionary<string, IDictionary<string, bool>>
-        {
-            ["label"] = new Dictionary<string, bool> { [ResourceLabels.Run] = true },
-        };
+        var filter = LabelFilter();
         bool Doomed(IDictionary<string, string>? labels) =>
             labels is not null
             && (!labels.TryGetValue(ResourceLabels.Run, out var run) || run != ResourceLabels.CachedImageRun)
@@ -55,13 +52,15 @@ public sealed class ResourceSweeper(DockerEngine engine)
         return (containers, networks);
     }
 
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilter() => new()
+    {
+        ["label"] = new Dictionary<string, bool> { [ResourceLabels.Run] = true },
+    };
+
     /// <summary>Labelled containers and networks that exist right now (cached images excluded).</summary>
     public async Task<(int Containers, int Networks)> CountAsync(CancellationToken cancellationToken)
     {
-        var filter = new Dictionary<string, IDictionary<string, bool>>
-        {
-            ["label"] = new Dictionary<string, bool> { [ResourceLabels.Run] = true },
-        };
+        var filter = LabelFilter();
         var containers = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
         var networks = await engine.Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken);
         return (containers.Count, networks.Count);
