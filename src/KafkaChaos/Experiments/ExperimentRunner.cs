@@ -143,7 +143,9 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         consumer.Start();
 
         var fault = new LeaderKill(cluster, topic, 0, journal, time, log);
-        var produce = Task.Factory.StartNew(() => producer.Run(spec.RatePerSecond, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var produce = Task.Factory.StartNew(() => producer.Run(spec.RatePerSecond, stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var faultApplied = false;
         try
         {
             var faultAt = (long)(spec.Messages * spec.FaultAt);
@@ -154,10 +156,17 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
 
             log($"sent {producer.Sent} of {spec.Messages}; injecting {LeaderKill.Name}");
             await fault.InvokeAsync(cancellationToken);
+            faultApplied = true;
         }
         finally
         {
-            // The send loop stops at the next message once cancelled; the producer must not be disposed under it.
+            // On any failure the send loop stops at its next message instead of sending the rest;
+            // either way the producer must not be disposed under it.
+            if (!faultApplied)
+            {
+                await stopSending.CancelAsync();
+            }
+
             await produce;
         }
 
