@@ -1,6 +1,8 @@
 using System.CommandLine;
 using KafkaChaos.Cluster;
 using KafkaChaos.Experiments;
+using KafkaChaos.Faults;
+using KafkaChaos.Workload;
 using Spectre.Console;
 
 namespace KafkaChaos.Cli;
@@ -18,20 +20,66 @@ public static class RunCommand
         var rate = new Option<double>("--rate") { Description = "target send rate, messages per second (0: unthrottled)", DefaultValueFactory = _ => ExperimentSpec.Default.RatePerSecond };
         var acks = new Option<string>("--acks") { Description = "producer acks: 0, 1 or all", DefaultValueFactory = _ => "all" };
         acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
-
-        var command = new Command("run", "Run the default experiment: 3 brokers, RF 3, min.insync.replicas 2, the leader of partition 0 SIGKILLed mid-produce")
+        var producerConfig = new Option<string[]>("--producer-config")
         {
-            image, dist, baseImage, runs, messages, rate, acks,
+            Description = "any producer setting, in librdkafka's names, as key=value (repeatable): retries, retry.backoff.ms, delivery.timeout.ms, max.in.flight, enable.idempotence, linger.ms, batch.size, ...",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var keys = new Option<string>("--keys") { Description = "message keys: none, sequence, fixed or random", DefaultValueFactory = _ => "none" };
+        keys.AcceptOnlyFromAmong("none", "sequence", "fixed", "random");
+        var commit = new Option<string>("--commit") { Description = "consumer commit strategy", DefaultValueFactory = _ => "auto-commit" };
+        commit.AcceptOnlyFromAmong("auto-commit", "commit-before-process", "process-then-commit-sync", "process-then-commit-async");
+        var batch = new Option<int>("--batch") { Description = "records per consumer poll batch, committed together", DefaultValueFactory = _ => 1 };
+        var processing = new Option<int>("--processing-ms") { Description = "how long processing one record takes, in milliseconds", DefaultValueFactory = _ => 0 };
+        var dedup = new Option<bool>("--dedup") { Description = "skip records a file-backed processed-id store has seen" };
+        var fault = new Option<string>("--fault") { Description = "fault injected mid-produce", DefaultValueFactory = _ => LeaderKill.FaultName };
+        fault.AcceptOnlyFromAmong(LeaderKill.FaultName, ConsumerRestart.FaultName, ProducerRestart.FaultName, "none");
+        var crashPoint = new Option<string>("--crash-point") { Description = "where restart-consumer kills the consumer", DefaultValueFactory = _ => "between-process-and-commit" };
+        crashPoint.AcceptOnlyFromAmong("between-process-and-commit", "after-commit");
+
+        var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
+        {
+            image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, crashPoint,
         };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
             var producer = new Dictionary<string, string>(ExperimentSpec.Default.Producer, StringComparer.Ordinal) { ["acks"] = parse.GetValue(acks)! };
+            foreach (var setting in parse.GetValue(producerConfig) ?? [])
+            {
+                var equals = setting.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    throw new ExperimentConfigException($"--producer-config: '{setting}' is not key=value");
+                }
+
+                producer[setting[..equals].Trim()] = setting[(equals + 1)..].Trim();
+            }
+
+            var commitName = parse.GetValue(commit)!;
+            var consumer = new ConsumerSpec
+            {
+                Commit = commitName switch
+                {
+                    "auto-commit" => CommitStrategy.AutoCommit,
+                    "commit-before-process" => CommitStrategy.CommitBeforeProcess,
+                    _ => CommitStrategy.ProcessThenCommit,
+                },
+                CommitAsync = commitName == "process-then-commit-async",
+                BatchSize = parse.GetValue(batch),
+                ProcessingTime = TimeSpan.FromMilliseconds(parse.GetValue(processing)),
+                DedupStore = parse.GetValue(dedup),
+            };
+            var faultName = parse.GetValue(fault)!;
             var spec = ExperimentSpec.Default with
             {
                 Messages = parse.GetValue(messages),
                 RatePerSecond = parse.GetValue(rate),
                 Producer = producer,
-                Name = $"leader-kill-acks-{parse.GetValue(acks)}",
+                Keys = Enum.Parse<KeyStrategy>(parse.GetValue(keys)!, ignoreCase: true),
+                Consumer = consumer,
+                Fault = faultName,
+                CrashPoint = parse.GetValue(crashPoint) == "after-commit" ? CrashPoint.AfterCommit : CrashPoint.BetweenProcessAndCommit,
+                Name = $"{faultName}-acks-{parse.GetValue(acks)}-{consumer.StrategyName}{(consumer.DedupStore ? "+dedup" : "")}",
             };
 
             using var engine = await DockerEngine.ConnectAsync(interrupt);

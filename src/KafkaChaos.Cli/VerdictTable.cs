@@ -13,14 +13,16 @@ public static class VerdictTable
         Row(table, "acked", counts.Acked, "acknowledged by the broker");
         Row(table, "failed", counts.Failed, "definite failure reported to the producer");
         Row(table, "unknown", counts.Unknown, "timed out or in flight at shutdown");
-        Row(table, "consumed", counts.Consumed, "records processed by consumers");
+        Row(table, "consumed", counts.Consumed, "records processed (or skipped by the dedup store) by consumers");
         Row(table, "lost", counts.Lost, "acked, never consumed", bad: true);
         Row(table, "lost_unacked", counts.LostUnacked, "not acked, never consumed (expected)");
         Row(table, "unacked_but_delivered", counts.UnackedButDelivered, "not acked, consumed anyway");
         Row(table, "duplicate_writes", counts.DuplicateWrites, "extra stored copies (producer retries)", bad: true);
-        Row(table, "redeliveries", counts.Redeliveries, "extra processings of one offset (consumer)", bad: true);
+        Row(table, "redeliveries", counts.Redeliveries, "extra deliveries of one offset (consumer commits)", bad: true);
+        Row(table, "duplicates_processed", counts.DuplicatesProcessed, "extra processings of one message (after any dedup store)", bad: true);
         Row(table, "phantoms", counts.Phantoms, "consumed, never sent", bad: true);
         Row(table, "out_of_order", counts.OutOfOrder, "stored before an earlier sequence", bad: true);
+        Row(table, "abandoned", counts.Abandoned, "deliveries a consumer crash cut short (not consumed)");
         AnsiConsole.Write(table);
         if (truncated)
         {

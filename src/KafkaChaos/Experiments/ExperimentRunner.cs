@@ -97,7 +97,7 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
 
             var recorded = JournalReader.ReadRunDirectory(runDirectory);
             var verdict = LedgerChecker.Check(recorded.History);
-            cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies);
+            cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies, verdict.Timeline);
         }
 
         var results = new ResultsDocument(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), [cell]);
@@ -121,41 +121,50 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         }, cancellationToken);
         log($"topic {topic}: {spec.Partitions} partitions, RF {spec.ReplicationFactor}, min.insync.replicas {spec.MinInsyncReplicas}");
 
-        var sessionTimeout = Math.Min(10_000, (int)ClientCompatibility.MaxSessionTimeout(cluster.Spec.Version).TotalMilliseconds);
+        // The shortest session the broker allows, so that a killed consumer's partitions move on quickly.
+        var sessionTimeout = (int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(cluster.Spec.Version).TotalMilliseconds);
         var consumerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
         {
             ["group.id"] = $"kafka-chaos-{runId}",
-            ["client.id"] = "kafka-chaos-c0",
             ["auto.offset.reset"] = "earliest",
-            ["enable.auto.commit"] = "true",
-            ["auto.commit.interval.ms"] = "1000",
             ["session.timeout.ms"] = sessionTimeout.ToString(CultureInfo.InvariantCulture),
             ["heartbeat.interval.ms"] = (sessionTimeout / 3).ToString(CultureInfo.InvariantCulture),
         };
-        var producerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos-p0" };
+        var producerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos" };
         foreach (var (key, value) in spec.Producer)
         {
             producerConfig[key] = value;
         }
 
-        using var consumer = new VerifyingConsumer("c0", runGuid, topic, consumerConfig, journal, time, clientLog);
-        using var producer = new SequencedProducer(VerifyingConsumer.ProducerName(0), 0, runGuid, topic, spec.Messages, spec.MessageSize, producerConfig, journal, time, clientLog);
-        consumer.Start();
+        var runDirectory = Path.GetDirectoryName(journal.Path)!;
+        using var group = new ConsumerGroup(runGuid, topic, spec.Consumer, consumerConfig, runDirectory, journal, time, clientLog);
+        using var producer = new ProducerLane(runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog);
+        group.Start();
 
-        var fault = new LeaderKill(cluster, topic, 0, journal, time, log);
+        Fault? fault = spec.Fault switch
+        {
+            LeaderKill.FaultName => new LeaderKill(cluster, topic, 0, journal, time, log),
+            ConsumerRestart.FaultName => new ConsumerRestart(group, spec.CrashPoint, journal, time, log),
+            ProducerRestart.FaultName => new ProducerRestart(producer, journal, time, log),
+            _ => null,
+        };
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var produce = Task.Factory.StartNew(() => producer.Run(spec.RatePerSecond, stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var produce = Task.Factory.StartNew(() => producer.Run(stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var faultApplied = false;
         try
         {
-            var faultAt = (long)(spec.Messages * spec.FaultAt);
-            while (producer.Sent < faultAt && !produce.IsCompleted)
+            if (fault is not null)
             {
-                await Task.Delay(20, cancellationToken);
+                var faultAt = (long)(spec.Messages * spec.FaultAt);
+                while (producer.Sent < faultAt && !produce.IsCompleted)
+                {
+                    await Task.Delay(20, cancellationToken);
+                }
+
+                log($"sent {producer.Sent} of {spec.Messages}; injecting {fault.Name}");
+                await fault.ApplyAsync(cancellationToken);
             }
 
-            log($"sent {producer.Sent} of {spec.Messages}; injecting {LeaderKill.Name}");
-            await fault.InvokeAsync(cancellationToken);
             faultApplied = true;
         }
         finally
@@ -173,14 +182,18 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         log($"sent all {producer.Sent}; waiting for outstanding acknowledgements");
         var messageTimeout = spec.Producer.TryGetValue("message.timeout.ms", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : 300_000;
         await Task.Run(() => producer.Finish(TimeSpan.FromMilliseconds(messageTimeout) + TimeSpan.FromSeconds(10)), cancellationToken);
-        await fault.HealAsync(cancellationToken);
+        if (fault is not null)
+        {
+            await fault.HealAsync(cancellationToken);
+        }
 
-        var ends = await Task.Run(() => consumer.EndOffsets(spec.Partitions), cancellationToken);
-        log($"draining consumer to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
-        var caughtUp = await consumer.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
-        log(caughtUp ? $"consumer caught up: {consumer.Consumed} records processed" : $"consumer went idle for {spec.DrainIdleTimeout.TotalSeconds:0} s before reaching the end offsets; {consumer.Consumed} records processed");
-        latencies["produce_to_ack"] = producer.ProduceToAck.Summarize();
-        latencies["end_to_end"] = consumer.EndToEnd.Summarize();
+        var ends = await Task.Run(() => group.EndOffsets(spec.Partitions), cancellationToken);
+        log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
+        var caughtUp = await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
+        log(caughtUp ? $"consumers caught up: {group.Progress.Records} records read" : $"consumers went idle for {spec.DrainIdleTimeout.TotalSeconds:0} s before reaching the end offsets; {group.Progress.Records} records read");
+        group.Dispose();
+        latencies["produce_to_ack"] = producer.ProduceToAck().Summarize();
+        latencies["end_to_end"] = group.EndToEnd().Summarize();
     }
 
     private static void Validate(ExperimentSpec spec, KafkaVersion version)
@@ -203,6 +216,17 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         if (spec.Producer.TryGetValue("enable.idempotence", out var idempotence) && idempotence == "true" && !version.HasIdempotentProducer)
         {
             throw new ExperimentConfigException($"producer.enable.idempotence: unsupported on Kafka {version}; idempotent producers need brokers 0.11 or later");
+        }
+
+        if (spec.Fault is not (LeaderKill.FaultName or ConsumerRestart.FaultName or ProducerRestart.FaultName or "none"))
+        {
+            throw new ExperimentConfigException($"fault: unknown fault '{spec.Fault}'; expected {LeaderKill.FaultName}, {ConsumerRestart.FaultName}, {ProducerRestart.FaultName} or none");
+        }
+
+        if (spec.Consumer.Consumers is < 1 or > 16 || spec.Consumer.BatchSize is < 1 or > 10_000 || spec.Consumer.AutoCommitIntervalMs < 1
+            || spec.Consumer.ProcessingTime < TimeSpan.Zero)
+        {
+            throw new ExperimentConfigException("consumer: instances must be 1..16, batch size 1..10000, auto-commit interval at least 1 ms and processing time not negative");
         }
 
         if (spec.Messages < 1 || spec.MessageSize < MessageEnvelope.HeaderSize || !(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))

@@ -1,3 +1,6 @@
+using KafkaChaos.Faults;
+using KafkaChaos.Workload;
+
 namespace KafkaChaos.Experiments;
 
 /// <summary>
@@ -17,7 +20,19 @@ public sealed record ExperimentSpec
     public double RatePerSecond { get; init; } = 2_000;
     public int MessageSize { get; init; } = 256;
 
-    /// <summary>Fraction of the messages sent before the partition leader is killed.</summary>
+    /// <summary>Which key each message gets.</summary>
+    public KeyStrategy Keys { get; init; } = KeyStrategy.None;
+
+    /// <summary>The consumer group: instances, commit strategy, processing time, dedup store.</summary>
+    public ConsumerSpec Consumer { get; init; } = new();
+
+    /// <summary>The fault injected mid-produce: kill-leader, restart-consumer, restart-producer, or none.</summary>
+    public string Fault { get; init; } = LeaderKill.FaultName;
+
+    /// <summary>Where restart-consumer kills the consumer.</summary>
+    public CrashPoint CrashPoint { get; init; } = CrashPoint.BetweenProcessAndCommit;
+
+    /// <summary>Fraction of the messages sent before the fault is injected.</summary>
     public double FaultAt { get; init; } = 1.0 / 3;
 
     /// <summary>Producer settings under test, in librdkafka's names.</summary>
@@ -49,9 +64,25 @@ public sealed record ExperimentSpec
             ["workload.messages"] = Inv(Messages),
             ["workload.rate"] = Inv(RatePerSecond),
             ["workload.message.size"] = Inv(MessageSize),
-            ["fault"] = $"kill-leader of partition 0 after {FaultAt:P0} of the messages",
-            ["consumer.commit"] = "auto-commit",
+            ["workload.keys"] = Keys.ToString().ToLowerInvariant(),
+            ["fault"] = Fault switch
+            {
+                LeaderKill.FaultName => $"kill-leader of partition 0 after {Inv(FaultAt)} of the messages",
+                ProducerRestart.FaultName => $"restart-producer after {Inv(FaultAt)} of the messages",
+                ConsumerRestart.FaultName => $"restart-consumer {CrashPointNames.ToName(CrashPoint)} after {Inv(FaultAt)} of the messages",
+                _ => Fault,
+            },
+            ["consumer.instances"] = Inv(Consumer.Consumers),
+            ["consumer.commit"] = Consumer.StrategyName,
+            ["consumer.batch.size"] = Inv(Consumer.BatchSize),
+            ["consumer.processing.ms"] = Inv(Consumer.ProcessingTime.TotalMilliseconds),
+            ["consumer.dedup.store"] = Consumer.DedupStore ? "true" : "false",
         };
+        foreach (var (key, value) in ConsumerGroup.CommitSettings(Consumer))
+        {
+            config["consumer." + key] = value;
+        }
+
         foreach (var (key, value) in Producer)
         {
             config["producer." + key] = value;

@@ -14,17 +14,17 @@ namespace KafkaChaos.Faults;
 /// cell cannot pass as "no loss under leader failover" when no failover happened.
 /// </remarks>
 public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition, JournalWriter journal, TimeProvider time, Action<string> log)
+    : Fault(journal, time, log)
 {
-    public const string Name = "kill-leader";
+    public const string FaultName = "kill-leader";
     private static readonly TimeSpan EffectTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
 
     private BrokerNode? _killed;
 
-    /// <summary>True once the leader was killed and a new leader was observed.</summary>
-    public bool Verified { get; private set; }
+    public override string Name => FaultName;
 
-    public async Task InvokeAsync(CancellationToken cancellationToken)
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
         var before = await cluster.TopologyAsync(topic, cancellationToken);
         var leader = before.Partition(partition)?.Leader ?? -1;
@@ -36,12 +36,12 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
 
         var broker = cluster.Broker(leader);
         Record(FaultPhase.Start, broker.Target, $"SIGKILL leader of {topic}/{partition}; before: {before}");
-        log($"fault {Name}: SIGKILL {broker.Target}, leader of {topic}/{partition}");
+        Log($"SIGKILL {broker.Target}, leader of {topic}/{partition}");
         await cluster.KillAsync(broker, "KILL", cancellationToken);
         _killed = broker;
 
-        var deadline = time.GetUtcNow() + EffectTimeout;
-        while (time.GetUtcNow() < deadline)
+        var deadline = Time.GetUtcNow() + EffectTimeout;
+        while (Time.GetUtcNow() < deadline)
         {
             var after = await cluster.TopologyAsync(topic, cancellationToken);
             var newLeader = after.Partition(partition)?.Leader ?? -1;
@@ -49,7 +49,7 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
             {
                 Verified = true;
                 Record(FaultPhase.Verified, broker.Target, $"leader of {topic}/{partition} moved {leader} -> {newLeader}; after: {after}");
-                log($"fault {Name}: leadership of {topic}/{partition} moved from broker {leader} to broker {newLeader}");
+                Log($"leadership of {topic}/{partition} moved from broker {leader} to broker {newLeader}");
                 return;
             }
 
@@ -60,7 +60,7 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
     }
 
     /// <summary>Restarts the killed broker and waits until it is registered and back in every ISR.</summary>
-    public async Task HealAsync(CancellationToken cancellationToken)
+    public override async Task HealAsync(CancellationToken cancellationToken)
     {
         if (_killed is not { } broker)
         {
@@ -69,7 +69,7 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
 
         await cluster.StartAsync(broker, cancellationToken);
         await cluster.WaitForBrokersAsync([broker.Id], HealTimeout, cancellationToken);
-        var deadline = time.GetUtcNow() + HealTimeout;
+        var deadline = Time.GetUtcNow() + HealTimeout;
         ClusterTopology topology;
         do
         {
@@ -77,19 +77,16 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
             if (topology.Partitions.Count > 0 && topology.Partitions.All(p => p.InSyncReplicas.Count == p.Replicas.Count))
             {
                 Record(FaultPhase.End, broker.Target, $"restarted; all replicas in sync: {topology}");
-                log($"fault {Name}: {broker.Target} restarted and back in sync");
+                Log($"{broker.Target} restarted and back in sync");
                 _killed = null;
                 return;
             }
 
             await Task.Delay(500, cancellationToken);
         }
-        while (time.GetUtcNow() < deadline);
+        while (Time.GetUtcNow() < deadline);
 
         Record(FaultPhase.End, broker.Target, $"restarted, but replicas were still out of sync after {HealTimeout.TotalSeconds:0} s: {topology}");
         _killed = null;
     }
-
-    private void Record(FaultPhase phase, string target, string detail) =>
-        journal.WriteFault(new FaultEvent(Name, phase, target, time.Millis(), detail));
 }

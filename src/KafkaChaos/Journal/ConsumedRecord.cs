@@ -1,14 +1,21 @@
 namespace KafkaChaos.Journal;
 
 /// <summary>
-/// One record a consumer processed. Producer and sequence are null when the value was not an intact
-/// envelope of this run, which the ledger counts as a phantom.
+/// One record a consumer was given, and what became of it (<see cref="Kind"/>). A value type with
+/// integer ids because a run journals up to 10^8 of them.
 /// </summary>
-public sealed record ConsumedRecord(
-    string Consumer,
-    string? Producer,
-    long? Sequence,
+/// <param name="Consumer">The consumer instance (name <c>c{id}</c>); a restarted consumer has a new id.</param>
+/// <param name="Producer">The envelope's producer id, or -1 when <see cref="Kind"/> is <see cref="ConsumeKind.Unreadable"/>.</param>
+/// <param name="Sequence">The envelope's sequence, or -1 as for <paramref name="Producer"/>.</param>
+/// <param name="Partition">Where the record was read.</param>
+/// <param name="Offset">Where the record was read.</param>
+/// <param name="TimestampMs">When processing finished (or was cut short).</param>
+/// <param name="Kind">What the consumer did with it.</param>
+public readonly record struct ConsumedRecord(
+    int Consumer,
+    int Producer,
+    long Sequence,
     int Partition,
     long Offset,
     long TimestampMs,
-    string? Error = null);
+    ConsumeKind Kind = ConsumeKind.Processed);

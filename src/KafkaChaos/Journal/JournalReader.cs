@@ -3,12 +3,13 @@ using System.Text.Json;
 namespace KafkaChaos.Journal;
 
 /// <summary>
-/// Reads journals and JSON-lines histories back into a <see cref="History"/>.
+/// Reads run directories and JSON-lines histories back into a <see cref="History"/>.
 /// </summary>
 /// <remarks>
-/// A final line that is incomplete or unparsable is a torn write from a crash: it is dropped and the
-/// history is marked truncated. Any earlier bad line means the file is not a journal (or was edited),
-/// and reading fails with the file and line, because a verdict computed around it could be wrong.
+/// A torn tail (an incomplete or unparsable last line, a last binary block cut short or failing its
+/// CRC) is a write interrupted by a crash: it is dropped and the history is marked truncated. Damage
+/// anywhere else means the file is not a journal (or was edited), and reading fails with the file and
+/// position, because a verdict computed around it could be wrong.
 /// </remarks>
 public static class JournalReader
 {
@@ -23,8 +24,6 @@ public static class JournalReader
         string? runId = null;
         long startedMs = 0;
         var config = new Dictionary<string, string>(StringComparer.Ordinal);
-        var produced = new List<ProduceOutcome>();
-        var consumed = new List<ConsumedRecord>();
         var faults = new List<FaultEvent>();
         string? endStatus = null;
 
@@ -45,12 +44,6 @@ public static class JournalReader
                     }
 
                     break;
-                case "produced":
-                    produced.Add(ParseProduced(root, where));
-                    break;
-                case "consumed":
-                    consumed.Add(ParseConsumed(root, where));
-                    break;
                 case "fault":
                     faults.Add(ParseFault(root, where));
                     break;
@@ -67,17 +60,76 @@ public static class JournalReader
             throw new JournalFormatException($"{path}: the journal has no 'run' record; it is empty or not a journal");
         }
 
-        return new RunJournal(runId, startedMs, config, new History(produced, consumed, faults, truncated), endStatus);
+        var producedPath = Path.Combine(runDirectory, JournalWriter.ProducedFileName);
+        var consumedPath = Path.Combine(runDirectory, JournalWriter.ConsumedFileName);
+        var (producedLength, producedTorn) = BlockReader.Scan(producedPath);
+        var (consumedLength, consumedTorn) = BlockReader.Scan(consumedPath);
+        var history = new History(
+            ReadProduced(producedPath, producedLength),
+            ReadConsumed(consumedPath, consumedLength),
+            faults,
+            truncated || producedTorn || consumedTorn);
+        return new RunJournal(runId, startedMs, config, history, endStatus);
     }
 
-    /// <summary>Reads histories written by another client, in the JSON-lines format of docs/journal.md.</summary>
+    /// <summary>
+    /// Reads histories written by another client, in the JSON-lines format of docs/journal.md. Producer
+    /// and consumer names are mapped to ids in order of first appearance.
+    /// </summary>
     public static History ReadHistoryFiles(string producedPath, string consumedPath)
     {
+        var producers = new NameTable();
+        var consumers = new NameTable();
         var produced = new List<ProduceOutcome>();
         var consumed = new List<ConsumedRecord>();
-        var truncated = ForEachLine(producedPath, (root, where) => produced.Add(ParseProduced(root, where)));
-        truncated |= ForEachLine(consumedPath, (root, where) => consumed.Add(ParseConsumed(root, where)));
-        return new History(produced, consumed, [], truncated);
+        var truncated = ForEachLine(producedPath, (root, where) => produced.Add(ParseProduced(root, where, producers)));
+        truncated |= ForEachLine(consumedPath, (root, where) => consumed.Add(ParseConsumed(root, where, producers, consumers)));
+        return new History(produced, consumed, [], truncated, producers.Names);
+    }
+
+    private static IEnumerable<ProduceOutcome> ReadProduced(string path, long validLength) =>
+        ReadStream(path, validLength, static (ref RecordReader reader, ref DeltaState state) => ProducedCodec.Decode(ref reader, ref state));
+
+    private static IEnumerable<ConsumedRecord> ReadConsumed(string path, long validLength) =>
+        ReadStream(path, validLength, static (ref RecordReader reader, ref DeltaState state) => ConsumedCodec.Decode(ref reader, ref state));
+
+    /// <summary>Decodes one block at a time, so a stream of any length is never held in memory.</summary>
+    private static IEnumerable<T> ReadStream<T>(string path, long validLength, Decoder<T> decode)
+    {
+        var records = new List<T>();
+        foreach (var (payload, length, count) in BlockReader.Blocks(path, validLength))
+        {
+            records.Clear();
+            DecodeBlock(path, payload.AsSpan(0, length), count, records, decode);
+            foreach (var record in records)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    private delegate T Decoder<T>(ref RecordReader reader, ref DeltaState state);
+
+    private static void DecodeBlock<T>(string path, ReadOnlySpan<byte> payload, int count, List<T> into, Decoder<T> decode)
+    {
+        var reader = new RecordReader(payload);
+        var state = default(DeltaState);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                into.Add(decode(ref reader, ref state));
+            }
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new JournalFormatException($"{path}: record {into.Count} of a block cannot be decoded ({e.Message})");
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw new JournalFormatException($"{path}: a block holds more bytes than its {count} records");
+        }
     }
 
     /// <returns>True when the last line was torn and dropped.</returns>
@@ -167,7 +219,7 @@ public static class JournalReader
         return stream.ReadByte() == '\n';
     }
 
-    private static ProduceOutcome ParseProduced(JsonElement root, string where)
+    private static ProduceOutcome ParseProduced(JsonElement root, string where, NameTable producers)
     {
         var statusName = RequiredString(root, "status", where);
         if (!ProduceStatusNames.TryParse(statusName, out var status))
@@ -175,24 +227,46 @@ public static class JournalReader
             throw new JournalFormatException($"{where}: key 'status' has value '{statusName}'; expected acked, failed or unknown");
         }
 
+        var partition = OptionalInt32(root, "partition", where);
+        var offset = OptionalInt64(root, "offset", where);
+        if (partition < 0 || offset < 0)
+        {
+            throw new JournalFormatException($"{where}: partition and offset must not be negative");
+        }
+
+        var hasPosition = status == ProduceStatus.Acked && partition is not null && offset is not null;
         return new ProduceOutcome(
-            RequiredString(root, "producer", where),
-            RequiredInt64(root, "seq", where),
+            producers.IdOf(RequiredString(root, "producer", where)),
+            NonNegative(RequiredInt64(root, "seq", where), "seq", where),
             status,
-            OptionalInt32(root, "partition", where),
-            OptionalInt64(root, "offset", where),
-            RequiredInt64(root, "ts_ms", where),
-            OptionalString(root, "error"));
+            hasPosition ? partition!.Value : ProduceOutcome.NoPosition,
+            hasPosition ? offset!.Value : ProduceOutcome.NoPosition,
+            RequiredInt64(root, "ts_ms", where));
     }
 
-    private static ConsumedRecord ParseConsumed(JsonElement root, string where) => new(
-        RequiredString(root, "consumer", where),
-        OptionalString(root, "producer"),
-        OptionalInt64(root, "seq", where),
-        OptionalInt32(root, "partition", where) ?? throw Missing("partition", where),
-        OptionalInt64(root, "offset", where) ?? throw Missing("offset", where),
-        RequiredInt64(root, "ts_ms", where),
-        OptionalString(root, "error"));
+    private static ConsumedRecord ParseConsumed(JsonElement root, string where, NameTable producers, NameTable consumers)
+    {
+        var kind = ConsumeKind.Processed;
+        if (OptionalString(root, "kind") is { } kindName && !ConsumeKindNames.TryParse(kindName, out kind))
+        {
+            throw new JournalFormatException($"{where}: key 'kind' has value '{kindName}'; expected processed, duplicate-skipped, abandoned or unreadable");
+        }
+
+        var producerName = OptionalString(root, "producer");
+        var sequence = OptionalInt64(root, "seq", where);
+        var readable = kind != ConsumeKind.Unreadable && producerName is not null && sequence is not null;
+        return new ConsumedRecord(
+            consumers.IdOf(RequiredString(root, "consumer", where)),
+            readable ? producers.IdOf(producerName!) : -1,
+            readable ? NonNegative(sequence!.Value, "seq", where) : -1,
+            OptionalInt32(root, "partition", where) is { } partition and >= 0 ? partition : throw Missing("partition", where),
+            OptionalInt64(root, "offset", where) is { } offset and >= 0 ? offset : throw Missing("offset", where),
+            RequiredInt64(root, "ts_ms", where),
+            readable ? kind : ConsumeKind.Unreadable);
+    }
+
+    private static long NonNegative(long value, string key, string where) =>
+        value >= 0 ? value : throw new JournalFormatException($"{where}: key '{key}' has value {value}; expected 0 or more");
 
     private static FaultEvent ParseFault(JsonElement root, string where)
     {
@@ -210,7 +284,28 @@ public static class JournalReader
             OptionalString(root, "detail") ?? "");
     }
 
-    private static JournalFormatException Missing(string key, string where) => new($"{where}: missing key '{key}'");
+    private static JournalFormatException Missing(string key, string where) => new($"{where}: missing key '{key}' (or it is negative)");
+
+    /// <summary>Gives each distinct name an id, in order of first appearance.</summary>
+    private sealed class NameTable
+    {
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly List<string> _names = [];
+
+        public IReadOnlyList<string> Names => _names;
+
+        public int IdOf(string name)
+        {
+            if (!_ids.TryGetValue(name, out var id))
+            {
+                id = _names.Count;
+                _ids[name] = id;
+                _names.Add(name);
+            }
+
+            return id;
+        }
+    }
 
     private static string RequiredString(JsonElement root, string key, string where) =>
         OptionalString(root, key) ?? throw Missing(key, where);

@@ -3,22 +3,29 @@ using System.Text.Json;
 namespace KafkaChaos.Journal;
 
 /// <summary>
-/// Appends a run's history to <c>journal.jsonl</c>, one JSON object per line (see docs/journal.md).
+/// Appends a run's history to its run directory (docs/journal.md): the run, fault timeline and end as
+/// JSON lines in <c>journal.jsonl</c>, and the high-volume outcomes as compact binary blocks in
+/// <c>produced.bin</c> and <c>consumed.bin</c>.
 /// </summary>
 /// <remarks>
-/// Thread-safe: delivery handlers, the consumer loop and the nemesis write concurrently. Lines are
-/// buffered and flushed to the file in batches (every <see cref="FlushInterval"/> and on dispose), so a
-/// crash loses at most the last batch and can tear only the final line, which the reader ignores.
+/// Thread-safe: delivery handlers, consumer loops and the nemesis write concurrently, each stream under
+/// its own lock. Everything is buffered and flushed in batches (every <see cref="FlushInterval"/> and
+/// on dispose), so a crash loses at most the last batch and can tear only each file's tail, which the
+/// reader detects, drops and reports as truncation.
 /// </remarks>
 public sealed class JournalWriter : IDisposable
 {
     public const string FileName = "journal.jsonl";
+    public const string ProducedFileName = "produced.bin";
+    public const string ConsumedFileName = "consumed.bin";
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly Lock _gate = new();
     private readonly FileStream _file;
     private readonly Utf8JsonWriter _json;
     private readonly ITimer _flushTimer;
+    private readonly BlockWriter _produced;
+    private readonly BlockWriter _consumed;
     private bool _disposed;
 
     public JournalWriter(string runDirectory, TimeProvider time)
@@ -26,6 +33,8 @@ public sealed class JournalWriter : IDisposable
         Path = System.IO.Path.Combine(runDirectory, FileName);
         _file = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
         _json = new Utf8JsonWriter(_file, new JsonWriterOptions { SkipValidation = true });
+        _produced = new BlockWriter(System.IO.Path.Combine(runDirectory, ProducedFileName));
+        _consumed = new BlockWriter(System.IO.Path.Combine(runDirectory, ConsumedFileName));
         _flushTimer = time.CreateTimer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
 
@@ -49,56 +58,24 @@ public sealed class JournalWriter : IDisposable
         });
     }
 
-    public void WriteProduced(ProduceOutcome outcome)
+    public void WriteProduced(in ProduceOutcome outcome)
     {
-        Append(json =>
+        lock (_produced.Gate)
         {
-            json.WriteString("type", "produced");
-            json.WriteString("producer", outcome.Producer);
-            json.WriteNumber("seq", outcome.Sequence);
-            json.WriteString("status", ProduceStatusNames.ToName(outcome.Status));
-            if (outcome.Partition is { } partition)
-            {
-                json.WriteNumber("partition", partition);
-            }
-
-            if (outcome.Offset is { } offset)
-            {
-                json.WriteNumber("offset", offset);
-            }
-
-            json.WriteNumber("ts_ms", outcome.TimestampMs);
-            if (outcome.Error is { } error)
-            {
-                json.WriteString("error", error);
-            }
-        });
+            ObjectDisposedException.ThrowIf(_produced.IsDisposed, this);
+            ProducedCodec.Encode(_produced.Pending, outcome, ref _produced.State);
+            _produced.RecordEncoded();
+        }
     }
 
-    public void WriteConsumed(ConsumedRecord record)
+    public void WriteConsumed(in ConsumedRecord record)
     {
-        Append(json =>
+        lock (_consumed.Gate)
         {
-            json.WriteString("type", "consumed");
-            json.WriteString("consumer", record.Consumer);
-            if (record.Producer is { } producer)
-            {
-                json.WriteString("producer", producer);
-            }
-
-            if (record.Sequence is { } sequence)
-            {
-                json.WriteNumber("seq", sequence);
-            }
-
-            json.WriteNumber("partition", record.Partition);
-            json.WriteNumber("offset", record.Offset);
-            json.WriteNumber("ts_ms", record.TimestampMs);
-            if (record.Error is { } error)
-            {
-                json.WriteString("error", error);
-            }
-        });
+            ObjectDisposedException.ThrowIf(_consumed.IsDisposed, this);
+            ConsumedCodec.Encode(_consumed.Pending, record, ref _consumed.State);
+            _consumed.RecordEncoded();
+        }
     }
 
     public void WriteFault(FaultEvent fault)
@@ -125,9 +102,11 @@ public sealed class JournalWriter : IDisposable
         });
     }
 
-    /// <summary>Pushes buffered lines to the operating system; with <paramref name="durable"/>, to the disk.</summary>
+    /// <summary>Pushes buffered records to the operating system; with <paramref name="durable"/>, to the disk.</summary>
     public void Flush(bool durable = false)
     {
+        _produced.Flush(durable);
+        _consumed.Flush(durable);
         lock (_gate)
         {
             if (_disposed)
@@ -143,6 +122,8 @@ public sealed class JournalWriter : IDisposable
     public void Dispose()
     {
         _flushTimer.Dispose();
+        _produced.Dispose();
+        _consumed.Dispose();
         lock (_gate)
         {
             if (_disposed)

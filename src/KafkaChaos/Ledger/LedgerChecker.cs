@@ -6,11 +6,18 @@ namespace KafkaChaos.Ledger;
 /// The checker: a pure, deterministic function from a <see cref="History"/> to a <see cref="LedgerVerdict"/>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A message is identified by producer + sequence; where it was stored by partition + offset. Stored
 /// positions come from acks and from what consumers read, so a duplicate that no consumer read and no
-/// ack reported cannot be seen — that is a limit of any black-box checker, stated in docs/results.md.
-/// Examples are picked in (producer, sequence) or (partition, offset) order, so the same history always
-/// gives the same verdict.
+/// ack reported cannot be seen; that is a limit of any black-box checker, stated in docs/results.md.
+/// </para>
+/// <para>
+/// It streams: produced outcomes once, consumed records once, produced outcomes again, holding only
+/// <see cref="SequenceSet"/>s, which cost almost nothing for in-order numbers, so 10^8 messages check
+/// in bounded memory. Out-of-order is judged in the order each partition was read, which is offset
+/// order. Examples are the first ones met in journal order, so the same history always gives the same
+/// verdict.
+/// </para>
 /// </remarks>
 public static class LedgerChecker
 {
@@ -19,183 +26,320 @@ public static class LedgerChecker
     public static LedgerVerdict Check(History history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var faults = history.Faults.OrderBy(f => f.TimestampMs).ToArray();
+        var run = new Run(history);
+        run.ReadOutcomes();
+        run.ReadConsumption();
+        run.SettleOutcomes();
+        run.FindUnackedDeliveredPositions();
+        return run.Verdict();
+    }
 
-        var messages = new Dictionary<(string Producer, long Sequence), MessageState>();
-        foreach (var outcome in history.Produced)
+    private sealed class Run(History history)
+    {
+        private readonly FaultEvent[] _faults = history.Faults.OrderBy(f => f.TimestampMs).ToArray();
+        private readonly Dictionary<int, ProducerLedger> _producers = [];
+        private readonly Dictionary<int, SequenceSet> _partitionOffsets = [];
+        private readonly TimelineBuilder _timeline = new();
+        private readonly Dictionary<string, List<AnomalyExample>> _examples = new(StringComparer.Ordinal)
         {
-            // A second outcome for one attempt would be a harness bug; the first one recorded counts.
-            messages.TryAdd((outcome.Producer, outcome.Sequence), new MessageState(outcome));
-        }
+            ["lost"] = [],
+            ["unacked_but_delivered"] = [],
+            ["duplicate_writes"] = [],
+            ["redeliveries"] = [],
+            ["duplicates_processed"] = [],
+            ["phantoms"] = [],
+            ["out_of_order"] = [],
+        };
 
-        var processings = new Dictionary<(int Partition, long Offset), int>();
-        var phantomExamples = new List<AnomalyExample>();
-        long phantoms = 0;
-        foreach (var record in history.Consumed)
+        private readonly List<(int Producer, long Sequence, long TimestampMs)> _unackedDelivered = [];
+        private ProducerLedger? _last;
+        private long _sent, _acked, _failed, _unknown, _consumed, _abandoned, _lost, _lostUnacked, _unackedButDelivered;
+        private long _duplicateWrites, _redeliveries, _duplicatesProcessed, _phantoms, _outOfOrder;
+
+        /// <summary>Pass 1: every send's first outcome.</summary>
+        public void ReadOutcomes()
         {
-            var position = (record.Partition, record.Offset);
-            processings[position] = processings.GetValueOrDefault(position) + 1;
-
-            if (record.Producer is null || record.Sequence is null
-                || !messages.TryGetValue((record.Producer, record.Sequence.Value), out var state))
+            foreach (var outcome in history.Produced)
             {
-                phantoms++;
-                if (phantomExamples.Count < MaxExamples)
+                var producer = Producer(outcome.Producer);
+                if (producer.WasSent(outcome.Sequence))
                 {
-                    phantomExamples.Add(new AnomalyExample(record.Producer, record.Sequence, record.Partition, record.Offset, Nearest(faults, record.TimestampMs)));
+                    continue; // A second outcome for one attempt would be a harness bug; the first counts.
                 }
 
-                continue;
+                _sent++;
+                _timeline.Outcome(outcome.TimestampMs, outcome.Status);
+                switch (outcome.Status)
+                {
+                    case ProduceStatus.Acked: _acked++; producer.Acked.Add(outcome.Sequence); break;
+                    case ProduceStatus.Failed: _failed++; producer.Failed.Add(outcome.Sequence); break;
+                    default: _unknown++; producer.Unknown.Add(outcome.Sequence); break;
+                }
             }
-
-            state.Consumed = true;
-            state.Positions.Add(position);
         }
 
-        long acked = 0, failed = 0, unknown = 0, lost = 0, lostUnacked = 0, unackedButDelivered = 0, duplicateWrites = 0;
-        var lostExamples = new List<AnomalyExample>();
-        var unackedDeliveredExamples = new List<AnomalyExample>();
-        var duplicateWriteExamples = new List<AnomalyExample>();
-        var firstOffsets = new Dictionary<(string Producer, int Partition), List<(long Offset, long Sequence)>>();
-
-        foreach (var ((producer, sequence), state) in messages.OrderBy(kv => kv.Key.Producer, StringComparer.Ordinal).ThenBy(kv => kv.Key.Sequence))
+        /// <summary>Pass 2: every delivery, in the order consumers journalled them.</summary>
+        public void ReadConsumption()
         {
-            var outcome = state.Outcome;
-            switch (outcome.Status)
+            foreach (var record in history.Consumed)
             {
-                case ProduceStatus.Acked: acked++; break;
-                case ProduceStatus.Failed: failed++; break;
-                default: unknown++; break;
-            }
+                if (record.Kind == ConsumeKind.Abandoned)
+                {
+                    _abandoned++;
+                    continue;
+                }
 
-            if (outcome is { Status: ProduceStatus.Acked, Partition: { } ackPartition, Offset: >= 0 and var ackOffset })
-            {
-                state.Positions.Add((ackPartition, ackOffset));
-            }
+                _consumed++;
+                _timeline.Consumption(record.TimestampMs);
+                if (!_partitionOffsets.TryGetValue(record.Partition, out var offsets))
+                {
+                    _partitionOffsets[record.Partition] = offsets = new SequenceSet();
+                }
 
-            if (!state.Consumed)
+                var firstDelivery = offsets.Add(record.Offset);
+                if (!firstDelivery)
+                {
+                    _redeliveries++;
+                    Example("redeliveries", record);
+                }
+
+                var producer = record.Kind == ConsumeKind.Unreadable ? null : KnownProducer(record.Producer);
+                if (producer is null || !producer.WasSent(record.Sequence))
+                {
+                    if (firstDelivery)
+                    {
+                        _phantoms++;
+                        Example("phantoms", record);
+                    }
+
+                    continue;
+                }
+
+                if (firstDelivery)
+                {
+                    if (!producer.Delivered.Add(record.Sequence))
+                    {
+                        // A second stored copy; where the first copy sat decides the order, not this one.
+                        _duplicateWrites++;
+                        Example("duplicate_writes", record);
+                    }
+                    else if (!producer.CheckOrder(record.Partition, record.Sequence))
+                    {
+                        _outOfOrder++;
+                        Example("out_of_order", record);
+                    }
+                }
+
+                if (record.Kind == ConsumeKind.Processed && !producer.Processed.Add(record.Sequence))
+                {
+                    _duplicatesProcessed++;
+                    Example("duplicates_processed", record);
+                }
+            }
+        }
+
+        /// <summary>Pass 3: each send's fate, now that every delivery is known.</summary>
+        public void SettleOutcomes()
+        {
+            foreach (var outcome in history.Produced)
             {
+                var producer = Producer(outcome.Producer);
+                if (!producer.Settled.Add(outcome.Sequence))
+                {
+                    continue;
+                }
+
+                var delivered = producer.Delivered.Contains(outcome.Sequence);
                 if (outcome.Status == ProduceStatus.Acked)
                 {
-                    lost++;
-                    AddExample(lostExamples, producer, sequence, outcome.Partition, outcome.Offset, Nearest(faults, outcome.TimestampMs));
+                    if (!delivered)
+                    {
+                        _lost++;
+                        Example("lost", outcome.Producer, outcome.Sequence, outcome.HasPosition ? outcome.Partition : null,
+                            outcome.HasPosition ? outcome.Offset : null, outcome.TimestampMs);
+                    }
+                    else if (outcome.HasPosition
+                        && !(_partitionOffsets.TryGetValue(outcome.Partition, out var offsets) && offsets.Contains(outcome.Offset)))
+                    {
+                        // Read at some other offset, never at the one acked: two stored copies.
+                        _duplicateWrites++;
+                        Example("duplicate_writes", outcome.Producer, outcome.Sequence, outcome.Partition, outcome.Offset, outcome.TimestampMs);
+                    }
+                }
+                else if (delivered)
+                {
+                    _unackedButDelivered++;
+                    if (_unackedDelivered.Count < MaxExamples)
+                    {
+                        _unackedDelivered.Add((outcome.Producer, outcome.Sequence, outcome.TimestampMs));
+                    }
                 }
                 else
                 {
-                    lostUnacked++;
+                    _lostUnacked++;
                 }
             }
-            else if (outcome.Status != ProduceStatus.Acked)
+        }
+
+        /// <summary>Pass 4, only when needed: where the first unacked-but-delivered examples were read.</summary>
+        public void FindUnackedDeliveredPositions()
+        {
+            if (_unackedDelivered.Count == 0)
             {
-                unackedButDelivered++;
-                var (partition, offset) = state.Positions.Min();
-                AddExample(unackedDeliveredExamples, producer, sequence, partition, offset, Nearest(faults, outcome.TimestampMs));
+                return;
             }
 
-            if (state.Positions.Count > 1)
+            var wanted = _unackedDelivered.ToDictionary(e => (e.Producer, e.Sequence), e => e.TimestampMs);
+            var found = new Dictionary<(int, long), (int Partition, long Offset)>();
+            foreach (var record in history.Consumed)
             {
-                duplicateWrites += state.Positions.Count - 1;
-                var (partition, offset) = state.Positions.Max();
-                AddExample(duplicateWriteExamples, producer, sequence, partition, offset, Nearest(faults, outcome.TimestampMs));
-            }
-
-            foreach (var partitionGroup in state.Positions.GroupBy(p => p.Partition))
-            {
-                var key = (producer, partitionGroup.Key);
-                if (!firstOffsets.TryGetValue(key, out var list))
+                if (record.Kind is ConsumeKind.Processed or ConsumeKind.DuplicateSkipped
+                    && wanted.ContainsKey((record.Producer, record.Sequence)))
                 {
-                    firstOffsets[key] = list = [];
+                    found.TryAdd((record.Producer, record.Sequence), (record.Partition, record.Offset));
+                    if (found.Count == wanted.Count)
+                    {
+                        break;
+                    }
                 }
+            }
 
-                list.Add((partitionGroup.Min(p => p.Offset), sequence));
+            foreach (var (producer, sequence, timestampMs) in _unackedDelivered)
+            {
+                var position = found.GetValueOrDefault((producer, sequence), (-1, -1));
+                Example("unacked_but_delivered", producer, sequence, position.Partition >= 0 ? position.Partition : null,
+                    position.Offset >= 0 ? position.Offset : null, timestampMs);
             }
         }
 
-        long redeliveries = 0;
-        var redeliveryExamples = new List<AnomalyExample>();
-        foreach (var ((partition, offset), count) in processings.Where(kv => kv.Value > 1).OrderBy(kv => kv.Key))
+        public LedgerVerdict Verdict()
         {
-            redeliveries += count - 1;
-            if (redeliveryExamples.Count < MaxExamples)
+            var counts = new LedgerCounts
             {
-                var record = history.Consumed.First(r => r.Partition == partition && r.Offset == offset);
-                redeliveryExamples.Add(new AnomalyExample(record.Producer, record.Sequence, partition, offset, Nearest(faults, record.TimestampMs)));
+                Sent = _sent,
+                Acked = _acked,
+                Failed = _failed,
+                Unknown = _unknown,
+                Consumed = _consumed,
+                Lost = _lost,
+                LostUnacked = _lostUnacked,
+                UnackedButDelivered = _unackedButDelivered,
+                DuplicateWrites = _duplicateWrites,
+                Redeliveries = _redeliveries,
+                DuplicatesProcessed = _duplicatesProcessed,
+                Phantoms = _phantoms,
+                OutOfOrder = _outOfOrder,
+                Abandoned = _abandoned,
+            };
+            var examples = _examples.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<AnomalyExample>)kv.Value, StringComparer.Ordinal);
+            return new LedgerVerdict(counts, examples, _timeline.Build(), history.Truncated);
+        }
+
+        private ProducerLedger Producer(int id)
+        {
+            if (_last is { } last && last.Id == id)
+            {
+                return last;
+            }
+
+            if (!_producers.TryGetValue(id, out var producer))
+            {
+                _producers[id] = producer = new ProducerLedger(id);
+            }
+
+            return _last = producer;
+        }
+
+        private ProducerLedger? KnownProducer(int id) =>
+            _last is { } last && last.Id == id ? last : _producers.TryGetValue(id, out var producer) ? _last = producer : null;
+
+        private void Example(string anomaly, in ConsumedRecord record)
+        {
+            if (_examples[anomaly].Count < MaxExamples)
+            {
+                var readable = record.Kind != ConsumeKind.Unreadable;
+                _examples[anomaly].Add(new AnomalyExample(
+                    readable ? history.ProducerName(record.Producer) : null,
+                    readable ? record.Sequence : null,
+                    record.Partition,
+                    record.Offset,
+                    Nearest(record.TimestampMs)));
             }
         }
 
-        long outOfOrder = 0;
-        var outOfOrderExamples = new List<AnomalyExample>();
-        foreach (var ((producer, partition), stored) in firstOffsets.OrderBy(kv => kv.Key.Producer, StringComparer.Ordinal).ThenBy(kv => kv.Key.Partition))
+        private void Example(string anomaly, int producer, long sequence, int? partition, long? offset, long timestampMs)
         {
-            stored.Sort();
-            var highest = long.MinValue;
-            foreach (var (offset, sequence) in stored)
+            if (_examples[anomaly].Count < MaxExamples)
             {
-                if (sequence < highest)
+                _examples[anomaly].Add(new AnomalyExample(history.ProducerName(producer), sequence, partition, offset, Nearest(timestampMs)));
+            }
+        }
+
+        /// <summary>The fault event closest in time, described with its distance, or null when there were none.</summary>
+        private string? Nearest(long timestampMs)
+        {
+            if (_faults.Length == 0)
+            {
+                return null;
+            }
+
+            int low = 0, high = _faults.Length - 1;
+            while (low < high)
+            {
+                var mid = (low + high) >>> 1;
+                if (_faults[mid].TimestampMs < timestampMs)
                 {
-                    outOfOrder++;
-                    AddExample(outOfOrderExamples, producer, sequence, partition, offset, null);
+                    low = mid + 1;
                 }
-
-                highest = Math.Max(highest, sequence);
+                else
+                {
+                    high = mid;
+                }
             }
-        }
 
-        var counts = new LedgerCounts
-        {
-            Sent = messages.Count,
-            Acked = acked,
-            Failed = failed,
-            Unknown = unknown,
-            Consumed = history.Consumed.Count,
-            Lost = lost,
-            LostUnacked = lostUnacked,
-            UnackedButDelivered = unackedButDelivered,
-            DuplicateWrites = duplicateWrites,
-            Redeliveries = redeliveries,
-            Phantoms = phantoms,
-            OutOfOrder = outOfOrder,
-        };
+            var best = _faults[low];
+            if (low > 0 && Math.Abs(_faults[low - 1].TimestampMs - timestampMs) <= Math.Abs(best.TimestampMs - timestampMs))
+            {
+                best = _faults[low - 1];
+            }
 
-        var examples = new Dictionary<string, IReadOnlyList<AnomalyExample>>(StringComparer.Ordinal)
-        {
-            ["lost"] = lostExamples,
-            ["unacked_but_delivered"] = unackedDeliveredExamples,
-            ["duplicate_writes"] = duplicateWriteExamples,
-            ["redeliveries"] = redeliveryExamples,
-            ["phantoms"] = phantomExamples,
-            ["out_of_order"] = outOfOrderExamples,
-        };
-
-        return new LedgerVerdict(counts, examples, history.Truncated);
-    }
-
-    private static void AddExample(List<AnomalyExample> examples, string producer, long sequence, int? partition, long? offset, string? nearestFault)
-    {
-        if (examples.Count < MaxExamples)
-        {
-            examples.Add(new AnomalyExample(producer, sequence, partition, offset, nearestFault));
+            var delta = best.TimestampMs - timestampMs;
+            var when = delta >= 0 ? $"{delta} ms after" : $"{-delta} ms before";
+            return $"{best.Fault} {FaultPhaseNames.ToName(best.Phase)} on {best.Target}, {when}";
         }
     }
 
-    /// <summary>The fault event closest in time, described with its distance, or null when there were none.</summary>
-    private static string? Nearest(FaultEvent[] faults, long timestampMs)
+    /// <summary>What the checker knows of one producer's sequences.</summary>
+    private sealed class ProducerLedger(int id)
     {
-        if (faults.Length == 0)
+        private readonly Dictionary<int, long> _highestInPartition = [];
+
+        public int Id { get; } = id;
+        public SequenceSet Acked { get; } = new();
+        public SequenceSet Failed { get; } = new();
+        public SequenceSet Unknown { get; } = new();
+
+        /// <summary>Sequences read at least once (at any offset, by any consumer).</summary>
+        public SequenceSet Delivered { get; } = new();
+
+        /// <summary>Sequences whose processing ran at least once.</summary>
+        public SequenceSet Processed { get; } = new();
+
+        /// <summary>Sequences already settled in pass 3 (first outcome only).</summary>
+        public SequenceSet Settled { get; } = new();
+
+        public bool WasSent(long sequence) => Acked.Contains(sequence) || Failed.Contains(sequence) || Unknown.Contains(sequence);
+
+        /// <returns>False when a higher sequence of this producer was already read at a lower offset of the partition.</returns>
+        public bool CheckOrder(int partition, long sequence)
         {
-            return null;
+            if (_highestInPartition.TryGetValue(partition, out var highest) && sequence < highest)
+            {
+                return false;
+            }
+
+            _highestInPartition[partition] = sequence;
+            return true;
         }
-
-        var best = faults.MinBy(f => Math.Abs(f.TimestampMs - timestampMs))!;
-        var delta = best.TimestampMs - timestampMs;
-        var when = delta >= 0 ? $"{delta} ms after" : $"{-delta} ms before";
-        return $"{best.Fault} {FaultPhaseNames.ToName(best.Phase)} on {best.Target}, {when}";
-    }
-
-    private sealed class MessageState(ProduceOutcome outcome)
-    {
-        public ProduceOutcome Outcome { get; } = outcome;
-        public bool Consumed { get; set; }
-        public SortedSet<(int Partition, long Offset)> Positions { get; } = [];
     }
 }

@@ -14,7 +14,7 @@ public sealed record LedgerCounts
     public long Failed { get; init; }
     public long Unknown { get; init; }
 
-    /// <summary>Records processed by consumers, redeliveries and phantoms included.</summary>
+    /// <summary>Records consumers processed or skipped as duplicates, redeliveries and phantoms included.</summary>
     public long Consumed { get; init; }
 
     /// <summary>Acked, never consumed: the data loss the client was told would not happen.</summary>
@@ -29,10 +29,20 @@ public sealed record LedgerCounts
     /// <summary>Extra stored copies of one producer+sequence at distinct offsets (producer retries).</summary>
     public long DuplicateWrites { get; init; }
 
-    /// <summary>Extra processings of one partition+offset (consumer commits lagging processing).</summary>
+    /// <summary>Extra deliveries of one partition+offset to the group (consumer commits lagging processing).</summary>
     public long Redeliveries { get; init; }
 
-    /// <summary>Consumed records that were never sent by this run, or are not intact envelopes.</summary>
+    /// <summary>
+    /// Extra processings of one producer+sequence: the duplicates the business logic saw. With a dedup
+    /// store this should be 0 whatever the redeliveries; without one it is redeliveries plus consumed
+    /// duplicate writes.
+    /// </summary>
+    public long DuplicatesProcessed { get; init; }
+
+    /// <summary>Deliveries whose processing a consumer crash cut short. Not counted as consumed.</summary>
+    public long Abandoned { get; init; }
+
+    /// <summary>Stored records consumed that this run never sent, or that are not intact envelopes (counted once per offset).</summary>
     public long Phantoms { get; init; }
 
     /// <summary>Sequences stored at a lower offset than an earlier sequence of the same producer in the same partition.</summary>

@@ -2,9 +2,11 @@ namespace KafkaChaos.Ledger;
 
 /// <summary>
 /// The checker's output: counts, up to <see cref="LedgerChecker.MaxExamples"/> examples per anomaly
-/// (keyed by the count's results.json name), and whether the history was cut short.
+/// (keyed by the count's results.json name), the per-second throughput timeline, and whether the
+/// history was cut short.
 /// </summary>
 public sealed record LedgerVerdict(
     LedgerCounts Counts,
     IReadOnlyDictionary<string, IReadOnlyList<AnomalyExample>> Examples,
+    IReadOnlyList<ThroughputSecond> Timeline,
     bool HistoryTruncated);

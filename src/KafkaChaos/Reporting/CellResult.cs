@@ -4,7 +4,7 @@ using KafkaChaos.Workload;
 
 namespace KafkaChaos.Reporting;
 
-/// <summary>One matrix cell in results.json: its settings, the checker's verdict, the fault timeline and latencies.</summary>
+/// <summary>One matrix cell in results.json: its settings, the checker's verdict, the fault timeline, latencies and throughput per second.</summary>
 public sealed record CellResult(
     string Name,
     IReadOnlyDictionary<string, string> Config,
@@ -12,4 +12,5 @@ public sealed record CellResult(
     IReadOnlyDictionary<string, IReadOnlyList<AnomalyExample>> Examples,
     bool HistoryTruncated,
     IReadOnlyList<FaultEvent> Faults,
-    IReadOnlyDictionary<string, LatencySummary>? LatencyMicros);
+    IReadOnlyDictionary<string, LatencySummary>? LatencyMicros,
+    IReadOnlyList<ThroughputSecond> Timeline);

@@ -14,11 +14,19 @@ public sealed class LatencyRecorder
 
     public void Record(long micros) => _histogram.RecordValue(Math.Clamp(micros, 0, HighestTrackableMicros));
 
+    /// <summary>Adds another recorder's samples, e.g. a restarted consumer's, into this one.</summary>
+    public void Add(LatencyRecorder other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _histogram.Add(other._histogram);
+    }
+
     public LatencySummary Summarize() => new(
         _histogram.TotalCount,
         _histogram.GetValueAtPercentile(50),
         _histogram.GetValueAtPercentile(90),
         _histogram.GetValueAtPercentile(99),
         _histogram.GetValueAtPercentile(99.9),
+        _histogram.GetValueAtPercentile(99.99),
         _histogram.TotalCount == 0 ? 0 : _histogram.GetMaxValue());
 }

@@ -1,4 +1,4 @@
 namespace KafkaChaos.Workload;
 
 /// <summary>Percentiles of one latency kind, in microseconds.</summary>
-public sealed record LatencySummary(long Count, long P50, long P90, long P99, long P999, long Max);
+public sealed record LatencySummary(long Count, long P50, long P90, long P99, long P999, long P9999, long Max);

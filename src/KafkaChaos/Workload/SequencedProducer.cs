@@ -5,8 +5,9 @@ using KafkaChaos.Journal;
 namespace KafkaChaos.Workload;
 
 /// <summary>
-/// Sends sequence numbers 0..N-1 as <see cref="MessageEnvelope"/>s, open-loop at a target rate, and
-/// journals exactly one outcome per attempt.
+/// One producer identity: sends sequence numbers 0..N-1 as <see cref="MessageEnvelope"/>s, open-loop at
+/// a target rate, and journals exactly one outcome per attempt. A restarted producer is a new instance
+/// with a new id, starting again at sequence 0.
 /// </summary>
 /// <remarks>
 /// One delivery handler serves every message (no Task or closure per send); it reads the sequence back
@@ -20,12 +21,14 @@ public sealed class SequencedProducer : IDisposable
     private readonly TimeProvider _time;
     private readonly string _topic;
     private readonly int _messageSize;
+    private readonly KeyStrategy _keys;
+    private readonly byte[] _fixedKey = "kafka-chaos"u8.ToArray();
     private readonly long[] _reported;
     private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
     private long _sent;
     private long _outcomes;
 
-    public SequencedProducer(string name, int producerId, Guid runId, string topic, long count, int messageSize,
+    public SequencedProducer(int producerId, Guid runId, string topic, long count, int messageSize, KeyStrategy keys,
         IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog)
     {
         if (messageSize < MessageEnvelope.HeaderSize)
@@ -33,8 +36,9 @@ public sealed class SequencedProducer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(messageSize), messageSize, $"messages must be at least {MessageEnvelope.HeaderSize} bytes");
         }
 
-        Name = name;
+        Name = ClientNames.Producer(producerId);
         ProducerId = producerId;
+        _keys = keys;
         RunId = runId;
         Count = count;
         _topic = topic;
@@ -44,8 +48,8 @@ public sealed class SequencedProducer : IDisposable
         _reported = new long[(count + 63) / 64];
         _onDelivery = OnDelivery;
         _producer = new ProducerBuilder<byte[]?, byte[]>(config)
-            .SetLogHandler((_, m) => clientLog($"{name} {m.Level} {m.Facility}: {m.Message}"))
-            .SetErrorHandler((_, e) => clientLog($"{name} error {e.Code}: {e.Reason}"))
+            .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
+            .SetErrorHandler((_, e) => clientLog($"{Name} error {e.Code}: {e.Reason}"))
             .Build();
     }
 
@@ -61,17 +65,21 @@ public sealed class SequencedProducer : IDisposable
     /// Hands every message to the client at <paramref name="ratePerSecond"/> (0: as fast as it takes them).
     /// Returns early, with the rest never sent, when <paramref name="cancellationToken"/> fires.
     /// </summary>
-    public void Run(double ratePerSecond, CancellationToken cancellationToken)
+    /// <param name="ratePerSecond">Target send rate; 0 sends as fast as the client takes messages.</param>
+    /// <param name="cancellationToken">Stops sending at the next message.</param>
+    /// <param name="scheduleStartMicros">When the open-loop schedule began (a restarted producer keeps its predecessor's schedule); null: now.</param>
+    /// <param name="scheduleOffset">How many messages of the schedule earlier identities already sent.</param>
+    public void Run(double ratePerSecond, CancellationToken cancellationToken, long? scheduleStartMicros = null, long scheduleOffset = 0)
     {
-        var startMicros = NowMicros();
+        var startMicros = scheduleStartMicros ?? NowMicros();
         for (long sequence = 0; sequence < Count && !cancellationToken.IsCancellationRequested; sequence++)
         {
-            var intended = ratePerSecond > 0 ? startMicros + (long)(sequence * 1_000_000 / ratePerSecond) : NowMicros();
+            var intended = ratePerSecond > 0 ? startMicros + (long)((sequence + scheduleOffset) * 1_000_000 / ratePerSecond) : NowMicros();
             WaitUntil(intended, cancellationToken);
 
             var value = new byte[_messageSize];
             new MessageEnvelope(RunId, ProducerId, sequence, intended).Encode(value);
-            var message = new Message<byte[]?, byte[]> { Key = null, Value = value };
+            var message = new Message<byte[]?, byte[]> { Key = Key(sequence), Value = value };
             while (true)
             {
                 try
@@ -94,19 +102,25 @@ public sealed class SequencedProducer : IDisposable
     /// Waits up to <paramref name="timeout"/> for outstanding deliveries, then journals every attempt
     /// that still has no outcome as unknown: it may or may not have been stored.
     /// </summary>
-    public void Finish(TimeSpan timeout)
+    /// <returns>How many attempts were journalled as unknown.</returns>
+    public long Finish(TimeSpan timeout)
     {
         _producer.Flush(timeout);
         var sent = Sent;
         var now = _time.Millis();
+        long unknown = 0;
         for (long sequence = 0; sequence < sent; sequence++)
         {
             if (Claim(sequence))
             {
-                _journal.WriteProduced(new ProduceOutcome(Name, sequence, ProduceStatus.Unknown, null, null, now, "still in flight at shutdown"));
+                _journal.WriteProduced(new ProduceOutcome(ProducerId, sequence, ProduceStatus.Unknown,
+                    ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, now, (int)ErrorCode.Local_Destroy));
                 Interlocked.Increment(ref _outcomes);
+                unknown++;
             }
         }
+
+        return unknown;
     }
 
     public void Dispose() => _producer.Dispose();
@@ -123,20 +137,30 @@ public sealed class SequencedProducer : IDisposable
         ProduceOutcome outcome;
         if (!report.Error.IsError)
         {
-            long? offset = report.Offset.Value >= 0 ? report.Offset.Value : null;
-            outcome = new ProduceOutcome(Name, sequence, ProduceStatus.Acked, report.Partition.Value, offset, nowMs);
+            // acks=0 reports no offset: the position is unknown, not absent.
+            var known = report.Offset.Value >= 0;
+            outcome = new ProduceOutcome(ProducerId, sequence, ProduceStatus.Acked,
+                known ? report.Partition.Value : ProduceOutcome.NoPosition, known ? report.Offset.Value : ProduceOutcome.NoPosition, nowMs);
             var intended = BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value.AsSpan(32, 8));
             ProduceToAck.Record(NowMicros() - intended);
         }
         else
         {
             var status = report.Status == PersistenceStatus.NotPersisted ? ProduceStatus.Failed : ProduceStatus.Unknown;
-            outcome = new ProduceOutcome(Name, sequence, status, null, null, nowMs, $"{report.Error.Code}: {report.Error.Reason}");
+            outcome = new ProduceOutcome(ProducerId, sequence, status, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, nowMs, (int)report.Error.Code);
         }
 
         _journal.WriteProduced(outcome);
         Interlocked.Increment(ref _outcomes);
     }
+
+    private byte[]? Key(long sequence) => _keys switch
+    {
+        KeyStrategy.Sequence => BitConverter.GetBytes(sequence),
+        KeyStrategy.Fixed => _fixedKey,
+        KeyStrategy.Random => BitConverter.GetBytes(Random.Shared.NextInt64()),
+        _ => null,
+    };
 
     /// <returns>True for the first caller for this sequence only.</returns>
     private bool Claim(long sequence)

@@ -4,52 +4,79 @@ using KafkaChaos.Journal;
 namespace KafkaChaos.Workload;
 
 /// <summary>
-/// A group consumer that journals every record it processes, decoded back to producer and sequence,
-/// and can drain: keep reading until it has reached given end offsets or the topic has gone quiet.
+/// One consumer instance of the verifying group: polls in batches, processes each record (a timed step,
+/// then a journal entry), and commits as its <see cref="CommitStrategy"/> says. It can be told to crash
+/// at a <see cref="CrashPoint"/>: the client is then disposed without Close, so it neither commits nor
+/// leaves the group, exactly as if its process had died.
 /// </summary>
-/// <remarks>
-/// Runs its poll loop on a thread of its own. In this slice offsets are auto-committed
-/// (enable.auto.commit with a 1 s interval); "processing" is the journal write.
-/// </remarks>
+/// <remarks>Runs its poll loop on a thread of its own; the journal and dedup store are thread-safe.</remarks>
 public sealed class VerifyingConsumer : IDisposable
 {
+    private const int NoCrash = -1;
+
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly ConsumerSpec _spec;
     private readonly JournalWriter _journal;
+    private readonly DedupStore? _dedup;
+    private readonly GroupProgress _progress;
     private readonly TimeProvider _time;
     private readonly Guid _runId;
     private readonly string _topic;
-    private readonly Dictionary<int, long> _nextOffsets = [];
-    private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<string> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<ConsumeResult<byte[]?, byte[]?>> _batch = [];
+    private int _crashRequest = NoCrash;
     private Thread? _thread;
-    private long _consumed;
-    private long _lastRecordMillis;
     private Exception? _failure;
+    private bool _disposed;
 
-    public VerifyingConsumer(string name, Guid runId, string topic, IReadOnlyDictionary<string, string> config,
-        JournalWriter journal, TimeProvider time, Action<string> clientLog)
+    public VerifyingConsumer(int id, Guid runId, string topic, ConsumerSpec spec, IReadOnlyDictionary<string, string> config,
+        JournalWriter journal, DedupStore? dedup, GroupProgress progress, TimeProvider time, Action<string> clientLog)
     {
-        Name = name;
+        Id = id;
+        Name = ClientNames.Consumer(id);
         _runId = runId;
         _topic = topic;
+        _spec = spec;
         _journal = journal;
+        _dedup = dedup;
+        _progress = progress;
         _time = time;
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler((_, m) => clientLog($"{name} {m.Level} {m.Facility}: {m.Message}"))
-            .SetErrorHandler((_, e) => clientLog($"{name} error {e.Code}: {e.Reason}"))
+            .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
+            .SetErrorHandler((_, e) => clientLog($"{Name} error {e.Code}: {e.Reason}"))
             .Build();
     }
 
+    public int Id { get; }
     public string Name { get; }
-    public long Consumed => Interlocked.Read(ref _consumed);
+    public Exception? Failure => _failure;
+    public bool HasCrashed => _crashed.Task.IsCompleted;
+
+    /// <summary>Intended send time to processed; read only after the instance has stopped.</summary>
     public LatencyRecorder EndToEnd { get; } = new();
 
     public void Start()
     {
         _consumer.Subscribe(_topic);
-        _lastRecordMillis = _time.Millis();
         _thread = new Thread(Loop) { IsBackground = true, Name = $"consumer {Name}" };
         _thread.Start();
+    }
+
+    /// <summary>Kills this instance at the next <paramref name="point"/> of its cycle.</summary>
+    /// <returns>Completes with what the crash cut short, once the instance is dead.</returns>
+    public Task<string> CrashAsync(CrashPoint point)
+    {
+        Volatile.Write(ref _crashRequest, (int)point);
+        return _crashed.Task;
+    }
+
+    /// <summary>The group's committed offsets for the topic's partitions, read from the coordinator.</summary>
+    public IReadOnlyDictionary<int, long> CommittedOffsets(int partitions)
+    {
+        var committed = _consumer.Committed(
+            Enumerable.Range(0, partitions).Select(p => new TopicPartition(_topic, p)), TimeSpan.FromSeconds(10));
+        return committed.ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
     }
 
     /// <summary>The current end offset of each partition, read from the partition leaders.</summary>
@@ -64,126 +91,190 @@ public sealed class VerifyingConsumer : IDisposable
         return ends;
     }
 
-    /// <summary>
-    /// Waits until every partition has been read up to <paramref name="endOffsets"/>, or until no record
-    /// has arrived for <paramref name="idleTimeout"/>, then stops the loop.
-    /// </summary>
-    /// <returns>True when every end offset was reached.</returns>
-    public async Task<bool> DrainAsync(IReadOnlyDictionary<int, long> endOffsets, TimeSpan idleTimeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                if (_failure is { } failure)
-                {
-                    throw new InvalidOperationException($"consumer {Name} failed: {failure.Message}", failure);
-                }
-
-                if (CaughtUp(endOffsets))
-                {
-                    return true;
-                }
-
-                if (_time.Millis() - Interlocked.Read(ref _lastRecordMillis) > idleTimeout.TotalMilliseconds)
-                {
-                    return false;
-                }
-
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-        finally
-        {
-            Stop();
-        }
-    }
-
-    private bool CaughtUp(IReadOnlyDictionary<int, long> endOffsets)
-    {
-        lock (_gate)
-        {
-            return endOffsets.All(end => end.Value <= 0 || _nextOffsets.GetValueOrDefault(end.Key) >= end.Value);
-        }
-    }
-
     private void Loop()
     {
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                var result = _consumer.Consume(TimeSpan.FromMilliseconds(100));
-                if (result?.Message is null)
+                if (!PollBatch())
                 {
                     continue;
                 }
 
-                Process(result);
+                if (_spec.Commit == CommitStrategy.CommitBeforeProcess)
+                {
+                    _consumer.Commit(NextOffsets());
+                    CrashIfRequested(CrashPoint.AfterCommit, 0, "committed a batch, processed none of it");
+                }
+
+                for (var i = 0; i < _batch.Count; i++)
+                {
+                    if (_spec.Commit == CommitStrategy.AutoCommit && Volatile.Read(ref _crashRequest) == (int)CrashPoint.AfterCommit)
+                    {
+                        WaitForAutoCommitPast(_batch[i]);
+                        CrashIfRequested(CrashPoint.AfterCommit, i, "a background commit passed a record still being processed");
+                    }
+
+                    Process(_batch[i]);
+                }
+
+                CrashIfRequested(CrashPoint.BetweenProcessAndCommit, _batch.Count, "processed a batch, committed none of it");
+                if (_spec.Commit == CommitStrategy.ProcessThenCommit)
+                {
+                    if (_spec.CommitAsync)
+                    {
+                        foreach (var result in _batch)
+                        {
+                            _consumer.StoreOffset(result);
+                        }
+                    }
+                    else
+                    {
+                        _consumer.Commit(NextOffsets());
+                    }
+
+                    CrashIfRequested(CrashPoint.AfterCommit, _batch.Count, "committed a processed batch");
+                }
             }
         }
-        catch (Exception e) when (e is KafkaException or InvalidOperationException)
+        catch (SimulatedCrash crash)
+        {
+            _consumer.Dispose();
+            _crashed.TrySetResult(crash.Message);
+        }
+        catch (Exception e) when (e is KafkaException or InvalidOperationException or IOException)
         {
             _failure = e;
         }
     }
 
+    /// <returns>True when at least one record arrived.</returns>
+    private bool PollBatch()
+    {
+        _batch.Clear();
+        var first = _consumer.Consume(TimeSpan.FromMilliseconds(100));
+        if (first?.Message is null)
+        {
+            return false;
+        }
+
+        _batch.Add(first);
+        while (_batch.Count < _spec.BatchSize && _consumer.Consume(TimeSpan.Zero) is { Message: not null } next)
+        {
+            _batch.Add(next);
+        }
+
+        return true;
+    }
+
+    private List<TopicPartitionOffset> NextOffsets() =>
+        _batch.GroupBy(r => r.TopicPartition)
+            .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1))
+            .ToList();
+
     private void Process(ConsumeResult<byte[]?, byte[]?> result)
     {
-        var nowMillis = _time.Millis();
         var partition = result.Partition.Value;
         var offset = result.Offset.Value;
-        ConsumedRecord record;
-        string? error = "null value";
-        if (result.Message.Value is { } value && MessageEnvelope.TryDecode(value, out var envelope, out error))
+        if (!TryReadEnvelope(result, out var envelope))
         {
-            if (envelope.RunId == _runId)
-            {
-                record = new ConsumedRecord(Name, ProducerName(envelope.ProducerId), envelope.Sequence, partition, offset, nowMillis);
-                EndToEnd.Record(_time.Micros() - envelope.IntendedSendMicros);
-            }
-            else
-            {
-                record = new ConsumedRecord(Name, null, null, partition, offset, nowMillis, $"envelope of another run ({envelope.RunId})");
-            }
+            _journal.WriteConsumed(new ConsumedRecord(Id, -1, -1, partition, offset, _time.Millis(), ConsumeKind.Unreadable));
+            _progress.Reached(partition, offset, _time.Millis());
+            return;
+        }
+
+        var kind = ConsumeKind.Processed;
+        if (_dedup is not null && _dedup.Contains(envelope.ProducerId, envelope.Sequence))
+        {
+            kind = ConsumeKind.DuplicateSkipped;
         }
         else
         {
-            record = new ConsumedRecord(Name, null, null, partition, offset, nowMillis, error);
+            if (_spec.ProcessingTime > TimeSpan.Zero)
+            {
+                Thread.Sleep(_spec.ProcessingTime);
+            }
+
+            _dedup?.Add(envelope.ProducerId, envelope.Sequence);
         }
 
-        _journal.WriteConsumed(record);
-        lock (_gate)
-        {
-            _nextOffsets[partition] = Math.Max(_nextOffsets.GetValueOrDefault(partition), offset + 1);
-        }
-
-        Interlocked.Increment(ref _consumed);
-        Interlocked.Exchange(ref _lastRecordMillis, nowMillis);
+        var nowMillis = _time.Millis();
+        _journal.WriteConsumed(new ConsumedRecord(Id, envelope.ProducerId, envelope.Sequence, partition, offset, nowMillis, kind));
+        EndToEnd.Record(_time.Micros() - envelope.IntendedSendMicros);
+        _progress.Reached(partition, offset, nowMillis);
     }
 
-    /// <summary>The journal's name for the producer with this envelope id.</summary>
-    public static string ProducerName(int producerId) => $"p{producerId}";
-
-    private void Stop()
+    private bool TryReadEnvelope(ConsumeResult<byte[]?, byte[]?> result, out MessageEnvelope envelope)
     {
-        _stop.Cancel();
-        _thread?.Join();
+        envelope = default;
+        return result.Message.Value is { } value && MessageEnvelope.TryDecode(value, out envelope, out _) && envelope.RunId == _runId;
     }
 
+    private void CrashIfRequested(CrashPoint point, int processedInBatch, string what)
+    {
+        if (Volatile.Read(ref _crashRequest) != (int)point)
+        {
+            return;
+        }
+
+        // What was handed over but not processed is journalled as abandoned: evidence, not consumption.
+        for (var i = processedInBatch; i < _batch.Count; i++)
+        {
+            var record = _batch[i];
+            var readable = TryReadEnvelope(record, out var envelope);
+            _journal.WriteConsumed(new ConsumedRecord(Id, readable ? envelope.ProducerId : -1, readable ? envelope.Sequence : -1,
+                record.Partition.Value, record.Offset.Value, _time.Millis(), readable ? ConsumeKind.Abandoned : ConsumeKind.Unreadable));
+        }
+
+        var first = _batch.Count > 0 ? _batch[Math.Min(processedInBatch, _batch.Count - 1)] : null;
+        var at = first is null ? "" : $" at partition {first.Partition.Value} offset {first.Offset.Value}";
+        throw new SimulatedCrash($"{Name} killed {CrashPointNames.ToName(point)}{at}: {what} ({_batch.Count - processedInBatch} of {_batch.Count} records abandoned)");
+    }
+
+    /// <summary>Waits, up to three commit intervals, until a background commit covers <paramref name="record"/>.</summary>
+    private void WaitForAutoCommitPast(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        var deadline = _time.Millis() + (3L * _spec.AutoCommitIntervalMs) + 1000;
+        while (_time.Millis() < deadline && !_stop.IsCancellationRequested)
+        {
+            var committed = _consumer.Committed([record.TopicPartition], TimeSpan.FromSeconds(5));
+            if (committed.Count == 1 && committed[0].Offset.Value > record.Offset.Value)
+            {
+                return;
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>Stops the loop after its current batch; a graceful stop closes the client (commit and leave).</summary>
     public void Dispose()
     {
-        Stop();
-        try
+        if (_disposed)
         {
-            _consumer.Close();
-        }
-        catch (KafkaException)
-        {
-            // Leaving the group can fail when the coordinator is gone; the consumer is closed regardless.
+            return;
         }
 
-        _consumer.Dispose();
+        _disposed = true;
+        _stop.Cancel();
+        _thread?.Join();
+        if (!HasCrashed)
+        {
+            try
+            {
+                _consumer.Close();
+            }
+            catch (KafkaException)
+            {
+                // Leaving the group can fail when the coordinator is gone; the client is released regardless.
+            }
+
+            _consumer.Dispose();
+        }
+
         _stop.Dispose();
     }
+
+    private sealed class SimulatedCrash(string message) : Exception(message);
 }

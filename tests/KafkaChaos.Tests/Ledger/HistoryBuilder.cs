@@ -2,40 +2,48 @@ using KafkaChaos.Journal;
 
 namespace KafkaChaos.Tests.Ledger;
 
-/// <summary>Hand-written histories for checker tests, in the vocabulary of the journal.</summary>
+/// <summary>Hand-written histories for checker tests, in the vocabulary of the journal, with producers by name.</summary>
 internal sealed class HistoryBuilder
 {
     private readonly List<ProduceOutcome> _produced = [];
     private readonly List<ConsumedRecord> _consumed = [];
     private readonly List<FaultEvent> _faults = [];
+    private readonly List<string> _producers = [];
 
     public HistoryBuilder Acked(string producer, long seq, int partition, long offset, long ts = 0)
     {
-        _produced.Add(new ProduceOutcome(producer, seq, ProduceStatus.Acked, partition, offset, ts));
+        _produced.Add(new ProduceOutcome(Id(producer), seq, ProduceStatus.Acked, partition, offset, ts));
+        return this;
+    }
+
+    public HistoryBuilder AckedWithoutPosition(string producer, long seq, long ts = 0)
+    {
+        _produced.Add(new ProduceOutcome(Id(producer), seq, ProduceStatus.Acked, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, ts));
         return this;
     }
 
     public HistoryBuilder Failed(string producer, long seq, long ts = 0)
     {
-        _produced.Add(new ProduceOutcome(producer, seq, ProduceStatus.Failed, null, null, ts, "Local_MsgTimeout"));
+        _produced.Add(new ProduceOutcome(Id(producer), seq, ProduceStatus.Failed, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, ts, -192));
         return this;
     }
 
     public HistoryBuilder Unknown(string producer, long seq, long ts = 0)
     {
-        _produced.Add(new ProduceOutcome(producer, seq, ProduceStatus.Unknown, null, null, ts, "in flight"));
+        _produced.Add(new ProduceOutcome(Id(producer), seq, ProduceStatus.Unknown, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, ts, -172));
         return this;
     }
 
-    public HistoryBuilder Consumed(string producer, long seq, int partition, long offset, long ts = 0, string consumer = "c0")
+    public HistoryBuilder Consumed(string producer, long seq, int partition, long offset, long ts = 0, int consumer = 0,
+        ConsumeKind kind = ConsumeKind.Processed)
     {
-        _consumed.Add(new ConsumedRecord(consumer, producer, seq, partition, offset, ts));
+        _consumed.Add(new ConsumedRecord(consumer, Id(producer), seq, partition, offset, ts, kind));
         return this;
     }
 
     public HistoryBuilder Garbage(int partition, long offset)
     {
-        _consumed.Add(new ConsumedRecord("c0", null, null, partition, offset, 0, "envelope checksum mismatch"));
+        _consumed.Add(new ConsumedRecord(0, -1, -1, partition, offset, 0, ConsumeKind.Unreadable));
         return this;
     }
 
@@ -45,5 +53,17 @@ internal sealed class HistoryBuilder
         return this;
     }
 
-    public History Build() => new(_produced, _consumed, _faults);
+    public History Build() => new(_produced, _consumed, _faults, ProducerNames: _producers);
+
+    private int Id(string producer)
+    {
+        var id = _producers.IndexOf(producer);
+        if (id < 0)
+        {
+            _producers.Add(producer);
+            id = _producers.Count - 1;
+        }
+
+        return id;
+    }
 }

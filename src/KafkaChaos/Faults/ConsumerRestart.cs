@@ -1,0 +1,48 @@
+using KafkaChaos.Journal;
+using KafkaChaos.Workload;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// Kills a consumer instance at a chosen point of its poll–process–commit cycle (disposed without
+/// Close: no commit, no leaving the group) and starts a new instance in the same group. The effect is
+/// verified by the crash having happened at that point, with what it cut short as evidence.
+/// </summary>
+public sealed class ConsumerRestart(ConsumerGroup group, CrashPoint point, JournalWriter journal, TimeProvider time, Action<string> log)
+    : Fault(journal, time, log)
+{
+    public const string FaultName = "restart-consumer";
+
+    /// <summary>How long to wait for the victim to reach the crash point before calling the fault not applied.</summary>
+    private static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(30);
+
+    public override string Name => FaultName;
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var target = $"consumer group, {CrashPointNames.ToName(point)}";
+        Record(FaultPhase.Start, target, $"kill a consumer instance {CrashPointNames.ToName(point)}");
+        var evidence = await group.RestartAsync(point, ReachTimeout, cancellationToken);
+        if (evidence is null)
+        {
+            Record(FaultPhase.NotApplied, target, $"no consumer reached {CrashPointNames.ToName(point)} within {ReachTimeout.TotalSeconds:0} s (no records arriving?)");
+            Log("not applied: no consumer reached the crash point");
+            return;
+        }
+
+        Verified = true;
+        Record(FaultPhase.Verified, target, evidence);
+        Log(evidence);
+    }
+
+    /// <summary>The replacement instance was started by the restart itself; nothing is left to undo.</summary>
+    public override Task HealAsync(CancellationToken cancellationToken)
+    {
+        if (Verified)
+        {
+            Record(FaultPhase.End, "consumer group", "replacement instance running");
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,32 @@
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// One fault of the nemesis: applied, checked to have taken effect, and healed, with every step in the
+/// journal's fault timeline.
+/// </summary>
+/// <remarks>
+/// A fault whose effect was never observed is journalled as not-applied and leaves <see cref="Verified"/>
+/// false, so a cell cannot pass as "no loss under this fault" when the fault never happened.
+/// </remarks>
+public abstract class Fault(JournalWriter journal, TimeProvider time, Action<string> log)
+{
+    /// <summary>The fault's name in experiment files, journals and reports (kill-leader, restart-consumer, ...).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>True once the fault's effect was observed.</summary>
+    public bool Verified { get; protected set; }
+
+    protected TimeProvider Time => time;
+
+    public abstract Task ApplyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Undoes the fault; a no-op when there is nothing to undo.</summary>
+    public abstract Task HealAsync(CancellationToken cancellationToken);
+
+    protected void Record(FaultPhase phase, string target, string detail) =>
+        journal.WriteFault(new FaultEvent(Name, phase, target, time.Millis(), detail));
+
+    protected void Log(string line) => log($"fault {Name}: {line}");
+}

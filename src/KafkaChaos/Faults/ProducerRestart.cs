@@ -1,0 +1,36 @@
+using KafkaChaos.Journal;
+using KafkaChaos.Workload;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// Kills the running producer identity mid-stream and starts a new one (new id, sequences from 0) on the
+/// same schedule. The killed identity's unreported sends are journalled unknown: a crashed client
+/// never learns whether they were stored, and the ledger shows which were.
+/// </summary>
+public sealed class ProducerRestart(ProducerLane lane, JournalWriter journal, TimeProvider time, Action<string> log)
+    : Fault(journal, time, log)
+{
+    public const string FaultName = "restart-producer";
+
+    public override string Name => FaultName;
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        Record(FaultPhase.Start, "producer", "kill the running producer identity");
+        var evidence = await lane.RestartAsync(cancellationToken);
+        Verified = true;
+        Record(FaultPhase.Verified, "producer", evidence);
+        Log(evidence);
+    }
+
+    public override Task HealAsync(CancellationToken cancellationToken)
+    {
+        if (Verified)
+        {
+            Record(FaultPhase.End, "producer", "replacement identity running");
+        }
+
+        return Task.CompletedTask;
+    }
+}

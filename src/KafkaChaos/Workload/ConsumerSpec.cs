@@ -1,0 +1,31 @@
+namespace KafkaChaos.Workload;
+
+/// <summary>How the verifying consumers of a run read, process and commit.</summary>
+public sealed record ConsumerSpec
+{
+    public int Consumers { get; init; } = 1;
+    public CommitStrategy Commit { get; init; } = CommitStrategy.AutoCommit;
+
+    /// <summary>For process-then-commit: a synchronous Commit, or StoreOffset with background commits.</summary>
+    public bool CommitAsync { get; init; }
+
+    /// <summary>Records per poll batch, committed together; 1 commits per message.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>enable.auto.commit's interval (auto-commit, and process-then-commit async).</summary>
+    public int AutoCommitIntervalMs { get; init; } = 1000;
+
+    /// <summary>How long processing one record takes, so that a crash can fall inside it.</summary>
+    public TimeSpan ProcessingTime { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Skip records whose producer+sequence a file-backed store says were already processed.</summary>
+    public bool DedupStore { get; init; }
+
+    /// <summary>The name used in configs and reports.</summary>
+    public string StrategyName => Commit switch
+    {
+        CommitStrategy.AutoCommit => "auto-commit",
+        CommitStrategy.CommitBeforeProcess => "commit-before-process",
+        _ => CommitAsync ? "process-then-commit-async" : "process-then-commit-sync",
+    };
+}

@@ -1,0 +1,111 @@
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Workload;
+
+/// <summary>
+/// The run's producing side: one open-loop schedule of <c>total</c> messages, sent by a succession of
+/// producer identities. restart-producer kills the current identity (its unreported sends become
+/// unknown) and the next one, with a new id and sequences from 0, sends the rest on the same schedule.
+/// </summary>
+public sealed class ProducerLane(
+    Guid runId, string topic, long total, int messageSize, KeyStrategy keys, double ratePerSecond,
+    IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly List<SequencedProducer> _retired = [];
+    private SequencedProducer? _current;
+    private CancellationTokenSource? _restart;
+    private TaskCompletionSource<string>? _restarted;
+    private long _retiredSent;
+    private long _killedUnknown;
+
+    /// <summary>Messages handed to the client so far, over every identity.</summary>
+    public long Sent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retiredSent + (_current?.Sent ?? 0);
+            }
+        }
+    }
+
+    public long Total => total;
+
+    /// <summary>Sends the whole schedule; returns early when <paramref name="cancellationToken"/> fires.</summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        var scheduleStart = time.Micros();
+        var nextId = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var remaining = total - Sent;
+            if (remaining <= 0)
+            {
+                return;
+            }
+
+            var producer = new SequencedProducer(nextId++, runId, topic, remaining, messageSize, keys,
+                new Dictionary<string, string>(config, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos-" + ClientNames.Producer(nextId - 1) },
+                journal, time, clientLog);
+            using var restart = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            lock (_gate)
+            {
+                _current = producer;
+                _restart = restart;
+            }
+
+            _restarted?.TrySetResult($"{producer.Name} sends the remaining {remaining}");
+            producer.Run(ratePerSecond, restart.Token, scheduleStart, total - remaining);
+            if (!restart.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+            {
+                return; // finished the schedule, or the run is stopping: Finish takes it from here
+            }
+
+            // Killed: whatever the client has not reported is unknown; it may yet have been stored.
+            Interlocked.Exchange(ref _killedUnknown, producer.Finish(TimeSpan.Zero));
+            producer.Dispose();
+            lock (_gate)
+            {
+                _retiredSent += producer.Sent;
+                _retired.Add(producer);
+                _current = null;
+            }
+        }
+    }
+
+    /// <summary>Kills the current identity; completes when the next one has started.</summary>
+    /// <returns>Evidence: which identity stopped after how many sends, and which took over.</returns>
+    public async Task<string> RestartAsync(CancellationToken cancellationToken)
+    {
+        SequencedProducer victim;
+        TaskCompletionSource<string> restarted;
+        lock (_gate)
+        {
+            victim = _current ?? throw new InvalidOperationException("no producer is running");
+            restarted = _restarted = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _restart!.Cancel();
+        }
+
+        var successor = await restarted.Task.WaitAsync(cancellationToken);
+        return $"{victim.Name} killed after {victim.Sent} sends ({Interlocked.Read(ref _killedUnknown)} unreported, journalled unknown); {successor}";
+    }
+
+    /// <summary>Waits for outstanding deliveries of the current identity, then journals the rest as unknown.</summary>
+    public void Finish(TimeSpan timeout) => _current?.Finish(timeout);
+
+
+    public LatencyRecorder ProduceToAck()
+    {
+        var all = new LatencyRecorder();
+        foreach (var producer in _retired.Append(_current).OfType<SequencedProducer>())
+        {
+            all.Add(producer.ProduceToAck);
+        }
+
+        return all;
+    }
+
+    public void Dispose() => _current?.Dispose();
+}

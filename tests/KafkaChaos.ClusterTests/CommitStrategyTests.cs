@@ -1,0 +1,113 @@
+using KafkaChaos.Experiments;
+using KafkaChaos.Faults;
+using KafkaChaos.Journal;
+using KafkaChaos.Ledger;
+using KafkaChaos.Workload;
+using NUnit.Framework;
+
+namespace KafkaChaos.ClusterTests;
+
+/// <summary>
+/// One real-cluster run per consumer commit strategy, with a consumer instance killed at the point where
+/// that strategy is known to go wrong (or proven not to). Each asserts the anomaly the folklore names,
+/// and that the others are absent.
+/// </summary>
+/// <remarks>
+/// One broker and one replica: the fault is in the consumer, so the cluster only has to be there. The
+/// crash is disposal without Close: no commit and no leaving the group, as when a process dies.
+/// </remarks>
+[Category("Cluster")]
+public class CommitStrategyTests : RunDirectoryTest
+{
+    [Test]
+    public async Task AutoCommit_KilledAfterABackgroundCommitPassedUnprocessedRecords_LosesThem()
+    {
+        var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.AutoCommit, AutoCommitIntervalMs = 200, BatchSize = 10 }, CrashPoint.AfterCommit);
+
+        Assert.That(counts.Lost, Is.GreaterThan(0), "auto-commit committed records the dead consumer never processed");
+        Assert.That(counts.Lost, Is.LessThanOrEqualTo(counts.Abandoned), "every lost record was one the crash abandoned");
+    }
+
+    [Test]
+    public async Task CommitBeforeProcess_KilledAfterCommit_LosesTheBatch()
+    {
+        var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.CommitBeforeProcess, BatchSize = 10 }, CrashPoint.AfterCommit);
+
+        Assert.That(counts.Lost, Is.GreaterThan(0));
+        Assert.That(counts.Lost, Is.EqualTo(counts.Abandoned), "exactly the committed, unprocessed batch is lost");
+        Assert.That(counts.Redeliveries, Is.Zero);
+    }
+
+    [Test]
+    public async Task ProcessThenCommit_KilledBetweenProcessAndCommit_RedeliversAndLosesNothing()
+    {
+        var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, BatchSize = 10 }, CrashPoint.BetweenProcessAndCommit);
+
+        Assert.That(counts.Lost, Is.Zero);
+        Assert.That(counts.Redeliveries, Is.GreaterThan(0), "the processed but uncommitted batch comes again");
+        Assert.That(counts.DuplicatesProcessed, Is.EqualTo(counts.Redeliveries + counts.DuplicateWrites));
+    }
+
+    [Test]
+    public async Task ProcessThenCommit_KilledAfterCommit_HasNoAnomaly()
+    {
+        var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, BatchSize = 1 }, CrashPoint.AfterCommit);
+
+        Assert.That((counts.Lost, counts.Redeliveries, counts.DuplicatesProcessed), Is.EqualTo((0L, 0L, 0L)));
+    }
+
+    [Test]
+    public async Task ProcessThenCommitAsync_KilledBetweenProcessAndCommit_LosesNothing()
+    {
+        var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, CommitAsync = true, AutoCommitIntervalMs = 500, BatchSize = 10 },
+            CrashPoint.BetweenProcessAndCommit);
+
+        Assert.That(counts.Lost, Is.Zero);
+        TestContext.Progress.WriteLine($"async commit: {counts.Redeliveries} redeliveries (stored offsets not yet committed when the consumer died)");
+    }
+
+    [Test]
+    public async Task DedupStore_KilledBetweenProcessAndCommit_RedeliversButProcessesEachMessageOnce()
+    {
+        var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, BatchSize = 10, DedupStore = true },
+            CrashPoint.BetweenProcessAndCommit);
+
+        Assert.That(counts.Lost, Is.Zero);
+        Assert.That(counts.Redeliveries, Is.GreaterThan(0));
+        Assert.That(counts.DuplicatesProcessed, Is.Zero, "the file-backed store skipped every redelivered message");
+    }
+
+    private async Task<LedgerCounts> RunAsync(ConsumerSpec consumer, CrashPoint point)
+    {
+        var spec = ExperimentSpec.Default with
+        {
+            Name = $"{consumer.StrategyName}{(consumer.DedupStore ? "+dedup" : "")}-{CrashPointNames.ToName(point)}",
+            Brokers = 1,
+            Partitions = 3,
+            ReplicationFactor = 1,
+            MinInsyncReplicas = 1,
+            Messages = 3_000,
+            RatePerSecond = 1_000,
+            Consumer = consumer,
+            Fault = ConsumerRestart.FaultName,
+            CrashPoint = point,
+            DrainIdleTimeout = TimeSpan.FromSeconds(20),
+        };
+        var runner = Runner;
+
+        var outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
+
+        var cell = outcome.Results.Cells.Single();
+        var counts = cell.Counts;
+        TestContext.Progress.WriteLine($"{spec.Name}: {counts}");
+        Assert.That(outcome.Results.Status, Is.EqualTo("completed"));
+        Assert.That(cell.Faults.Select(f => f.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End }),
+            "the consumer really was killed at the crash point");
+
+        // Producing into a healthy broker: every send acked, nothing phantom, nothing reordered.
+        Assert.That((counts.Sent, counts.Acked), Is.EqualTo((spec.Messages, spec.Messages)));
+        Assert.That((counts.Phantoms, counts.OutOfOrder, counts.LostUnacked), Is.EqualTo((0L, 0L, 0L)));
+        Assert.That(LedgerChecker.Check(JournalReader.ReadRunDirectory(outcome.RunDirectory).History).Counts, Is.EqualTo(counts));
+        return counts;
+    }
+}
