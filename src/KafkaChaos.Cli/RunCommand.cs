@@ -32,14 +32,21 @@ public static class RunCommand
         var batch = new Option<int>("--batch") { Description = "records per consumer poll batch, committed together", DefaultValueFactory = _ => 1 };
         var processing = new Option<int>("--processing-ms") { Description = "how long processing one record takes, in milliseconds", DefaultValueFactory = _ => 0 };
         var dedup = new Option<bool>("--dedup") { Description = "skip records a file-backed processed-id store has seen" };
-        var fault = new Option<string>("--fault") { Description = "fault injected mid-produce", DefaultValueFactory = _ => LeaderKill.FaultName };
-        fault.AcceptOnlyFromAmong(LeaderKill.FaultName, ConsumerRestart.FaultName, ProducerRestart.FaultName, "none");
+        var fault = new Option<string>("--fault") { Description = "fault to inject", DefaultValueFactory = _ => FaultKinds.KillLeader };
+        fault.AcceptOnlyFromAmong([.. FaultKinds.All, "none"]);
+        var faultAt = new Option<double>("--fault-at") { Description = "seconds into the workload when the fault fires", DefaultValueFactory = _ => 5 };
+        var faultDuration = new Option<double>("--fault-duration") { Description = "seconds the fault lasts before it is healed", DefaultValueFactory = _ => 5 };
+        var broker = new Option<int?>("--broker") { Description = "broker id (1..N) for broker faults; default: random" };
+        var partition = new Option<int?>("--partition") { Description = "partition whose leader kill-leader/isolate-leader hit; default: 0" };
+        var delay = new Option<int>("--delay-ms") { Description = "net-delay: added latency", DefaultValueFactory = _ => 100 };
+        var loss = new Option<double>("--loss-percent") { Description = "net-loss: dropped packets", DefaultValueFactory = _ => 10 };
         var crashPoint = new Option<string>("--crash-point") { Description = "where restart-consumer kills the consumer", DefaultValueFactory = _ => "between-process-and-commit" };
         crashPoint.AcceptOnlyFromAmong("between-process-and-commit", "after-commit");
+        var seed = new Option<int?>("--seed") { Description = "seed for random fault targets (printed by every run)" };
 
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
-            image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, crashPoint,
+            image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
         };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
@@ -77,8 +84,21 @@ public static class RunCommand
                 Producer = producer,
                 Keys = Enum.Parse<KeyStrategy>(parse.GetValue(keys)!, ignoreCase: true),
                 Consumer = consumer,
-                Fault = faultName,
-                CrashPoint = parse.GetValue(crashPoint) == "after-commit" ? CrashPoint.AfterCommit : CrashPoint.BetweenProcessAndCommit,
+                Faults = faultName == "none" ? [] :
+                [
+                    new FaultSpec
+                    {
+                        Kind = faultName,
+                        Broker = parse.GetValue(broker),
+                        Partition = parse.GetValue(partition) ?? (faultName is FaultKinds.KillLeader or FaultKinds.IsolateLeader ? 0 : null),
+                        DelayMs = parse.GetValue(delay),
+                        LossPercent = parse.GetValue(loss),
+                        CrashPoint = parse.GetValue(crashPoint) == "after-commit" ? CrashPoint.AfterCommit : CrashPoint.BetweenProcessAndCommit,
+                        When = new FaultTrigger(TimeSpan.FromSeconds(parse.GetValue(faultAt))),
+                        Duration = TimeSpan.FromSeconds(parse.GetValue(faultDuration)),
+                    },
+                ],
+                Seed = parse.GetValue(seed),
                 Name = $"{faultName}-acks-{parse.GetValue(acks)}-{consumer.StrategyName}{(consumer.DedupStore ? "+dedup" : "")}",
             };
 
@@ -98,6 +118,12 @@ public static class RunCommand
             }
 
             AnsiConsole.MarkupLine($"journal and results: [bold]{Markup.Escape(outcome.RunDirectory)}[/]");
+            if (!cell.Valid)
+            {
+                AnsiConsole.MarkupLine($"[red]INVALID[/]: a fault was not applied, so these counts do not show what it does: {Markup.Escape(string.Join("; ", cell.FaultsNotApplied))}");
+                return ExitCodes.ExpectationViolated;
+            }
+
             return ExitCodes.Ok;
         }));
         return command;

@@ -89,8 +89,7 @@ public class CommitStrategyTests : RunDirectoryTest
             Messages = 3_000,
             RatePerSecond = 1_000,
             Consumer = consumer,
-            Fault = ConsumerRestart.FaultName,
-            CrashPoint = point,
+            Faults = [new FaultSpec { Kind = FaultKinds.RestartConsumer, CrashPoint = point, When = new FaultTrigger(TimeSpan.FromSeconds(1)) }],
             DrainIdleTimeout = TimeSpan.FromSeconds(20),
         };
         var runner = Runner;
@@ -101,7 +100,7 @@ public class CommitStrategyTests : RunDirectoryTest
         var counts = cell.Counts;
         TestContext.Progress.WriteLine($"{spec.Name}: {counts}");
         Assert.That(outcome.Results.Status, Is.EqualTo("completed"));
-        Assert.That(cell.Faults.Select(f => f.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End }),
+        Assert.That(cell.Faults.Select(f => f.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End, FaultPhase.End }),
             "the consumer really was killed at the crash point");
 
         // Producing into a healthy broker: every send acked, nothing phantom, nothing reordered.

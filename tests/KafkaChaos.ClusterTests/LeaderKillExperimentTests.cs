@@ -1,4 +1,5 @@
 using KafkaChaos.Experiments;
+using KafkaChaos.Faults;
 using KafkaChaos.Journal;
 using KafkaChaos.Ledger;
 using KafkaChaos.Reporting;
@@ -16,7 +17,12 @@ public class LeaderKillExperimentTests : RunDirectoryTest
     [Test]
     public async Task RunAsync_LeaderKilledMidProduce_LedgerIsConsistentWithItsJournal()
     {
-        var spec = ExperimentSpec.Default with { Messages = 6_000, RatePerSecond = 1_500 };
+        var spec = ExperimentSpec.Default with
+        {
+            Messages = 6_000,
+            RatePerSecond = 1_500,
+            Faults = [new FaultSpec { Kind = FaultKinds.KillLeader, Partition = 0, When = new FaultTrigger(TimeSpan.FromSeconds(1.5)), Duration = TimeSpan.FromSeconds(3) }],
+        };
         var runner = Runner;
 
         var outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
@@ -27,7 +33,9 @@ public class LeaderKillExperimentTests : RunDirectoryTest
         Assert.That(outcome.Results.Status, Is.EqualTo("completed"));
 
         // The fault really happened: the leader was killed and a new leader was seen.
-        Assert.That(cell.Faults.Select(f => f.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End }));
+        Assert.That(cell.Faults.Select(f => f.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End, FaultPhase.End }));
+        Assert.That(cell.Faults[^1].Fault, Is.EqualTo("heal-all"));
+        Assert.That(cell.Valid, Is.True);
 
         // Every attempt has exactly one outcome, and the ledger's parts add up.
         Assert.That(counts.Sent, Is.EqualTo(spec.Messages));

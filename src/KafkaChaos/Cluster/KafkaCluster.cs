@@ -45,6 +45,12 @@ public sealed class KafkaCluster : IAsyncDisposable
     public string BootstrapServers => string.Join(',', _brokers.Select(b => $"{b.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}"));
     public string ZooKeeperConnect { get; private set; } = "";
 
+    /// <summary>ZooKeeper's address on the run's network.</summary>
+    public string ZooKeeperAddress { get; private set; } = "";
+
+    /// <summary>This host's address on the run's network (the gateway): where clients' traffic comes from.</summary>
+    public string HostAddress { get; private set; } = "";
+
     /// <summary>Settings every client of this cluster needs: bootstrap servers plus what the broker version requires.</summary>
     public IReadOnlyDictionary<string, string> ClientSettings
     {
@@ -97,6 +103,8 @@ public sealed class KafkaCluster : IAsyncDisposable
         _log($"network {networkName} ({subnet})");
 
         var zooKeeperIp = SubnetAllocator.Host(subnet, 2);
+        ZooKeeperAddress = zooKeeperIp;
+        HostAddress = SubnetAllocator.Host(subnet, 1);
         ZooKeeperConnect = $"{zooKeeperIp}:{ZooKeeperBrokerConfig.ZooKeeperPort}";
         _zooKeeperContainer = await CreateAsync(networkName, "zookeeper", zooKeeperIp, "zookeeper", null,
             ["org.apache.zookeeper.server.quorum.QuorumPeerMain", $"{ZooKeeperBrokerConfig.ConfigDirectory}/zookeeper.properties"],
@@ -321,25 +329,27 @@ public sealed class KafkaCluster : IAsyncDisposable
         throw new InfrastructureException($"topic {topic} did not get a leader and a full ISR for all {partitions} partitions within {StartupTimeout.TotalSeconds:0} s");
     }
 
-    /// <summary>Reads live brokers and the topic's partitions from the cluster; empty when no broker answered.</summary>
-    public Task<ClusterTopology> TopologyAsync(string topic, CancellationToken cancellationToken) => Task.Run(() =>
+    /// <summary>
+    /// Reads live brokers, the controller and the topic's partitions as the controller sees them (from
+    /// ZooKeeper), not from a broker's metadata cache, which a paused or cut-off broker keeps serving.
+    /// Empty when ZooKeeper could not be read.
+    /// </summary>
+    public async Task<ClusterTopology> TopologyAsync(string topic, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            var metadata = Admin.GetMetadata(topic, TimeSpan.FromSeconds(5));
-            var partitions = metadata.Topics.Where(t => t.Topic == topic && !t.Error.IsError)
-                .SelectMany(t => t.Partitions)
-                .Select(p => new PartitionState(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas))
-                .OrderBy(p => p.Partition)
-                .ToArray();
-            return new ClusterTopology(now, metadata.Brokers.Select(b => b.BrokerId).Order().ToArray(), partitions);
+            await using var zooKeeper = await ZooKeeperReader.ConnectAsync(ZooKeeperAddress, ZooKeeperBrokerConfig.ZooKeeperPort, timeout.Token);
+            return await zooKeeper.TopologyAsync(topic, now, timeout.Token);
         }
-        catch (KafkaException)
+        catch (Exception e) when (e is IOException or SocketException or System.Text.Json.JsonException or FormatException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new ClusterTopology(now, [], []);
         }
-    }, cancellationToken);
+    }
 
     public BrokerNode Broker(int id) => _brokers.FirstOrDefault(b => b.Id == id)
         ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"no broker {id}; brokers are 1..{_brokers.Count}");
@@ -349,6 +359,29 @@ public sealed class KafkaCluster : IAsyncDisposable
 
     public async Task StartAsync(BrokerNode broker, CancellationToken cancellationToken) =>
         await StartContainerAsync(broker.ContainerId, cancellationToken);
+
+    /// <summary>Graceful stop: SIGTERM (a controlled shutdown), then SIGKILL after <paramref name="grace"/>.</summary>
+    public async Task StopAsync(BrokerNode broker, TimeSpan grace, CancellationToken cancellationToken) =>
+        await _engine.Client.Containers.StopContainerAsync(broker.ContainerId,
+            new ContainerStopParameters { WaitBeforeKillSeconds = (uint)grace.TotalSeconds }, cancellationToken);
+
+    /// <summary>Freezes every process of the broker's container (cgroup freezer): a hung JVM or an endless GC pause.</summary>
+    public async Task PauseAsync(BrokerNode broker, CancellationToken cancellationToken) =>
+        await _engine.Client.Containers.PauseContainerAsync(broker.ContainerId, cancellationToken);
+
+    public async Task UnpauseAsync(BrokerNode broker, CancellationToken cancellationToken) =>
+        await _engine.Client.Containers.UnpauseContainerAsync(broker.ContainerId, cancellationToken);
+
+    /// <summary>Whether the broker's container is running and whether it is paused, from the engine.</summary>
+    public async Task<(bool Running, bool Paused)> ContainerStateAsync(BrokerNode broker, CancellationToken cancellationToken)
+    {
+        var inspected = await _engine.Client.Containers.InspectContainerAsync(broker.ContainerId, cancellationToken);
+        return (inspected.State.Running, inspected.State.Paused);
+    }
+
+    /// <summary>Runs a program in the broker's container, argument by argument (no shell).</summary>
+    public Task<(long ExitCode, string Output)> ExecAsync(BrokerNode broker, IList<string> command, CancellationToken cancellationToken) =>
+        _engine.ExecAsync(broker.ContainerId, command, cancellationToken);
 
     /// <summary>Writes every container's log to <c>logs/&lt;role&gt;.log</c> under <paramref name="directory"/>.</summary>
     public async Task CopyLogsAsync(string directory, CancellationToken cancellationToken)

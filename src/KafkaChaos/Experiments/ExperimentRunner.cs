@@ -25,6 +25,7 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         Validate(spec, version);
 
         var runId = NewRunId();
+        var seed = spec.Seed ?? Random.Shared.Next();
         var runGuid = Guid.NewGuid();
         var runDirectory = Path.Combine(runsDirectory, runId);
         Directory.CreateDirectory(runDirectory);
@@ -32,6 +33,7 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         {
             ["cluster.image"] = image,
             ["cluster.kafka.version"] = version.ToString(),
+            ["nemesis.seed"] = seed.ToString(CultureInfo.InvariantCulture),
         };
 
         var startedMs = time.Millis();
@@ -57,14 +59,14 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
                 KafkaCluster? cluster = null;
                 try
                 {
-                    log($"run {runId}: Kafka {version} from {image}, {spec.Brokers} brokers");
+                    log($"run {runId}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
                     var brokerConfig = new Dictionary<string, string>(StringComparer.Ordinal)
                     {
                         ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
                         ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
                     };
                     cluster = await KafkaCluster.StartAsync(engine, new ClusterSpec(image, version, spec.Brokers, brokerConfig), runId, log, cancellationToken);
-                    await RunWorkloadAsync(spec, cluster, runId, runGuid, journal, ClientLog, latencies, cancellationToken);
+                    await RunWorkloadAsync(spec, seed, cluster, runId, runGuid, journal, ClientLog, latencies, cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -97,7 +99,7 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
 
             var recorded = JournalReader.ReadRunDirectory(runDirectory);
             var verdict = LedgerChecker.Check(recorded.History);
-            cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies, verdict.Timeline);
+            cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies, verdict.Timeline, verdict.Valid, verdict.FaultsNotApplied);
         }
 
         var results = new ResultsDocument(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), [cell]);
@@ -111,7 +113,7 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         return new RunOutcome(runDirectory, results);
     }
 
-    private async Task RunWorkloadAsync(ExperimentSpec spec, KafkaCluster cluster, string runId, Guid runGuid, JournalWriter journal,
+    private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, KafkaCluster cluster, string runId, Guid runGuid, JournalWriter journal,
         Action<string> clientLog, Dictionary<string, LatencySummary> latencies, CancellationToken cancellationToken)
     {
         var topic = $"chaos-{runId}";
@@ -141,51 +143,38 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         using var producer = new ProducerLane(runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog);
         group.Start();
 
-        Fault? fault = spec.Fault switch
+        var nemesis = new Nemesis(spec.Faults, seed,
+            (fault, random) => FaultKinds.Create(fault, cluster, topic, spec.Partitions, group, producer, random, journal, time, log),
+            cluster, topic, journal, time, log);
+        foreach (var (at, fault) in nemesis.Plan)
         {
-            LeaderKill.FaultName => new LeaderKill(cluster, topic, 0, journal, time, log),
-            ConsumerRestart.FaultName => new ConsumerRestart(group, spec.CrashPoint, journal, time, log),
-            ProducerRestart.FaultName => new ProducerRestart(producer, journal, time, log),
-            _ => null,
-        };
+            log($"scheduled at {at.TotalSeconds:0.###} s: {fault.Describe()}");
+        }
+
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var produce = Task.Factory.StartNew(() => producer.Run(stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var faultApplied = false;
         try
         {
-            if (fault is not null)
-            {
-                var faultAt = (long)(spec.Messages * spec.FaultAt);
-                while (producer.Sent < faultAt && !produce.IsCompleted)
-                {
-                    await Task.Delay(20, cancellationToken);
-                }
-
-                log($"sent {producer.Sent} of {spec.Messages}; injecting {fault.Name}");
-                await fault.ApplyAsync(cancellationToken);
-            }
-
-            faultApplied = true;
+            await nemesis.RunAsync(() => !produce.IsCompleted, cancellationToken);
         }
-        finally
+        catch
         {
             // On any failure the send loop stops at its next message instead of sending the rest;
             // either way the producer must not be disposed under it.
-            if (!faultApplied)
-            {
-                await stopSending.CancelAsync();
-            }
-
+            await stopSending.CancelAsync();
+            throw;
+        }
+        finally
+        {
             await produce;
         }
 
         log($"sent all {producer.Sent}; waiting for outstanding acknowledgements");
         var messageTimeout = spec.Producer.TryGetValue("message.timeout.ms", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : 300_000;
         await Task.Run(() => producer.Finish(TimeSpan.FromMilliseconds(messageTimeout) + TimeSpan.FromSeconds(10)), cancellationToken);
-        if (fault is not null)
-        {
-            await fault.HealAsync(cancellationToken);
-        }
+        await nemesis.HealAllAsync(cancellationToken);
+        log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
+        await Task.Delay(spec.QuietPeriod, time, cancellationToken);
 
         var ends = await Task.Run(() => group.EndOffsets(spec.Partitions), cancellationToken);
         log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
@@ -218,9 +207,12 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
             throw new ExperimentConfigException($"producer.enable.idempotence: unsupported on Kafka {version}; idempotent producers need brokers 0.11 or later");
         }
 
-        if (spec.Fault is not (LeaderKill.FaultName or ConsumerRestart.FaultName or ProducerRestart.FaultName or "none"))
+        for (var i = 0; i < spec.Faults.Count; i++)
         {
-            throw new ExperimentConfigException($"fault: unknown fault '{spec.Fault}'; expected {LeaderKill.FaultName}, {ConsumerRestart.FaultName}, {ProducerRestart.FaultName} or none");
+            if (FaultKinds.Problem(spec.Faults[i], spec.Brokers, spec.Partitions, spec.ReplicationFactor) is { } problem)
+            {
+                throw new ExperimentConfigException($"faults[{i}] ({spec.Faults[i].Kind}): {problem}");
+            }
         }
 
         if (spec.Consumer.Consumers is < 1 or > 16 || spec.Consumer.BatchSize is < 1 or > 10_000 || spec.Consumer.AutoCommitIntervalMs < 1

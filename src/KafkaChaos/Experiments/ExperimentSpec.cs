@@ -6,7 +6,7 @@ namespace KafkaChaos.Experiments;
 /// <summary>
 /// One experiment: the cluster, topic and workload, and the producer settings under test.
 /// <see cref="Default"/> is what <c>make run</c> runs: acks=all, RF=3, min.insync.replicas=2, and the
-/// leader of partition 0 SIGKILLed a third of the way through the produce phase.
+/// leader of partition 0 SIGKILLed 5 s into the 15 s produce phase and restarted 5 s later.
 /// </summary>
 public sealed record ExperimentSpec
 {
@@ -26,14 +26,17 @@ public sealed record ExperimentSpec
     /// <summary>The consumer group: instances, commit strategy, processing time, dedup store.</summary>
     public ConsumerSpec Consumer { get; init; } = new();
 
-    /// <summary>The fault injected mid-produce: kill-leader, restart-consumer, restart-producer, or none.</summary>
-    public string Fault { get; init; } = LeaderKill.FaultName;
+    /// <summary>The nemesis: faults and when they fire, timed from the start of the workload.</summary>
+    public IReadOnlyList<FaultSpec> Faults { get; init; } =
+    [
+        new FaultSpec { Kind = FaultKinds.KillLeader, Partition = 0, When = new FaultTrigger(TimeSpan.FromSeconds(5)), Duration = TimeSpan.FromSeconds(5) },
+    ];
 
-    /// <summary>Where restart-consumer kills the consumer.</summary>
-    public CrashPoint CrashPoint { get; init; } = CrashPoint.BetweenProcessAndCommit;
+    /// <summary>Seed for random fault times and targets; null draws one, which the run prints and journals.</summary>
+    public int? Seed { get; init; }
 
-    /// <summary>Fraction of the messages sent before the fault is injected.</summary>
-    public double FaultAt { get; init; } = 1.0 / 3;
+    /// <summary>How long to wait after the final heal before the final read, so that "lost" means lost, not late.</summary>
+    public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Producer settings under test, in librdkafka's names.</summary>
     public IReadOnlyDictionary<string, string> Producer { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -65,13 +68,8 @@ public sealed record ExperimentSpec
             ["workload.rate"] = Inv(RatePerSecond),
             ["workload.message.size"] = Inv(MessageSize),
             ["workload.keys"] = Keys.ToString().ToLowerInvariant(),
-            ["fault"] = Fault switch
-            {
-                LeaderKill.FaultName => $"kill-leader of partition 0 after {Inv(FaultAt)} of the messages",
-                ProducerRestart.FaultName => $"restart-producer after {Inv(FaultAt)} of the messages",
-                ConsumerRestart.FaultName => $"restart-consumer {CrashPointNames.ToName(CrashPoint)} after {Inv(FaultAt)} of the messages",
-                _ => Fault,
-            },
+            ["faults"] = string.Join("; ", Faults.Select(f => f.Describe())),
+            ["nemesis.quiet.period.s"] = Inv(QuietPeriod.TotalSeconds),
             ["consumer.instances"] = Inv(Consumer.Consumers),
             ["consumer.commit"] = Consumer.StrategyName,
             ["consumer.batch.size"] = Inv(Consumer.BatchSize),

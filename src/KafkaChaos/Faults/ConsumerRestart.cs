@@ -11,7 +11,7 @@ namespace KafkaChaos.Faults;
 public sealed class ConsumerRestart(ConsumerGroup group, CrashPoint point, JournalWriter journal, TimeProvider time, Action<string> log)
     : Fault(journal, time, log)
 {
-    public const string FaultName = "restart-consumer";
+    public const string FaultName = FaultKinds.RestartConsumer;
 
     /// <summary>How long to wait for the victim to reach the crash point before calling the fault not applied.</summary>
     private static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(30);

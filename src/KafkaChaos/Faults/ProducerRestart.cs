@@ -11,7 +11,7 @@ namespace KafkaChaos.Faults;
 public sealed class ProducerRestart(ProducerLane lane, JournalWriter journal, TimeProvider time, Action<string> log)
     : Fault(journal, time, log)
 {
-    public const string FaultName = "restart-producer";
+    public const string FaultName = FaultKinds.RestartProducer;
 
     public override string Name => FaultName;
 

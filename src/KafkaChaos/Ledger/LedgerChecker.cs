@@ -232,7 +232,8 @@ public static class LedgerChecker
                 Abandoned = _abandoned,
             };
             var examples = _examples.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<AnomalyExample>)kv.Value, StringComparer.Ordinal);
-            return new LedgerVerdict(counts, examples, _timeline.Build(), history.Truncated);
+            var notApplied = _faults.Where(f => f.Phase == FaultPhase.NotApplied).Select(f => $"{f.Fault} on {f.Target}: {f.Detail}").ToArray();
+            return new LedgerVerdict(counts, examples, _timeline.Build(), history.Truncated, notApplied);
         }
 
         private ProducerLedger Producer(int id)

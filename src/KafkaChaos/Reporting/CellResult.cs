@@ -4,7 +4,10 @@ using KafkaChaos.Workload;
 
 namespace KafkaChaos.Reporting;
 
-/// <summary>One matrix cell in results.json: its settings, the checker's verdict, the fault timeline, latencies and throughput per second.</summary>
+/// <summary>
+/// One matrix cell in results.json: its settings, the checker's verdict, the fault timeline, latencies
+/// and throughput per second. <see cref="Valid"/> is false when a fault was not applied.
+/// </summary>
 public sealed record CellResult(
     string Name,
     IReadOnlyDictionary<string, string> Config,
@@ -13,4 +16,6 @@ public sealed record CellResult(
     bool HistoryTruncated,
     IReadOnlyList<FaultEvent> Faults,
     IReadOnlyDictionary<string, LatencySummary>? LatencyMicros,
-    IReadOnlyList<ThroughputSecond> Timeline);
+    IReadOnlyList<ThroughputSecond> Timeline,
+    bool Valid,
+    IReadOnlyList<string> FaultsNotApplied);

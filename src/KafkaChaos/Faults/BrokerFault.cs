@@ -1,0 +1,86 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// A fault acting on brokers. Its heal undoes the fault and then waits until every broker is registered
+/// and every replica of the topic is back in its ISR, so the next fault and the final read meet a whole
+/// cluster, and the heal's evidence says so.
+/// </summary>
+public abstract class BrokerFault(KafkaCluster cluster, string topic, JournalWriter journal, TimeProvider time, Action<string> log)
+    : Fault(journal, time, log)
+{
+    protected static readonly TimeSpan EffectTimeout = TimeSpan.FromSeconds(60);
+    protected static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
+
+    protected KafkaCluster Cluster => cluster;
+    protected string Topic => topic;
+
+    /// <summary>Whether there is something to undo.</summary>
+    protected bool Applied { get; set; }
+
+    public sealed override async Task HealAsync(CancellationToken cancellationToken)
+    {
+        if (!Applied)
+        {
+            return;
+        }
+
+        var target = await UndoAsync(cancellationToken);
+        Applied = false;
+        await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
+        var (whole, topology) = await WaitForTopologyAsync(t => t.Brokers.Count == cluster.Brokers.Count
+            && t.Partitions.Count > 0 && t.Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == p.Replicas.Count), HealTimeout, cancellationToken);
+        Record(FaultPhase.End, target, whole ? $"healed; all brokers up and all replicas in sync: {topology}"
+            : $"healed, but replicas were still out of sync after {HealTimeout.TotalSeconds:0} s: {topology}");
+        Log(whole ? $"{target} healed, all replicas in sync" : $"{target} healed, replicas still out of sync");
+    }
+
+    /// <summary>Undoes the fault.</summary>
+    /// <returns>The target, for the journal.</returns>
+    protected abstract Task<string> UndoAsync(CancellationToken cancellationToken);
+
+    /// <summary>Polls metadata until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
+    protected async Task<(bool Met, ClusterTopology Topology)> WaitForTopologyAsync(Func<ClusterTopology, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Time.GetUtcNow() + timeout;
+        ClusterTopology topology;
+        do
+        {
+            topology = await cluster.TopologyAsync(topic, cancellationToken);
+            if (condition(topology))
+            {
+                return (true, topology);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), Time, cancellationToken);
+        }
+        while (Time.GetUtcNow() < deadline);
+
+        return (false, topology);
+    }
+
+    /// <summary>The leader of <paramref name="partition"/> now, or null (recorded as not applied) when it has none.</summary>
+    protected async Task<(BrokerNode? Leader, ClusterTopology Before)> LeaderAsync(int partition, CancellationToken cancellationToken)
+    {
+        var before = await cluster.TopologyAsync(topic, cancellationToken);
+        var leader = before.Partition(partition)?.Leader ?? -1;
+        if (leader < 0)
+        {
+            Record(FaultPhase.NotApplied, $"partition {partition}", $"{topic}/{partition} has no leader; topology: {before}");
+            Log($"not applied: {topic}/{partition} has no leader");
+            return (null, before);
+        }
+
+        return (cluster.Broker(leader), before);
+    }
+
+    /// <summary>Records the outcome of the effect check.</summary>
+    protected void Verify(bool met, string target, string evidence, string failure)
+    {
+        Verified = met;
+        Record(met ? FaultPhase.Verified : FaultPhase.NotApplied, target, met ? evidence : failure);
+        Log(met ? evidence : $"not applied: {failure}");
+    }
+}

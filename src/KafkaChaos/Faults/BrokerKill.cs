@@ -1,0 +1,28 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>SIGKILLs a broker (named or random); verified by the broker leaving the cluster's metadata.</summary>
+public sealed class BrokerKill(KafkaCluster cluster, string topic, BrokerNode broker, JournalWriter journal, TimeProvider time, Action<string> log)
+    : BrokerFault(cluster, topic, journal, time, log)
+{
+    public override string Name => FaultKinds.KillBroker;
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var before = await Cluster.TopologyAsync(Topic, cancellationToken);
+        Record(FaultPhase.Start, broker.Target, $"SIGKILL; before: {before}");
+        await Cluster.KillAsync(broker, "KILL", cancellationToken);
+        Applied = true;
+        var (gone, after) = await WaitForTopologyAsync(t => t.Brokers.Count > 0 && !t.Brokers.Contains(broker.Id), EffectTimeout, cancellationToken);
+        Verify(gone, broker.Target, $"broker {broker.Id} left the cluster; after: {after}",
+            $"broker {broker.Id} was still registered after {EffectTimeout.TotalSeconds:0} s: {after}");
+    }
+
+    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
+    {
+        await Cluster.StartAsync(broker, cancellationToken);
+        return broker.Target;
+    }
+}

@@ -1,0 +1,32 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// Freezes a broker's container (a hung JVM, an endless GC pause) and thaws it at the heal. Verified by
+/// the engine reporting it paused and the cluster dropping it once its ZooKeeper session expires.
+/// </summary>
+public sealed class BrokerPause(KafkaCluster cluster, string topic, BrokerNode broker, JournalWriter journal, TimeProvider time, Action<string> log)
+    : BrokerFault(cluster, topic, journal, time, log)
+{
+    public override string Name => FaultKinds.PauseBroker;
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var before = await Cluster.TopologyAsync(Topic, cancellationToken);
+        Record(FaultPhase.Start, broker.Target, $"freeze every process; before: {before}");
+        await Cluster.PauseAsync(broker, cancellationToken);
+        Applied = true;
+        var (_, paused) = await Cluster.ContainerStateAsync(broker, cancellationToken);
+        var (gone, after) = await WaitForTopologyAsync(t => t.Brokers.Count > 0 && !t.Brokers.Contains(broker.Id), EffectTimeout, cancellationToken);
+        Verify(paused && gone, broker.Target, $"container paused; broker {broker.Id} dropped from the cluster when its session expired; after: {after}",
+            $"paused={paused}; broker {broker.Id} still registered after {EffectTimeout.TotalSeconds:0} s: {after}");
+    }
+
+    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
+    {
+        await Cluster.UnpauseAsync(broker, cancellationToken);
+        return broker.Target;
+    }
+}

@@ -1,0 +1,109 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+using KafkaChaos.Workload;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>The fault names experiments use, what each needs of the cluster, and how each is built.</summary>
+public static class FaultKinds
+{
+    public const string KillLeader = "kill-leader";
+    public const string KillBroker = "kill-broker";
+    public const string RestartBroker = "restart-broker";
+    public const string PauseBroker = "pause-broker";
+    public const string IsolateLeader = "isolate-leader";
+    public const string IsolateBroker = "isolate-broker";
+    public const string PartitionHalves = "partition-halves";
+    public const string NetDelay = "net-delay";
+    public const string NetLoss = "net-loss";
+    public const string RestartConsumer = "restart-consumer";
+    public const string RestartProducer = "restart-producer";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        KillLeader, KillBroker, RestartBroker, PauseBroker, IsolateLeader, IsolateBroker, PartitionHalves, NetDelay, NetLoss,
+        RestartConsumer, RestartProducer,
+    ];
+
+    /// <summary>Restarts are instantaneous; every other fault lasts until its heal.</summary>
+    public static bool HasDuration(string kind) => kind is not (RestartConsumer or RestartProducer);
+
+    /// <summary>
+    /// Why <paramref name="fault"/> cannot run on this cluster and topic, or null when it can. Checked
+    /// before anything starts.
+    /// </summary>
+    public static string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        if (!All.Contains(fault.Kind))
+        {
+            return $"unknown fault '{fault.Kind}'; expected one of {string.Join(", ", All)}";
+        }
+
+        if (fault.Broker is { } broker && (broker < 1 || broker > brokers))
+        {
+            return $"broker {broker} is out of range: brokers are 1..{brokers}";
+        }
+
+        if (fault.Partition is { } partition && (partition < 0 || partition >= partitions))
+        {
+            return $"partition {partition} is out of range: partitions are 0..{partitions - 1}";
+        }
+
+        if (fault.Kind is KillLeader or IsolateLeader && replicationFactor < 2)
+        {
+            return $"{fault.Kind} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})";
+        }
+
+        if (fault.Kind is IsolateLeader or PartitionHalves && brokers < 2)
+        {
+            return $"{fault.Kind} needs at least 2 brokers (there are {brokers})";
+        }
+
+        if (fault.Kind == NetDelay && (fault.DelayMs is < 1 or > 60_000 || fault.JitterMs < 0 || fault.JitterMs > fault.DelayMs))
+        {
+            return $"delay {fault.DelayMs} ms with jitter {fault.JitterMs} ms: delay must be 1..60000 ms and jitter 0..delay";
+        }
+
+        if (fault.Kind == NetLoss && !(fault.LossPercent is > 0 and <= 100))
+        {
+            return $"loss {fault.LossPercent}% must be above 0 and at most 100";
+        }
+
+        var when = fault.When;
+        if (fault.Duration <= TimeSpan.Zero || when.At < TimeSpan.Zero || when.Count is < 1 or > 1000
+            || when.Every is { } every && every <= TimeSpan.Zero || when.WindowEnd is { } end && end <= when.At)
+        {
+            return "duration and interval must be positive, start times not negative, a random window must end after it starts, and count must be 1..1000";
+        }
+
+        return null;
+    }
+
+    /// <summary>Builds one application of <paramref name="fault"/>; random choices come from <paramref name="random"/>.</summary>
+    public static Fault Create(FaultSpec fault, KafkaCluster cluster, string topic, int partitions, ConsumerGroup group, ProducerLane lane,
+        Random random, JournalWriter journal, TimeProvider time, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(random);
+        var partition = fault.Partition ?? random.Next(partitions);
+        BrokerNode Broker() => fault.Broker is { } id ? cluster.Broker(id) : cluster.Brokers[random.Next(cluster.Brokers.Count)];
+        IReadOnlyList<BrokerNode> Brokers() => fault.AllBrokers ? cluster.Brokers : [Broker()];
+        return fault.Kind switch
+        {
+            KillLeader => new LeaderKill(cluster, topic, partition, journal, time, log),
+            KillBroker => new BrokerKill(cluster, topic, Broker(), journal, time, log),
+            RestartBroker => new BrokerRestart(cluster, topic, Broker(), journal, time, log),
+            PauseBroker => new BrokerPause(cluster, topic, Broker(), journal, time, log),
+            IsolateLeader => new LeaderIsolation(cluster, topic, partition, journal, time, log),
+            IsolateBroker => new BrokerIsolation(cluster, topic, Broker(), journal, time, log),
+            PartitionHalves => new HalvesPartition(cluster, topic, journal, time, log),
+            NetDelay => new NetworkDelay(cluster, topic, Brokers(), fault.DelayMs, fault.JitterMs, journal, time, log),
+            NetLoss => new NetworkLoss(cluster, topic, Brokers(), fault.LossPercent, journal, time, log),
+            RestartConsumer => new ConsumerRestart(group, fault.CrashPoint, journal, time, log),
+            RestartProducer => new ProducerRestart(lane, journal, time, log),
+            _ => throw new ArgumentOutOfRangeException(nameof(fault), fault.Kind, "unknown fault"),
+        };
+    }
+}

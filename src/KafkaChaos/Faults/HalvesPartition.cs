@@ -1,0 +1,50 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// Splits the brokers into two sides that cannot reach each other; ZooKeeper stays with the first side
+/// (brokers 1..⌈N/2⌉). Verified by the second side dropping out of the cluster once its ZooKeeper
+/// sessions expire. Clients still reach every broker.
+/// </summary>
+public sealed class HalvesPartition(KafkaCluster cluster, string topic, JournalWriter journal, TimeProvider time, Action<string> log)
+    : BrokerFault(cluster, topic, journal, time, log)
+{
+    public override string Name => FaultKinds.PartitionHalves;
+
+    private IReadOnlyList<BrokerNode> SideA => Cluster.Brokers.Take((Cluster.Brokers.Count + 1) / 2).ToArray();
+    private IReadOnlyList<BrokerNode> SideB => Cluster.Brokers.Skip((Cluster.Brokers.Count + 1) / 2).ToArray();
+    private string Target => $"[{string.Join(',', SideA.Select(b => b.Id))}+zookeeper] | [{string.Join(',', SideB.Select(b => b.Id))}]";
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var before = await Cluster.TopologyAsync(Topic, cancellationToken);
+        Record(FaultPhase.Start, Target, $"drop traffic between the sides; before: {before}");
+        Applied = true;
+        foreach (var broker in SideA)
+        {
+            await NetworkRules.DropPeersAsync(Cluster, broker, SideB.Select(b => b.IpAddress), cancellationToken);
+        }
+
+        foreach (var broker in SideB)
+        {
+            await NetworkRules.DropPeersAsync(Cluster, broker, SideA.Select(b => b.IpAddress).Append(Cluster.ZooKeeperAddress), cancellationToken);
+        }
+
+        var cutOff = SideB.Select(b => b.Id).ToHashSet();
+        var (split, after) = await WaitForTopologyAsync(t => t.Brokers.Count > 0 && !t.Brokers.Any(cutOff.Contains), EffectTimeout, cancellationToken);
+        Verify(split, Target, $"brokers {string.Join(',', cutOff)} lost ZooKeeper and left the cluster; after: {after}",
+            $"the far side was still registered after {EffectTimeout.TotalSeconds:0} s: {after}");
+    }
+
+    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
+    {
+        foreach (var broker in Cluster.Brokers)
+        {
+            await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
+        }
+
+        return Target;
+    }
+}

@@ -1,0 +1,140 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// Runs an experiment's faults on their schedule while the workload runs: each application is applied,
+/// verified, held for its duration and healed, concurrently with the others, so faults may overlap.
+/// At the end, <see cref="HealAllAsync"/> undoes anything left and waits for a whole cluster.
+/// </summary>
+/// <remarks>
+/// The schedule is drawn once, up front, from the seed, and so are random targets (in schedule
+/// order): the same experiment file and seed give the same faults on the same brokers and partitions.
+/// </remarks>
+public sealed class Nemesis
+{
+    private static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
+    private readonly Random _targets;
+    private readonly Func<FaultSpec, Random, Fault> _create;
+    private readonly KafkaCluster _cluster;
+    private readonly string _topic;
+    private readonly JournalWriter _journal;
+    private readonly TimeProvider _time;
+    private readonly Action<string> _log;
+
+    public Nemesis(IReadOnlyList<FaultSpec> faults, int seed, Func<FaultSpec, Random, Fault> create, KafkaCluster cluster, string topic,
+        JournalWriter journal, TimeProvider time, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        var schedule = new Random(seed);
+        Plan = faults.SelectMany(f => f.When.Times(schedule).Select(at => (At: at, Spec: f))).OrderBy(p => p.At).ToArray();
+        _targets = new Random(seed ^ 0x5EED);
+        _create = create;
+        _cluster = cluster;
+        _topic = topic;
+        _journal = journal;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>Every application, in time order, as offsets from the start of the workload.</summary>
+    public IReadOnlyList<(TimeSpan At, FaultSpec Spec)> Plan { get; }
+
+    /// <summary>
+    /// Applies the plan, timed from now. An application due after <paramref name="workloadRunning"/>
+    /// turned false is journalled as not applied. Returns when every application has been healed.
+    /// </summary>
+    public async Task RunAsync(Func<bool> workloadRunning, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workloadRunning);
+        var start = _time.GetUtcNow();
+        var running = new List<Task>();
+        try
+        {
+            foreach (var (at, spec) in Plan)
+            {
+                var wait = start + at - _time.GetUtcNow();
+                while (wait > TimeSpan.Zero && workloadRunning())
+                {
+                    await Task.Delay(wait < TimeSpan.FromMilliseconds(100) ? wait : TimeSpan.FromMilliseconds(100), _time, cancellationToken);
+                    wait = start + at - _time.GetUtcNow();
+                }
+
+                if (!workloadRunning())
+                {
+                    _journal.WriteFault(new FaultEvent(spec.Kind, FaultPhase.NotApplied, "schedule",
+                        _time.Millis(), $"due at {at.TotalSeconds:0.###} s, but the workload had already finished"));
+                    _log($"fault {spec.Kind}: not applied, due at {at.TotalSeconds:0.###} s after the workload finished");
+                    continue;
+                }
+
+                var fault = _create(spec, _targets);
+                running.Add(ApplyHoldHealAsync(fault, spec, cancellationToken));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(running);
+        }
+    }
+
+    /// <summary>
+    /// Undoes whatever any fault may have left (paused or stopped brokers, iptables rules, netem) and
+    /// waits until every broker is registered and every replica is in sync.
+    /// </summary>
+    public async Task HealAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var broker in _cluster.Brokers)
+        {
+            var (running, paused) = await _cluster.ContainerStateAsync(broker, cancellationToken);
+            if (paused)
+            {
+                await _cluster.UnpauseAsync(broker, cancellationToken);
+            }
+            else if (!running)
+            {
+                await _cluster.StartAsync(broker, cancellationToken);
+            }
+
+            await NetworkRules.ClearAsync(_cluster, broker, cancellationToken);
+        }
+
+        await _cluster.WaitForBrokersAsync(_cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
+        var deadline = _time.GetUtcNow() + HealTimeout;
+        ClusterTopology topology;
+        do
+        {
+            topology = await _cluster.TopologyAsync(_topic, cancellationToken);
+            if (topology.Brokers.Count == _cluster.Brokers.Count && topology.Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == p.Replicas.Count))
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
+        }
+        while (_time.GetUtcNow() < deadline);
+
+        _journal.WriteFault(new FaultEvent("heal-all", FaultPhase.End, "cluster", _time.Millis(), $"final heal; {topology}"));
+        _log($"heal-all: {topology}");
+    }
+
+    private async Task ApplyHoldHealAsync(Fault fault, FaultSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await fault.ApplyAsync(cancellationToken);
+            if (FaultKinds.HasDuration(spec.Kind))
+            {
+                await Task.Delay(spec.Duration, _time, cancellationToken);
+            }
+        }
+        finally
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                await fault.HealAsync(cancellationToken);
+            }
+        }
+    }
+}

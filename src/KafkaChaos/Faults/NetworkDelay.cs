@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// net-delay: a tc netem qdisc delaying the brokers' outgoing packets. Verified by the kernel reporting
+/// the qdisc and by a TCP connection from this host (whose SYN-ACK leaves through the delayed interface)
+/// taking most of the delay. A kernel without netem cannot delay: the fault is then not applied.
+/// </summary>
+public sealed class NetworkDelay(KafkaCluster cluster, string topic, IReadOnlyList<BrokerNode> brokers, int delayMs, int jitterMs,
+    JournalWriter journal, TimeProvider time, Action<string> log)
+    : BrokerFault(cluster, topic, journal, time, log)
+{
+    public override string Name => FaultKinds.NetDelay;
+
+    private string Target => brokers.Count == Cluster.Brokers.Count ? "all brokers" : string.Join(", ", brokers.Select(b => b.Target));
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        Record(FaultPhase.Start, Target, $"netem delay {delayMs} ms, jitter {jitterMs} ms, on outgoing packets");
+        foreach (var broker in brokers)
+        {
+            if (!await NetworkRules.DelayAsync(Cluster, broker, delayMs, jitterMs, cancellationToken))
+            {
+                Applied = true; // brokers delayed before this one must still be healed
+                Verify(false, Target, "", $"{broker.Target}: this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM), so packets cannot be delayed here");
+                return;
+            }
+
+            Applied = true;
+        }
+
+        var qdisc = await NetworkRules.QdiscAsync(Cluster, brokers[0], cancellationToken);
+        var connectMs = await ConnectMillisAsync(brokers[0], cancellationToken);
+        var evidence = $"{brokers[0].Target}: {qdisc}; a TCP connect from this host took {connectMs:0} ms";
+        Verify(qdisc.Contains("netem", StringComparison.Ordinal) && connectMs >= (delayMs - jitterMs) * 0.8, Target, evidence,
+            $"the delay was not observed: {evidence}");
+    }
+
+    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
+    {
+        foreach (var broker in brokers)
+        {
+            await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
+        }
+
+        return Target;
+    }
+
+    private static async Task<double> ConnectMillisAsync(BrokerNode broker, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var watch = Stopwatch.StartNew();
+        await client.ConnectAsync(broker.IpAddress, ZooKeeperBrokerConfig.ClientPort, timeout.Token);
+        return watch.Elapsed.TotalMilliseconds;
+    }
+}

@@ -1,0 +1,52 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// net-loss: drops a share of the brokers' outgoing packets at random (iptables statistic match, which
+/// needs no netem). Verified by the rule's own counters: packets dropped out of packets sent, from the
+/// replication and ZooKeeper traffic every broker keeps up.
+/// </summary>
+public sealed class NetworkLoss(KafkaCluster cluster, string topic, IReadOnlyList<BrokerNode> brokers, double lossPercent,
+    JournalWriter journal, TimeProvider time, Action<string> log)
+    : BrokerFault(cluster, topic, journal, time, log)
+{
+    private static readonly TimeSpan CountingTimeout = TimeSpan.FromSeconds(20);
+
+    public override string Name => FaultKinds.NetLoss;
+
+    private string Target => brokers.Count == Cluster.Brokers.Count ? "all brokers" : string.Join(", ", brokers.Select(b => b.Target));
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        Record(FaultPhase.Start, Target, $"drop {lossPercent}% of outgoing packets at random");
+        Applied = true;
+        foreach (var broker in brokers)
+        {
+            await NetworkRules.DropRandomlyAsync(Cluster, broker, lossPercent, cancellationToken);
+        }
+
+        var deadline = Time.GetUtcNow() + CountingTimeout;
+        (long Seen, long Dropped) counters;
+        do
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), Time, cancellationToken);
+            counters = await NetworkRules.OutCountersAsync(Cluster, brokers[0], cancellationToken);
+        }
+        while (counters.Dropped == 0 && Time.GetUtcNow() < deadline);
+
+        var evidence = $"{brokers[0].Target}: {counters.Dropped} of {counters.Seen} outgoing packets dropped so far";
+        Verify(counters.Dropped > 0, Target, evidence, $"no packet was dropped within {CountingTimeout.TotalSeconds:0} s: {evidence}");
+    }
+
+    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
+    {
+        foreach (var broker in brokers)
+        {
+            await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
+        }
+
+        return Target;
+    }
+}
