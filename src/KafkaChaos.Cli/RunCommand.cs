@@ -2,6 +2,7 @@ using System.CommandLine;
 using KafkaChaos.Cluster;
 using KafkaChaos.Experiments;
 using KafkaChaos.Faults;
+using KafkaChaos.Reporting;
 using KafkaChaos.Workload;
 using Spectre.Console;
 
@@ -44,9 +45,14 @@ public static class RunCommand
         crashPoint.AcceptOnlyFromAmong("between-process-and-commit", "after-commit");
         var seed = new Option<int?>("--seed") { Description = "seed for random fault targets (printed by every run)" };
 
+        var experiment = new Argument<string?>("experiment")
+        {
+            Description = "an experiment file (YAML, see experiments/README.md); without one, a single experiment from the flags below",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
-            image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
+            experiment, image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
         };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
@@ -102,6 +108,13 @@ public static class RunCommand
                 Name = $"{faultName}-acks-{parse.GetValue(acks)}-{consumer.StrategyName}{(consumer.DedupStore ? "+dedup" : "")}",
             };
 
+            // The whole file is checked before anything starts: a bad cell fails it with exit code 2.
+            var plan = parse.GetValue(experiment) is { } path
+                ? ExperimentFile.Load(path)
+                : new ExperimentPlan(spec.Name, "one experiment from the command line", "(command line)",
+                    [new PlannedCell(spec.Name, spec, spec.Describe(), new Dictionary<string, string>(), [], 1)]);
+            Log($"{plan.Name}: {plan.Cells.Count} cell(s)");
+
             using var engine = await DockerEngine.ConnectAsync(interrupt);
             var runsDirectory = Path.GetFullPath(parse.GetValue(runs)!);
             var (imageName, version) = await new BrokerImageBuilder(engine).ResolveAsync(
@@ -109,22 +122,29 @@ public static class RunCommand
                 parse.GetValue(dist) ?? Environment.GetEnvironmentVariable("KAFKA_DIST"),
                 parse.GetValue(baseImage)!, Path.Combine(runsDirectory, ".dist"), Log, interrupt);
 
-            var outcome = await new ExperimentRunner(engine, TimeProvider.System, Log).RunAsync(spec, imageName, version, runsDirectory, interrupt);
-            var cell = outcome.Results.Cells[0];
-            VerdictTable.Print($"{cell.Name} (Kafka {version})", cell.Counts, cell.HistoryTruncated);
-            foreach (var fault in cell.Faults)
+            var outcome = await new MatrixRunner(engine, TimeProvider.System, Log).RunAsync(plan, imageName, version, runsDirectory,
+                (done, total, cell) => Log($"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} redeliveries={cell.Counts.Redeliveries}"),
+                interrupt);
+            if (outcome.Results.Cells.Count == 1 && outcome.Results.Cells[0].Status != "unsupported")
             {
-                AnsiConsole.MarkupLine($"[grey]fault[/] {Markup.Escape(fault.Fault)} [grey]{Markup.Escape(fault.Phase.ToString())}[/] {Markup.Escape(fault.Target)}: {Markup.Escape(fault.Detail)}");
+                var cell = outcome.Results.Cells[0];
+                VerdictTable.Print($"{cell.Name} (Kafka {version})", cell.Counts, cell.HistoryTruncated);
             }
 
-            AnsiConsole.MarkupLine($"journal and results: [bold]{Markup.Escape(outcome.RunDirectory)}[/]");
-            if (!cell.Valid)
+            MatrixTable.Print(outcome.Results);
+            AnsiConsole.MarkupLine($"results, summary.md, junit.xml, report.html: [bold]{Markup.Escape(outcome.RunDirectory)}[/]");
+            if (outcome.Results.Status == "interrupted")
             {
-                AnsiConsole.MarkupLine($"[red]INVALID[/]: a fault was not applied, so these counts do not show what it does: {Markup.Escape(string.Join("; ", cell.FaultsNotApplied))}");
-                return ExitCodes.ExpectationViolated;
+                return ExitCodes.Interrupted;
             }
 
-            return ExitCodes.Ok;
+            var notPassed = outcome.Results.Cells.Where(c => c.Status != "unsupported" && !c.Passed).ToList();
+            foreach (var cell in notPassed.Where(c => !c.Valid))
+            {
+                AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(cell.Name)}: a fault was not applied: {Markup.Escape(string.Join("; ", cell.FaultsNotApplied))}");
+            }
+
+            return notPassed.Count > 0 ? ExitCodes.ExpectationViolated : ExitCodes.Ok;
         }));
         return command;
     }

@@ -32,13 +32,37 @@ public static class VerifyCommand
                 return Task.FromResult(ExitCodes.Ok);
             }
 
-            var journal = JournalReader.ReadRunDirectory(directory);
-            var recomputed = LedgerChecker.Check(journal.History);
-            VerdictTable.Print($"run {journal.RunId} ({journal.EndStatus ?? "no end record: the tool stopped mid-run"})", recomputed.Counts, recomputed.HistoryTruncated);
+            // A matrix run keeps each cell's journal under cells/NNN; a single run keeps it at the top.
             var stored = ResultsJson.Read(directory);
-            if (stored is not null && stored.Cells.Count > 0 && stored.Cells[0].Counts != recomputed.Counts)
+            var cellDirectories = File.Exists(Path.Combine(directory, JournalWriter.FileName))
+                ? [(Directory: directory, Stored: stored?.Cells.FirstOrDefault())]
+                : (stored?.Cells ?? []).Where(c => c.Directory is not null && c.Status != "unsupported")
+                    .Select(c => (Directory: Path.Combine(directory, c.Directory!), Stored: (CellResult?)c)).ToList();
+            if (cellDirectories.Count == 0)
             {
-                Console.Error.WriteLine($"kafka-chaos verify: {ResultsDocument.FileName} disagrees with the journal; the journal's verdict is shown above");
+                throw new JournalFormatException($"{directory}: no journal here, and no {ResultsDocument.FileName} listing cells; is it a run directory?");
+            }
+
+            var disagreements = 0;
+            foreach (var (cellDirectory, storedCell) in cellDirectories)
+            {
+                var journal = JournalReader.ReadRunDirectory(cellDirectory);
+                var recomputed = LedgerChecker.Check(journal.History);
+                VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({journal.EndStatus ?? "no end record: the tool stopped mid-run"})", recomputed.Counts, recomputed.HistoryTruncated);
+                if (!recomputed.Valid)
+                {
+                    Console.Error.WriteLine($"invalid: {string.Join("; ", recomputed.FaultsNotApplied)}");
+                }
+
+                if (storedCell is not null && storedCell.Counts != recomputed.Counts)
+                {
+                    Console.Error.WriteLine($"kafka-chaos verify: {cellDirectory}: {ResultsDocument.FileName} disagrees with the journal; the journal's verdict is shown above");
+                    disagreements++;
+                }
+            }
+
+            if (disagreements > 0)
+            {
                 return Task.FromResult(ExitCodes.ExpectationViolated);
             }
 

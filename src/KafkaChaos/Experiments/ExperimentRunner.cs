@@ -20,15 +20,39 @@ namespace KafkaChaos.Experiments;
 /// </remarks>
 public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Action<string> log)
 {
+    /// <summary>Runs one experiment in a run directory of its own and writes its results.json.</summary>
     public async Task<RunOutcome> RunAsync(ExperimentSpec spec, string image, KafkaVersion version, string runsDirectory, CancellationToken cancellationToken)
     {
         Validate(spec, version);
-
         var runId = NewRunId();
-        var seed = spec.Seed ?? Random.Shared.Next();
-        var runGuid = Guid.NewGuid();
         var runDirectory = Path.Combine(runsDirectory, runId);
         Directory.CreateDirectory(runDirectory);
+        var startedMs = time.Millis();
+        var run = await RunCellAsync(spec, image, version, runId, runDirectory, cancellationToken);
+        var results = new ResultsDocument(ResultsDocument.CurrentSchemaVersion, runId, run.Cell.Status, run.Cell.Reason, startedMs, time.Millis(), [run.Cell]);
+        ResultsJson.Write(runDirectory, results);
+        if (run.Failure is not null)
+        {
+            throw new InfrastructureException($"{run.Cell.Reason} (run directory: {runDirectory})", run.Failure);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return new RunOutcome(runDirectory, results);
+    }
+
+    /// <summary>
+    /// Runs one cell in <paramref name="cellDirectory"/>: its own cluster, journal and verdict. Never
+    /// throws for a failure of the run itself: that is the cell's status, with the exception alongside.
+    /// </summary>
+    public async Task<(CellResult Cell, Exception? Failure)> RunCellAsync(ExperimentSpec spec, string image, KafkaVersion version, string runId,
+        string cellDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Validate(spec, version);
+        Directory.CreateDirectory(cellDirectory);
+        var clusterId = $"{runId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+        var seed = spec.Seed ?? Random.Shared.Next();
+        var runGuid = Guid.NewGuid();
         var config = new Dictionary<string, string>(spec.Describe(), StringComparer.Ordinal)
         {
             ["cluster.image"] = image,
@@ -36,12 +60,11 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
             ["nemesis.seed"] = seed.ToString(CultureInfo.InvariantCulture),
         };
 
-        var startedMs = time.Millis();
         var status = "completed";
         string? error = null;
         Exception? failure = null;
-        CellResult cell;
-        using (var clientLog = new StreamWriter(Path.Combine(runDirectory, "client.log")) { AutoFlush = false })
+        var latencies = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
+        using (var clientLog = new StreamWriter(Path.Combine(cellDirectory, "client.log")) { AutoFlush = false })
         {
             var clientLogGate = new Lock();
             void ClientLog(string line)
@@ -52,65 +75,54 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
                 }
             }
 
-            var latencies = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
-            using (var journal = new JournalWriter(runDirectory, time))
+            using var journal = new JournalWriter(cellDirectory, time);
+            journal.WriteRunStarted(runId, time.Millis(), config);
+            KafkaCluster? cluster = null;
+            try
             {
-                journal.WriteRunStarted(runId, startedMs, config);
-                KafkaCluster? cluster = null;
-                try
+                log($"{spec.Name}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
+                var brokerConfig = new Dictionary<string, string>(spec.BrokerConfig, StringComparer.Ordinal)
                 {
-                    log($"run {runId}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
-                    var brokerConfig = new Dictionary<string, string>(StringComparer.Ordinal)
+                    ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
+                    ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
+                };
+                cluster = await KafkaCluster.StartAsync(engine, new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, cancellationToken);
+                await RunWorkloadAsync(spec, seed, cluster, clusterId, runGuid, journal, ClientLog, latencies, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                status = "interrupted";
+                error = "interrupted before the run completed";
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Whatever broke (the engine, a client, the tool itself), the run is recorded as failed,
+                // never as completed, and what was journalled so far still gets its verdict.
+                status = "failed";
+                error = e is InfrastructureException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                failure = e;
+            }
+            finally
+            {
+                if (cluster is not null)
+                {
+                    if (status != "completed")
                     {
-                        ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
-                        ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
-                    };
-                    cluster = await KafkaCluster.StartAsync(engine, new ClusterSpec(image, version, spec.Brokers, brokerConfig), runId, log, cancellationToken);
-                    await RunWorkloadAsync(spec, seed, cluster, runId, runGuid, journal, ClientLog, latencies, cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    status = "interrupted";
-                    error = "interrupted before the run completed";
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Whatever broke (the engine, a client, the tool itself), the run is recorded as failed,
-                    // never as completed, and what was journalled so far still gets its verdict.
-                    status = "failed";
-                    error = e is InfrastructureException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                    failure = e;
-                }
-                finally
-                {
-                    if (cluster is not null)
-                    {
-                        if (status != "completed")
-                        {
-                            await CopyLogsQuietlyAsync(cluster, runDirectory);
-                        }
-
-                        await cluster.DisposeAsync();
+                        await CopyLogsQuietlyAsync(cluster, cellDirectory);
                     }
 
-                    journal.WriteRunEnded(time.Millis(), status);
+                    await cluster.DisposeAsync();
                 }
+
+                journal.WriteRunEnded(time.Millis(), status);
             }
-
-            var recorded = JournalReader.ReadRunDirectory(runDirectory);
-            var verdict = LedgerChecker.Check(recorded.History);
-            cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies, verdict.Timeline, verdict.Valid, verdict.FaultsNotApplied);
         }
 
-        var results = new ResultsDocument(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), [cell]);
-        ResultsJson.Write(runDirectory, results);
-        if (failure is not null)
-        {
-            throw new InfrastructureException($"{error} (run directory: {runDirectory})", failure);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return new RunOutcome(runDirectory, results);
+        var recorded = JournalReader.ReadRunDirectory(cellDirectory);
+        var verdict = LedgerChecker.Check(recorded.History);
+        var cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies,
+            verdict.Timeline, verdict.Valid, verdict.FaultsNotApplied, status, error);
+        return (cell, failure);
     }
 
     private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, KafkaCluster cluster, string runId, Guid runGuid, JournalWriter journal,

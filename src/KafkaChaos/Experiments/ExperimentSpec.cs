@@ -16,6 +16,9 @@ public sealed record ExperimentSpec
     public int ReplicationFactor { get; init; } = 3;
     public int MinInsyncReplicas { get; init; } = 2;
     public bool UncleanLeaderElection { get; init; }
+
+    /// <summary>Further broker settings, in Kafka's names, for every broker (server.properties).</summary>
+    public IReadOnlyDictionary<string, string> BrokerConfig { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
     public long Messages { get; init; } = 30_000;
     public double RatePerSecond { get; init; } = 2_000;
     public int MessageSize { get; init; } = 256;
@@ -84,6 +87,11 @@ public sealed record ExperimentSpec
         foreach (var (key, value) in Producer)
         {
             config["producer." + key] = value;
+        }
+
+        foreach (var (key, value) in BrokerConfig)
+        {
+            config["broker." + key] = value;
         }
 
         return config;

@@ -6,7 +6,9 @@ namespace KafkaChaos.Reporting;
 
 /// <summary>
 /// One matrix cell in results.json: its settings, the checker's verdict, the fault timeline, latencies
-/// and throughput per second. <see cref="Valid"/> is false when a fault was not applied.
+/// and throughput per second. <see cref="Valid"/> is false when a fault was not applied. <see cref="Status"/>
+/// is completed, interrupted, failed or unsupported (with <see cref="Reason"/>); <see cref="Directory"/>
+/// is where its journal is, relative to the run directory.
 /// </summary>
 public sealed record CellResult(
     string Name,
@@ -18,4 +20,16 @@ public sealed record CellResult(
     IReadOnlyDictionary<string, LatencySummary>? LatencyMicros,
     IReadOnlyList<ThroughputSecond> Timeline,
     bool Valid,
-    IReadOnlyList<string> FaultsNotApplied);
+    IReadOnlyList<string> FaultsNotApplied,
+    string Status = "completed",
+    string? Reason = null,
+    string? Directory = null,
+    IReadOnlyList<ExpectationResult>? Expectations = null)
+{
+    /// <summary>A cell the broker version cannot run (idempotence on 0.9): not run, and not a failure.</summary>
+    public static CellResult Unsupported(string name, IReadOnlyDictionary<string, string> config, string reason) =>
+        new(name, config, new LedgerCounts(), new Dictionary<string, IReadOnlyList<AnomalyExample>>(), false, [], null, [], true, [], "unsupported", reason);
+
+    /// <summary>Completed, valid, and every expectation met.</summary>
+    public bool Passed => Status == "completed" && Valid && (Expectations ?? []).All(e => e.Met);
+}

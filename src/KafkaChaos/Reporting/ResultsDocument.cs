@@ -11,7 +11,9 @@ public sealed record ResultsDocument(
     string? Error,
     long StartedMs,
     long EndedMs,
-    IReadOnlyList<CellResult> Cells)
+    IReadOnlyList<CellResult> Cells,
+    string? Experiment = null,
+    string? Description = null)
 {
     public const int CurrentSchemaVersion = 1;
     public const string FileName = "results.json";

@@ -1,0 +1,393 @@
+using System.Globalization;
+using KafkaChaos.Faults;
+using KafkaChaos.Workload;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace KafkaChaos.Experiments;
+
+/// <summary>
+/// Reads an experiment file (YAML, documented in experiments/README.md) into an
+/// <see cref="ExperimentPlan"/>: sections flattened to <see cref="SettingCatalog"/> keys, the matrix
+/// expanded (Cartesian product minus <c>exclude</c>, times <c>repetitions</c>), each cell's spec built
+/// and checked, and expectations attached.
+/// </summary>
+/// <remarks>
+/// Strict by design: an unknown key, a wrong type, a value out of range or an impossible combination
+/// fails the whole file before anything starts, with file:line:column, the key and the value
+/// (<see cref="ExperimentConfigException"/>, exit code 2). Checks that depend on the broker version
+/// (idempotence on 0.9) are not errors: such cells are reported unsupported when the version is known.
+/// </remarks>
+public static class ExperimentFile
+{
+    /// <summary>Experiment files are small; anything bigger is a mistake or an attack.</summary>
+    public const int MaxBytes = 256 * 1024;
+
+    public const int MaxCells = 1000;
+
+    private static readonly string[] Sections =
+        ["name", "description", "cluster", "topic", "workload", "producer", "consumer", "broker", "nemesis", "faults", "seed", "matrix", "exclude", "repetitions", "expectations"];
+
+    private static readonly string[] FaultKeys =
+        ["kind", "broker", "partition", "all_brokers", "delay_ms", "jitter_ms", "loss_percent", "crash_point", "at", "every", "count", "window", "duration"];
+
+    public static ExperimentPlan Load(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new ExperimentConfigException($"{path}: no such experiment file");
+        }
+
+        if (info.Length > MaxBytes)
+        {
+            throw new ExperimentConfigException($"{path}: {info.Length} bytes; experiment files are limited to {MaxBytes} bytes");
+        }
+
+        return Parse(path, File.ReadAllText(path));
+    }
+
+    public static ExperimentPlan Parse(string path, string text)
+    {
+        var root = Root(path, text);
+        string At(YamlNode node) => $"{path}:{node.Start.Line}:{node.Start.Column}";
+        ExperimentConfigException Error(YamlNode node, string message) => new($"{At(node)}: {message}");
+
+        string Scalar(YamlNode node, string key) => node is YamlScalarNode { Value: { } value }
+            ? value
+            : throw Error(node, $"key '{key}' must be a single value, not a {(node is YamlMappingNode ? "mapping" : "list")}");
+
+        YamlMappingNode Mapping(YamlNode node, string key) => node as YamlMappingNode ?? throw Error(node, $"key '{key}' must be a mapping of keys to values");
+        YamlSequenceNode Sequence(YamlNode node, string key) => node as YamlSequenceNode ?? throw Error(node, $"key '{key}' must be a list");
+
+        var base_ = new Dictionary<string, (string Value, string Where)>(StringComparer.Ordinal);
+        string name = Path.GetFileNameWithoutExtension(path), description = "";
+        var faults = new List<FaultSpec>();
+        int? seed = null;
+        var repetitions = 1;
+        var axes = new List<(string Key, List<(string Value, string Where)> Values)>();
+        var excludes = new List<(Dictionary<string, string> Match, string Where)>();
+        var expectations = new List<Expectation>();
+
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var key = Scalar(keyNode, "(key)");
+            switch (key)
+            {
+                case "name":
+                    name = Scalar(value, key);
+                    if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
+                    {
+                        throw Error(value, $"key 'name' has value '{name}'; expected 1..64 letters, digits, '-', '_' or '.', not starting with '.' (it names files)");
+                    }
+
+                    break;
+                case "description":
+                    description = Scalar(value, key);
+                    break;
+                case "seed":
+                    seed = int.TryParse(Scalar(value, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s)
+                        ? s : throw Error(value, $"key 'seed' has value '{Scalar(value, key)}'; expected a 32-bit whole number");
+                    break;
+                case "repetitions":
+                    repetitions = int.TryParse(Scalar(value, key), NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r is >= 1 and <= 100
+                        ? r : throw Error(value, $"key 'repetitions' has value '{Scalar(value, key)}'; expected 1..100");
+                    break;
+                case "cluster" or "topic" or "workload" or "consumer" or "nemesis" or "producer" or "broker":
+                    foreach (var (fieldNode, fieldValue) in Mapping(value, key).Children)
+                    {
+                        var flat = $"{key}.{Scalar(fieldNode, key)}";
+                        if (!SettingCatalog.IsKnown(flat))
+                        {
+                            throw Error(fieldNode, $"unknown key '{flat}'; {key} takes {string.Join(", ", SettingCatalog.Fixed.Keys.Where(k => k.StartsWith(key + ".", StringComparison.Ordinal)))}");
+                        }
+
+                        base_[flat] = (Scalar(fieldValue, flat), At(fieldValue));
+                    }
+
+                    break;
+                case "faults":
+                    foreach (var item in Sequence(value, key).Children)
+                    {
+                        faults.Add(ParseFault(Mapping(item, "faults[]"), Scalar, Error, At));
+                    }
+
+                    break;
+                case "matrix":
+                    foreach (var (axisNode, valuesNode) in Mapping(value, key).Children)
+                    {
+                        var axis = Scalar(axisNode, "matrix");
+                        if (!SettingCatalog.IsKnown(axis))
+                        {
+                            throw Error(axisNode, $"matrix axis '{axis}' is not a setting; axes are {string.Join(", ", SettingCatalog.Fixed.Keys)}, producer.<key> or broker.<key>");
+                        }
+
+                        var values = Sequence(valuesNode, axis).Children.Select(v => (Scalar(v, axis), At(v))).ToList();
+                        if (values.Count == 0 || values.Select(v => v.Item1).Distinct().Count() != values.Count)
+                        {
+                            throw Error(valuesNode, $"matrix axis '{axis}' needs one or more distinct values");
+                        }
+
+                        axes.Add((axis, values));
+                    }
+
+                    break;
+                case "exclude":
+                    foreach (var item in Sequence(value, key).Children)
+                    {
+                        var match = Mapping(item, "exclude[]").Children.ToDictionary(kv => Scalar(kv.Key, "exclude"), kv => Scalar(kv.Value, "exclude"), StringComparer.Ordinal);
+                        if (match.Keys.FirstOrDefault(k => axes.All(a => a.Key != k)) is { } unknownAxis)
+                        {
+                            throw Error(item, $"exclude names '{unknownAxis}', which is not a matrix axis (declare the matrix first)");
+                        }
+
+                        excludes.Add((match, At(item)));
+                    }
+
+                    break;
+                case "expectations":
+                    foreach (var item in Sequence(value, key).Children)
+                    {
+                        expectations.AddRange(ParseExpectations(Mapping(item, "expectations[]"), Scalar, Mapping, Error));
+                    }
+
+                    break;
+                default:
+                    throw Error(keyNode, $"unknown key '{key}'; an experiment has {string.Join(", ", Sections)}");
+            }
+        }
+
+        var cells = new List<PlannedCell>();
+        var combinations = axes.Aggregate(
+            (IEnumerable<IReadOnlyList<(string Key, string Value, string Where)>>)[[]],
+            (acc, axis) => acc.SelectMany(prefix => axis.Values.Select(v => (IReadOnlyList<(string, string, string)>)[.. prefix, (axis.Key, v.Value, v.Where)])));
+        foreach (var combination in combinations)
+        {
+            var axisValues = combination.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+            if (excludes.Any(e => e.Match.All(m => axisValues.GetValueOrDefault(m.Key) == m.Value)))
+            {
+                continue;
+            }
+
+            var settings = new Dictionary<string, (string Value, string Where)>(base_, StringComparer.Ordinal);
+            foreach (var (key, value, where) in combination)
+            {
+                settings[key] = (value, where);
+            }
+
+            var cellName = axisValues.Count == 0 ? name : $"{name}[{string.Join(",", axisValues.Select(a => $"{a.Key}={a.Value}"))}]";
+            var spec = SettingCatalog.BuildSpec(cellName, settings, faults, seed);
+            Check(spec, settings, path, cellName);
+            var flat = settings.ToDictionary(s => s.Key, s => s.Value.Value, StringComparer.Ordinal);
+            var applicable = expectations.Where(e => e.AppliesTo(flat)).ToArray();
+            for (var repetition = 1; repetition <= repetitions; repetition++)
+            {
+                cells.Add(new PlannedCell(repetitions == 1 ? cellName : $"{cellName}#{repetition}", spec, flat, axisValues, applicable, repetition));
+                if (cells.Count > MaxCells)
+                {
+                    throw new ExperimentConfigException($"{path}: the matrix expands to more than {MaxCells} cells");
+                }
+            }
+        }
+
+        if (cells.Count == 0)
+        {
+            throw new ExperimentConfigException($"{path}: exclude rules remove every cell of the matrix");
+        }
+
+        return new ExperimentPlan(name, description, path, cells);
+    }
+
+    private static YamlMappingNode Root(string path, string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException is { } inner && e.Message.Contains("exception", StringComparison.OrdinalIgnoreCase) ? inner.Message : e.Message;
+            throw new ExperimentConfigException($"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {message.Split('\n')[0]}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ExperimentConfigException($"{path}: not valid YAML: {e.Message.Split('\n')[0]}");
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ExperimentConfigException($"{path}: an experiment file is one YAML mapping (name:, cluster:, topic:, ...)");
+        }
+
+        return root;
+    }
+
+    /// <summary>Combinations that cannot work whatever the broker version.</summary>
+    private static void Check(ExperimentSpec spec, Dictionary<string, (string Value, string Where)> settings, string path, string cell)
+    {
+        string Where(string key) => settings.TryGetValue(key, out var s) ? s.Where : path;
+        if (spec.ReplicationFactor > spec.Brokers)
+        {
+            throw new ExperimentConfigException($"{Where("topic.replication_factor")}: cell {cell}: replication factor {spec.ReplicationFactor} is above the {spec.Brokers} brokers");
+        }
+
+        if (spec.MinInsyncReplicas > spec.ReplicationFactor)
+        {
+            throw new ExperimentConfigException($"{Where("topic.min_insync_replicas")}: cell {cell}: min.insync.replicas {spec.MinInsyncReplicas} is above the replication factor {spec.ReplicationFactor}");
+        }
+
+        if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && spec.Producer.GetValueOrDefault("acks") is not ("all" or "-1"))
+        {
+            throw new ExperimentConfigException($"{Where("producer.enable.idempotence")}: cell {cell}: enable.idempotence=true needs acks=all, not acks={spec.Producer.GetValueOrDefault("acks")}");
+        }
+
+        for (var i = 0; i < spec.Faults.Count; i++)
+        {
+            if (FaultKinds.Problem(spec.Faults[i], spec.Brokers, spec.Partitions, spec.ReplicationFactor) is { } problem)
+            {
+                throw new ExperimentConfigException($"{path}: cell {cell}: faults[{i}] ({spec.Faults[i].Kind}): {problem}");
+            }
+        }
+    }
+
+    private static FaultSpec ParseFault(YamlMappingNode node, Func<YamlNode, string, string> scalar,
+        Func<YamlNode, string, ExperimentConfigException> error, Func<YamlNode, string> at)
+    {
+        var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in node.Children)
+        {
+            var key = scalar(keyNode, "faults[]");
+            if (!FaultKeys.Contains(key))
+            {
+                throw error(keyNode, $"unknown fault key '{key}'; a fault has {string.Join(", ", FaultKeys)}");
+            }
+
+            fields[key] = value;
+        }
+
+        if (!fields.TryGetValue("kind", out var kindNode))
+        {
+            throw error(node, $"a fault needs 'kind': one of {string.Join(", ", FaultKinds.All)}");
+        }
+
+        var kind = scalar(kindNode, "kind");
+        if (!FaultKinds.All.Contains(kind))
+        {
+            throw error(kindNode, $"key 'kind' has value '{kind}'; expected one of {string.Join(", ", FaultKinds.All)}");
+        }
+
+        int? Int(string key, int min, int max) => fields.TryGetValue(key, out var n)
+            ? int.TryParse(scalar(n, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+                ? v : throw error(n, $"key '{key}' has value '{scalar(n, key)}'; expected a whole number {min}..{max}")
+            : null;
+        TimeSpan? Duration(YamlNode n, string key) => SettingCatalog.TryParseDuration(scalar(n, key), out var d)
+            ? d : throw error(n, $"key '{key}' has value '{scalar(n, key)}'; expected a duration such as 500ms, 5s or 2m");
+        TimeSpan? OptionalDuration(string key) => fields.TryGetValue(key, out var n) ? Duration(n, key) : null;
+
+        var loss = 10.0;
+        if (fields.TryGetValue("loss_percent", out var lossNode)
+            && !(double.TryParse(scalar(lossNode, "loss_percent"), NumberStyles.Float, CultureInfo.InvariantCulture, out loss) && double.IsFinite(loss)))
+        {
+            throw error(lossNode, $"key 'loss_percent' has value '{scalar(lossNode, "loss_percent")}'; expected a number above 0 and at most 100");
+        }
+
+        var crashPoint = CrashPoint.BetweenProcessAndCommit;
+        if (fields.TryGetValue("crash_point", out var crashNode))
+        {
+            crashPoint = scalar(crashNode, "crash_point") switch
+            {
+                "between-process-and-commit" => CrashPoint.BetweenProcessAndCommit,
+                "after-commit" => CrashPoint.AfterCommit,
+                var other => throw error(crashNode, $"key 'crash_point' has value '{other}'; expected between-process-and-commit or after-commit"),
+            };
+        }
+
+        TimeSpan? windowEnd = null;
+        var start = OptionalDuration("at") ?? TimeSpan.FromSeconds(5);
+        if (fields.TryGetValue("window", out var windowNode))
+        {
+            if (windowNode is not YamlSequenceNode { Children.Count: 2 } window || fields.ContainsKey("at") || fields.ContainsKey("every"))
+            {
+                throw error(windowNode, "key 'window' takes [start, end], e.g. [5s, 20s], instead of 'at' and 'every'");
+            }
+
+            start = Duration(window.Children[0], "window")!.Value;
+            windowEnd = Duration(window.Children[1], "window");
+        }
+
+        var allBrokers = fields.TryGetValue("all_brokers", out var allNode) && scalar(allNode, "all_brokers") switch
+        {
+            "true" => true,
+            "false" => false,
+            var other => throw error(allNode, $"key 'all_brokers' has value '{other}'; expected true or false"),
+        };
+
+        return new FaultSpec
+        {
+            Kind = kind,
+            Broker = Int("broker", 1, 9),
+            Partition = Int("partition", 0, 999),
+            AllBrokers = allBrokers,
+            DelayMs = Int("delay_ms", 1, 60_000) ?? 100,
+            JitterMs = Int("jitter_ms", 0, 60_000) ?? 0,
+            LossPercent = loss,
+            CrashPoint = crashPoint,
+            Duration = OptionalDuration("duration") ?? TimeSpan.FromSeconds(10),
+            When = new FaultTrigger(start, OptionalDuration("every"), Int("count", 1, 1000) ?? 1, windowEnd),
+        };
+    }
+
+    private static IEnumerable<Expectation> ParseExpectations(YamlMappingNode node, Func<YamlNode, string, string> scalar,
+        Func<YamlNode, string, YamlMappingNode> mapping, Func<YamlNode, string, ExperimentConfigException> error)
+    {
+        var when = new Dictionary<string, string>(StringComparer.Ordinal);
+        YamlMappingNode? expect = null;
+        foreach (var (keyNode, value) in node.Children)
+        {
+            switch (scalar(keyNode, "expectations[]"))
+            {
+                case "when":
+                    foreach (var (conditionKey, conditionValue) in mapping(value, "when").Children)
+                    {
+                        var key = scalar(conditionKey, "when");
+                        if (!SettingCatalog.IsKnown(key))
+                        {
+                            throw error(conditionKey, $"'when' names '{key}', which is not a setting");
+                        }
+
+                        when[key] = scalar(conditionValue, key);
+                    }
+
+                    break;
+                case "expect":
+                    expect = mapping(value, "expect");
+                    break;
+                case var other:
+                    throw error(keyNode, $"unknown key '{other}' in an expectation; it has 'when' (optional) and 'expect'");
+            }
+        }
+
+        if (expect is null)
+        {
+            throw error(node, "an expectation needs 'expect', e.g. expect: { lost: 0 }");
+        }
+
+        foreach (var (countNode, boundNode) in expect.Children)
+        {
+            var count = scalar(countNode, "expect");
+            if (!Expectation.Counts.Contains(count))
+            {
+                throw error(countNode, $"'{count}' is not a ledger count; counts are {string.Join(", ", Expectation.Counts)}");
+            }
+
+            var bound = scalar(boundNode, count);
+            if (!Expectation.TryParseBound(bound, out var op, out var number))
+            {
+                throw error(boundNode, $"key '{count}' has value '{bound}'; expected a bound such as 0, \">0\", \">=1\" or \"<=5\"");
+            }
+
+            yield return new Expectation(when, count, op, number);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+using KafkaChaos.Reporting;
+
+namespace KafkaChaos.Experiments;
+
+/// <summary>
+/// Runs every cell of an <see cref="ExperimentPlan"/>, one after another, each on a fresh cluster, into
+/// one run directory: <c>cells/NNN/</c> per cell, and results.json, summary.md, junit.xml and
+/// report.html for the whole matrix.
+/// </summary>
+/// <remarks>
+/// results.json is rewritten after every cell, so a crash of the tool loses at most the cell in
+/// progress. A cell the broker version cannot run is recorded as unsupported with the reason, not run
+/// as something else. An infrastructure failure or Ctrl-C stops the matrix; the cells done are kept.
+/// </remarks>
+public sealed class MatrixRunner(DockerEngine engine, TimeProvider time, Action<string> log)
+{
+    public async Task<RunOutcome> RunAsync(ExperimentPlan plan, string image, KafkaVersion version, string runsDirectory,
+        Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var runId = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+        var runDirectory = Path.Combine(runsDirectory, runId);
+        Directory.CreateDirectory(runDirectory);
+        var startedMs = time.Millis();
+        var runner = new ExperimentRunner(engine, time, log);
+        var cells = new List<CellResult>();
+        var status = "completed";
+        string? error = null;
+        Exception? failure = null;
+        ResultsDocument Document() => new(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), cells, plan.Name, plan.Description);
+
+        for (var i = 0; i < plan.Cells.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var planned = plan.Cells[i];
+            var directory = Path.Combine("cells", (i + 1).ToString("D3", CultureInfo.InvariantCulture));
+            log($"cell {i + 1}/{plan.Cells.Count}: {planned.Name}");
+            CellResult cell;
+            if (UnsupportedReason(planned.Spec, version) is { } reason)
+            {
+                cell = CellResult.Unsupported(planned.Name, planned.Settings, reason) with { Directory = directory };
+                log($"cell {planned.Name}: unsupported: {reason}");
+            }
+            else
+            {
+                var (result, cellFailure) = await runner.RunCellAsync(planned.Spec with { Name = planned.Name }, image, version, runId,
+                    Path.Combine(runDirectory, directory), cancellationToken);
+                cell = result with { Directory = directory, Expectations = Evaluate(planned, result) };
+                if (cell.Status == "interrupted")
+                {
+                    status = "interrupted";
+                    error = cell.Reason;
+                }
+                else if (cellFailure is not null)
+                {
+                    status = "failed";
+                    error = $"cell {planned.Name}: {cell.Reason}";
+                    failure = cellFailure;
+                }
+            }
+
+            cells.Add(cell);
+            ResultsJson.Write(runDirectory, Document());
+            cellDone?.Invoke(i + 1, plan.Cells.Count, cell);
+            if (failure is not null || status == "interrupted")
+            {
+                break;
+            }
+        }
+
+        if (cancellationToken.IsCancellationRequested && status == "completed")
+        {
+            status = "interrupted";
+            error = "interrupted before every cell ran";
+        }
+
+        var results = Document();
+        ResultsJson.Write(runDirectory, results);
+        Reports.WriteAll(runDirectory, results);
+        if (failure is not null)
+        {
+            throw new InfrastructureException($"{error} (run directory: {runDirectory})", failure);
+        }
+
+        return new RunOutcome(runDirectory, results);
+    }
+
+    /// <summary>Why this broker version cannot run the cell, or null when it can.</summary>
+    public static string? UnsupportedReason(ExperimentSpec spec, KafkaVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(version);
+        if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && !version.HasIdempotentProducer)
+        {
+            return $"enable.idempotence needs brokers 0.11 or later; this cluster runs Kafka {version}";
+        }
+
+        if (spec.Producer.ContainsKey("transactional.id") && !version.HasIdempotentProducer)
+        {
+            return $"transactions need brokers 0.11 or later; this cluster runs Kafka {version}";
+        }
+
+        return null;
+    }
+
+    private static IReadOnlyList<ExpectationResult> Evaluate(PlannedCell planned, CellResult cell) =>
+        planned.Expectations.Select(e => new ExpectationResult(e.ToString(), e.Count, Expectation.Read(cell.Counts, e.Count), e.IsMetBy(cell.Counts))).ToArray();
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using KafkaChaos.Workload;
+
+namespace KafkaChaos.Experiments;
+
+/// <summary>
+/// The flat settings an experiment is made of (<c>topic.replication_factor</c>, <c>producer.acks</c>,
+/// <c>broker.unclean.leader.election.enable</c>, ...): what the YAML sections flatten to, what matrix
+/// axes and expectation conditions name, and how each becomes part of an <see cref="ExperimentSpec"/>.
+/// </summary>
+/// <remarks>
+/// <c>producer.*</c> and <c>broker.*</c> pass any key through, in librdkafka's and Kafka's own names.
+/// Values stay strings until <see cref="BuildSpec"/>, which checks each against its type and range and
+/// names the file position, key and value when one is wrong.
+/// </remarks>
+public static class SettingCatalog
+{
+    private static readonly string[] CommitNames = ["auto-commit", "commit-before-process", "process-then-commit-sync", "process-then-commit-async"];
+    private static readonly string[] KeyNames = ["none", "sequence", "fixed", "random"];
+
+    /// <summary>Fixed keys by section; their descriptions appear in errors and docs.</summary>
+    public static IReadOnlyDictionary<string, string> Fixed { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["cluster.brokers"] = "brokers, 1..9",
+        ["topic.partitions"] = "partitions, 1..1000",
+        ["topic.replication_factor"] = "replication factor, 1..brokers",
+        ["topic.min_insync_replicas"] = "min.insync.replicas, 1..replication factor",
+        ["workload.messages"] = "messages to send, 1..10^9",
+        ["workload.rate"] = "messages per second, 0 (unthrottled) up to 10^7",
+        ["workload.message_size"] = "bytes per message, 44..1048576",
+        ["workload.keys"] = "none, sequence, fixed or random",
+        ["consumer.instances"] = "consumer instances, 1..16",
+        ["consumer.commit"] = string.Join(", ", CommitNames),
+        ["consumer.batch"] = "records per poll batch, 1..10000",
+        ["consumer.processing_ms"] = "processing time per record in ms, 0..60000",
+        ["consumer.dedup"] = "true or false",
+        ["consumer.auto_commit_interval_ms"] = "auto-commit interval in ms, 1..600000",
+        ["nemesis.quiet_period"] = "a duration such as 3s, 0..10m",
+        ["nemesis.drain_timeout"] = "a duration such as 30s, 1s..1h",
+    };
+
+    public static bool IsKnown(string key) =>
+        Fixed.ContainsKey(key) || (key.StartsWith("producer.", StringComparison.Ordinal) && key.Length > 9)
+        || (key.StartsWith("broker.", StringComparison.Ordinal) && key.Length > 7);
+
+    /// <summary>Builds the spec for one cell from its flat settings (key → value and where it came from).</summary>
+    public static ExperimentSpec BuildSpec(string name, IReadOnlyDictionary<string, (string Value, string Where)> settings,
+        IReadOnlyList<Faults.FaultSpec> faults, int? seed)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var defaults = ExperimentSpec.Default;
+        int Int(string key, int fallback, int min, int max) => (int)Long(key, fallback, min, max);
+        long Long(string key, long fallback, long min, long max)
+        {
+            if (!settings.TryGetValue(key, out var setting))
+            {
+                return fallback;
+            }
+
+            return long.TryParse(setting.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                ? value
+                : throw Bad(setting, key, $"a whole number {min}..{max}");
+        }
+
+        var rate = defaults.RatePerSecond;
+        if (settings.TryGetValue("workload.rate", out var rateSetting))
+        {
+            rate = double.TryParse(rateSetting.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && double.IsFinite(r) && r is >= 0 and <= 1e7
+                ? r
+                : throw Bad(rateSetting, "workload.rate", Fixed["workload.rate"]);
+        }
+
+        var brokers = Int("cluster.brokers", defaults.Brokers, 1, 9);
+        var replication = Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), 1, 9);
+        var producer = new Dictionary<string, string>(defaults.Producer, StringComparer.Ordinal);
+        var broker = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, setting) in settings)
+        {
+            // Passed-through keys end up in config files and client settings: one line, plain names only.
+            if ((key.StartsWith("producer.", StringComparison.Ordinal) || key.StartsWith("broker.", StringComparison.Ordinal))
+                && (!key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') || setting.Value.Any(char.IsControl) || setting.Value.Length > 1000))
+            {
+                throw Bad(setting, key, "a key of letters, digits, '.', '_' and '-', and a value on one line of at most 1000 characters");
+            }
+
+            if (key.StartsWith("producer.", StringComparison.Ordinal))
+            {
+                producer[key[9..]] = setting.Value;
+            }
+            else if (key.StartsWith("broker.", StringComparison.Ordinal))
+            {
+                broker[key[7..]] = setting.Value;
+            }
+        }
+
+        var commit = Choice("consumer.commit", "auto-commit", CommitNames);
+        var spec = defaults with
+        {
+            Name = name,
+            Brokers = brokers,
+            Partitions = Int("topic.partitions", defaults.Partitions, 1, 1000),
+            ReplicationFactor = replication,
+            MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), 1, 9),
+            UncleanLeaderElection = broker.TryGetValue("unclean.leader.election.enable", out var unclean) && unclean == "true",
+            BrokerConfig = broker,
+            Messages = Long("workload.messages", defaults.Messages, 1, 1_000_000_000),
+            RatePerSecond = rate,
+            MessageSize = Int("workload.message_size", defaults.MessageSize, Workload.MessageEnvelope.HeaderSize, 1 << 20),
+            Keys = Enum.Parse<KeyStrategy>(Choice("workload.keys", "none", KeyNames), ignoreCase: true),
+            Producer = producer,
+            Consumer = new ConsumerSpec
+            {
+                Consumers = Int("consumer.instances", 1, 1, 16),
+                Commit = commit switch
+                {
+                    "auto-commit" => CommitStrategy.AutoCommit,
+                    "commit-before-process" => CommitStrategy.CommitBeforeProcess,
+                    _ => CommitStrategy.ProcessThenCommit,
+                },
+                CommitAsync = commit == "process-then-commit-async",
+                BatchSize = Int("consumer.batch", 1, 1, 10_000),
+                ProcessingTime = TimeSpan.FromMilliseconds(Int("consumer.processing_ms", 0, 0, 60_000)),
+                DedupStore = Choice("consumer.dedup", "false", ["true", "false"]) == "true",
+                AutoCommitIntervalMs = Int("consumer.auto_commit_interval_ms", 1000, 1, 600_000),
+            },
+            Faults = faults,
+            Seed = seed,
+            QuietPeriod = Duration("nemesis.quiet_period", defaults.QuietPeriod, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+            DrainIdleTimeout = Duration("nemesis.drain_timeout", defaults.DrainIdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+        };
+        return spec;
+
+        string Choice(string key, string fallback, string[] allowed)
+        {
+            if (!settings.TryGetValue(key, out var setting))
+            {
+                return fallback;
+            }
+
+            return allowed.Contains(setting.Value) ? setting.Value : throw Bad(setting, key, string.Join(", ", allowed));
+        }
+
+        TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, TimeSpan max)
+        {
+            if (!settings.TryGetValue(key, out var setting))
+            {
+                return fallback;
+            }
+
+            return TryParseDuration(setting.Value, out var value) && value >= min && value <= max
+                ? value
+                : throw Bad(setting, key, $"a duration such as 500ms, 5s or 2m, {min.TotalSeconds:0.###}..{max.TotalSeconds:0.###} s");
+        }
+    }
+
+    /// <summary>"500ms", "5s", "2m", "1h", or a plain number of seconds.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        text = text.Trim();
+        var (number, scale) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : text.EndsWith('h') ? (text[..^1], 3600.0)
+            : (text, 1.0);
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value)
+            || value * scale > TimeSpan.FromDays(1).TotalSeconds)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromSeconds(value * scale);
+        return true;
+    }
+
+    private static ExperimentConfigException Bad((string Value, string Where) setting, string key, string expected) =>
+        new($"{setting.Where}: key '{key}' has value '{setting.Value}'; expected {expected}");
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace KafkaChaos.Reporting;
+
+/// <summary>
+/// report.html: one self-contained file (charts embedded as PNG data, no scripts or styles fetched),
+/// readable offline: the verdict table, charts, each cell's fault timeline and examples.
+/// </summary>
+/// <remarks>
+/// A one-line inline script counts the charts the browser actually decoded into
+/// <c>data-charts-loaded</c> on the body, so a headless browser test can tell a report with working
+/// charts from one with broken images.
+/// </remarks>
+public static class HtmlReport
+{
+    public static string Render(ResultsDocument results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var ran = results.Cells.Where(c => c.Status != "unsupported").ToList();
+        var charts = new List<(string Title, byte[] Png)>();
+        if (ran.Count > 0)
+        {
+            charts.Add(("Lost and duplicated messages", ReportCharts.Anomalies(ran)));
+            charts.Add(("Latency percentiles", ReportCharts.Latency(ran)));
+            charts.AddRange(ran.Select(c => ($"Throughput: {c.Name}", ReportCharts.Throughput(c))));
+        }
+
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <title>{{E(results.Experiment ?? "kafka-chaos")}}: {{E(results.RunId)}}</title>
+            <style>
+            body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+            table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}
+            td:first-child,th:first-child{text-align:left}.pass{color:#070}.fail,.invalid,.failed{color:#b00}.unsupported{color:#777}
+            img{max-width:100%;display:block;margin:1em 0}details{margin:.5em 0}code{font-size:.9em}
+            </style></head>
+            <body data-charts="{{charts.Count}}" data-charts-loaded="0">
+            <h1>{{E(results.Experiment ?? "experiment")}}</h1>
+            <p>{{E(results.Description ?? "")}}</p>
+            <p>Run <code>{{E(results.RunId)}}</code>: <strong>{{E(results.Status)}}</strong>{{(results.Error is { } err ? " — " + E(err) : "")}}</p>
+            <h2>Verdicts</h2>
+            <table><tr><th>cell</th><th>verdict</th><th>sent</th><th>acked</th><th>lost</th><th>lost_unacked</th><th>unacked_but_delivered</th><th>duplicate_writes</th><th>redeliveries</th><th>duplicates_processed</th><th>phantoms</th><th>out_of_order</th><th>expectations</th></tr>
+            """);
+        foreach (var cell in results.Cells)
+        {
+            var verdict = Reports.Verdict(cell);
+            var counts = new[] { "sent", "acked", "lost", "lost_unacked", "unacked_but_delivered", "duplicate_writes", "redeliveries", "duplicates_processed", "phantoms", "out_of_order" }
+                .Select(c => $"<td>{Experiments.Expectation.Read(cell.Counts, c):N0}</td>");
+            var expectations = string.Join("<br>", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "✔" : "✘")} {E(e.Expectation)} (got {e.Actual})"));
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(cell.Name)}</td><td class=\"{verdict}\">{verdict}</td>{string.Concat(counts)}<td style=\"text-align:left\">{expectations}</td></tr>\n");
+        }
+
+        html.Append("</table>\n<h2>Charts</h2>\n");
+        foreach (var (title, png) in charts)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<figure><img class=\"chart\" alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"><figcaption>{E(title)}</figcaption></figure>\n");
+        }
+
+        html.Append("<h2>Cells</h2>\n");
+        foreach (var cell in results.Cells)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<details><summary>{E(cell.Name)}: {Reports.Verdict(cell)}</summary>\n");
+            if (cell.Reason is { } reason)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<p>{E(cell.Status)}: {E(reason)}</p>\n");
+            }
+
+            html.Append("<h4>Fault timeline</h4><table><tr><th>time (UTC)</th><th>fault</th><th>phase</th><th>target</th><th>evidence</th></tr>\n");
+            foreach (var fault in cell.Faults)
+            {
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(fault.TimestampMs):HH:mm:ss.fff}</td><td>{E(fault.Fault)}</td><td>{E(Journal.FaultPhaseNames.ToName(fault.Phase))}</td><td>{E(fault.Target)}</td><td style=\"text-align:left\">{E(fault.Detail)}</td></tr>\n");
+            }
+
+            html.Append("</table><h4>Examples</h4><ul>\n");
+            foreach (var (anomaly, examples) in cell.Examples.Where(e => e.Value.Count > 0))
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<li>{E(anomaly)}: {E(string.Join("; ", examples.Select(x => $"{x.Producer}/{x.Sequence} at {x.Partition}/{x.Offset}{(x.NearestFault is { } f ? $" ({f})" : "")}")))}</li>\n");
+            }
+
+            html.Append("</ul><h4>Settings</h4><table>\n");
+            foreach (var (key, value) in cell.Config.OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(key)}</td><td style=\"text-align:left\">{E(value)}</td></tr>\n");
+            }
+
+            html.Append("</table></details>\n");
+        }
+
+        html.Append("""
+            <script>addEventListener('load',()=>{document.body.dataset.chartsLoaded=[...document.images].filter(i=>i.complete&&i.naturalWidth>0).length});</script>
+            </body></html>
+            """);
+        return html.ToString();
+    }
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace KafkaChaos.Reporting;
+
+/// <summary>
+/// junit.xml: each cell is a testcase. A violated expectation or an invalid cell is a failure, with the
+/// counts and example sequences; a run that broke is an error; an unsupported cell is skipped.
+/// </summary>
+public static class JUnitReport
+{
+    public static string Render(ResultsDocument results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var suiteName = results.Experiment ?? "kafka-chaos";
+        var cases = results.Cells.Select(cell => Case(suiteName, cell)).ToList();
+        var seconds = (results.EndedMs - results.StartedMs) / 1000.0;
+        var suite = new XElement("testsuite",
+            new XAttribute("name", suiteName),
+            new XAttribute("tests", cases.Count),
+            new XAttribute("failures", cases.Count(c => c.Element("failure") is not null)),
+            new XAttribute("errors", cases.Count(c => c.Element("error") is not null)),
+            new XAttribute("skipped", cases.Count(c => c.Element("skipped") is not null)),
+            new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)),
+            new XElement("properties",
+                new XElement("property", new XAttribute("name", "run_id"), new XAttribute("value", results.RunId)),
+                new XElement("property", new XAttribute("name", "status"), new XAttribute("value", results.Status))),
+            cases);
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).ToString() + "\n";
+    }
+
+    private static XElement Case(string suite, CellResult cell)
+    {
+        var testcase = new XElement("testcase", new XAttribute("classname", suite), new XAttribute("name", cell.Name));
+        var counts = string.Join(", ", Experiments.Expectation.Counts.Select(c => $"{c}={Experiments.Expectation.Read(cell.Counts, c)}"));
+        switch (Reports.Verdict(cell))
+        {
+            case "unsupported":
+                testcase.Add(new XElement("skipped", new XAttribute("message", cell.Reason ?? "unsupported")));
+                break;
+            case "invalid":
+                testcase.Add(new XElement("failure", new XAttribute("message", "invalid: a fault was not applied"), new XAttribute("type", "invalid"),
+                    string.Join("\n", cell.FaultsNotApplied) + "\n" + counts));
+                break;
+            case "fail":
+                var violated = (cell.Expectations ?? []).Where(e => !e.Met).ToList();
+                var examples = violated.SelectMany(e => cell.Examples.TryGetValue(e.Count, out var list)
+                    ? list.Select(x => $"  {e.Count}: {x.Producer}/{x.Sequence} at {x.Partition}/{x.Offset}{(x.NearestFault is { } f ? $" (nearest fault: {f})" : "")}")
+                    : []);
+                testcase.Add(new XElement("failure",
+                    new XAttribute("message", string.Join("; ", violated.Select(e => $"expected {e.Expectation}, got {e.Actual}"))),
+                    new XAttribute("type", "expectation"),
+                    counts + "\n" + string.Join("\n", examples)));
+                break;
+            case "pass":
+                break;
+            default:
+                testcase.Add(new XElement("error", new XAttribute("message", $"{cell.Status}: {cell.Reason}"), counts));
+                break;
+        }
+
+        return testcase;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Xml.Linq;
+using KafkaChaos.Experiments;
+using KafkaChaos.Journal;
+using KafkaChaos.Ledger;
+using KafkaChaos.Reporting;
+using NUnit.Framework;
+
+namespace KafkaChaos.ClusterTests;
+
+/// <summary>An experiment file with a matrix, an exclude rule, an unsupported cell and expectations, run end to end.</summary>
+[Category("Cluster")]
+public class MatrixRunTests : RunDirectoryTest
+{
+    private const string Experiment = """
+        name: matrix-e2e
+        description: commit-before-process loses what a consumer killed after its commit never processed; process-then-commit does not.
+        cluster: { brokers: 1 }
+        topic: { partitions: 2, replication_factor: 1, min_insync_replicas: 1 }
+        workload: { messages: 2000, rate: 1000 }
+        producer: { acks: all }
+        consumer: { batch: 10 }
+        nemesis: { quiet_period: 1s, drain_timeout: 20s }
+        faults:
+          - { kind: restart-consumer, crash_point: after-commit, at: 500ms }
+        matrix:
+          consumer.commit: [commit-before-process, process-then-commit-sync]
+          producer.enable.idempotence: ["false", "true"]
+        exclude:
+          - { consumer.commit: commit-before-process, producer.enable.idempotence: "true" }
+        expectations:
+          - when: { consumer.commit: commit-before-process }
+            expect: { lost: ">0" }
+          - when: { consumer.commit: process-then-commit-sync }
+            expect: { lost: 0 }
+        """;
+
+    [Test]
+    public async Task Run_Matrix_WritesEveryReportAndChecksExpectationsPerCell()
+    {
+        var plan = ExperimentFile.Parse("matrix-e2e.yaml", Experiment);
+        var runner = new MatrixRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine);
+
+        var outcome = await runner.RunAsync(plan, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, null, CancellationToken.None);
+
+        var cells = outcome.Results.Cells;
+        Assert.That(outcome.Results.Status, Is.EqualTo("completed"));
+        Assert.That(cells.Select(c => (c.Name, Reports.Verdict(c))), Is.EqualTo(new[]
+        {
+            ("matrix-e2e[consumer.commit=commit-before-process,producer.enable.idempotence=false]", "pass"),
+            ("matrix-e2e[consumer.commit=process-then-commit-sync,producer.enable.idempotence=false]", "pass"),
+            ("matrix-e2e[consumer.commit=process-then-commit-sync,producer.enable.idempotence=true]", "unsupported"),
+        }));
+        Assert.That(cells[0].Counts.Lost, Is.GreaterThan(0));
+        Assert.That(cells[2].Reason, Does.Contain("0.11 or later"));
+
+        foreach (var file in new[] { ResultsDocument.FileName, Reports.SummaryFile, Reports.JUnitFile, Reports.HtmlFile })
+        {
+            Assert.That(File.Exists(Path.Combine(outcome.RunDirectory, file)), Is.True, file);
+        }
+
+        var junit = XDocument.Load(Path.Combine(outcome.RunDirectory, Reports.JUnitFile)).Root!.Element("testsuite")!;
+        Assert.That((junit.Attribute("tests")!.Value, junit.Attribute("failures")!.Value, junit.Attribute("skipped")!.Value), Is.EqualTo(("3", "0", "1")));
+
+        // Each cell's journal gives back its verdict on its own.
+        foreach (var cell in cells.Where(c => c.Status == "completed"))
+        {
+            var history = JournalReader.ReadRunDirectory(Path.Combine(outcome.RunDirectory, cell.Directory!)).History;
+            Assert.That(LedgerChecker.Check(history).Counts, Is.EqualTo(cell.Counts));
+        }
+    }
+}

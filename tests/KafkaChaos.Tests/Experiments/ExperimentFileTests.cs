@@ -1,0 +1,153 @@
+using KafkaChaos.Experiments;
+using KafkaChaos.Faults;
+using KafkaChaos.Workload;
+using NUnit.Framework;
+
+namespace KafkaChaos.Tests.Experiments;
+
+public class ExperimentFileTests
+{
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KafkaChaos.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    private static IEnumerable<string> ShippedExperiments() =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "experiments"), "*.yaml").Order();
+
+    [TestCaseSource(nameof(ShippedExperiments))]
+    public void Load_ShippedExperiment_ParsesWithExpectationsAndADescription(string path)
+    {
+        var plan = ExperimentFile.Load(path);
+
+        Assert.That(plan.Name, Is.EqualTo(Path.GetFileNameWithoutExtension(path)));
+        Assert.That(plan.Description, Is.Not.Empty);
+        Assert.That(plan.Cells, Is.Not.Empty);
+        Assert.That(plan.Cells.SelectMany(c => c.Expectations), Is.Not.Empty);
+    }
+
+    [Test]
+    public void Parse_Matrix_ExpandsTheProductMinusExcludesTimesRepetitions()
+    {
+        const string Yaml = """
+            name: m
+            topic: { replication_factor: 3 }
+            matrix:
+              producer.acks: ["1", all]
+              topic.min_insync_replicas: [1, 2]
+            exclude:
+              - { producer.acks: "1", topic.min_insync_replicas: 2 }
+            repetitions: 2
+            expectations:
+              - when: { producer.acks: all }
+                expect: { lost: 0, redeliveries: ">0" }
+            """;
+
+        var plan = ExperimentFile.Parse("m.yaml", Yaml);
+
+        Assert.That(plan.Cells.Select(c => c.Name), Is.EqualTo(new[]
+        {
+            "m[producer.acks=1,topic.min_insync_replicas=1]#1", "m[producer.acks=1,topic.min_insync_replicas=1]#2",
+            "m[producer.acks=all,topic.min_insync_replicas=1]#1", "m[producer.acks=all,topic.min_insync_replicas=1]#2",
+            "m[producer.acks=all,topic.min_insync_replicas=2]#1", "m[producer.acks=all,topic.min_insync_replicas=2]#2",
+        }));
+        var last = plan.Cells[^1];
+        Assert.That((last.Spec.Producer["acks"], last.Spec.MinInsyncReplicas), Is.EqualTo(("all", 2)));
+        Assert.That(last.Expectations.Select(e => e.ToString()), Is.EqualTo(new[] { "lost == 0 when producer.acks=all", "redeliveries > 0 when producer.acks=all" }));
+        Assert.That(plan.Cells[0].Expectations, Is.Empty);
+    }
+
+    [Test]
+    public void Parse_EverySection_LandsInTheSpec()
+    {
+        const string Yaml = """
+            name: full
+            cluster: { brokers: 5 }
+            topic: { partitions: 6, replication_factor: 3, min_insync_replicas: 2 }
+            workload: { messages: 1000, rate: 0, message_size: 100, keys: sequence }
+            producer: { acks: all, linger.ms: 20 }
+            broker: { unclean.leader.election.enable: "true", replica.lag.time.max.ms: 5000 }
+            consumer: { instances: 2, commit: process-then-commit-async, batch: 50, processing_ms: 3, dedup: true }
+            nemesis: { quiet_period: 1s }
+            seed: 7
+            faults:
+              - { kind: isolate-leader, partition: 1, at: 2s, duration: 4s }
+              - { kind: net-loss, all_brokers: true, loss_percent: 5, window: [1s, 9s], count: 3 }
+              - { kind: restart-consumer, crash_point: after-commit, every: 2s, count: 2 }
+            """;
+
+        var spec = ExperimentFile.Parse("full.yaml", Yaml).Cells.Single().Spec;
+
+        Assert.That((spec.Brokers, spec.Partitions, spec.ReplicationFactor, spec.MinInsyncReplicas), Is.EqualTo((5, 6, 3, 2)));
+        Assert.That((spec.Messages, spec.RatePerSecond, spec.MessageSize, spec.Keys), Is.EqualTo((1000L, 0.0, 100, KeyStrategy.Sequence)));
+        Assert.That(spec.Producer["linger.ms"], Is.EqualTo("20"));
+        Assert.That((spec.UncleanLeaderElection, spec.BrokerConfig["replica.lag.time.max.ms"]), Is.EqualTo((true, "5000")));
+        Assert.That(spec.Consumer, Is.EqualTo(new ConsumerSpec
+        {
+            Consumers = 2, Commit = CommitStrategy.ProcessThenCommit, CommitAsync = true, BatchSize = 50,
+            ProcessingTime = TimeSpan.FromMilliseconds(3), DedupStore = true,
+        }));
+        Assert.That((spec.QuietPeriod, spec.Seed), Is.EqualTo((TimeSpan.FromSeconds(1), (int?)7)));
+        Assert.That(spec.Faults[0], Is.EqualTo(new FaultSpec
+        {
+            Kind = FaultKinds.IsolateLeader, Partition = 1, When = new FaultTrigger(TimeSpan.FromSeconds(2)), Duration = TimeSpan.FromSeconds(4),
+        }));
+        Assert.That(spec.Faults[1].When, Is.EqualTo(new FaultTrigger(TimeSpan.FromSeconds(1), null, 3, TimeSpan.FromSeconds(9))));
+        Assert.That((spec.Faults[2].CrashPoint, spec.Faults[2].When.Every), Is.EqualTo((CrashPoint.AfterCommit, (TimeSpan?)TimeSpan.FromSeconds(2))));
+    }
+
+    [TestCase("topic:\n  partitons: 3\n", "x.yaml:2:3: unknown key 'topic.partitons'")]
+    [TestCase("workload:\n  rate: .nan\n", "x.yaml:2:9: key 'workload.rate' has value '.nan'")]
+    [TestCase("workload:\n  messages: 99999999999999999999\n", "x.yaml:2:13: key 'workload.messages' has value '99999999999999999999'")]
+    [TestCase("faults:\n  - { kind: kill-leader, at: -5s }\n", "x.yaml:2:30: key 'at' has value '-5s'")]
+    [TestCase("faults:\n  - { kind: explode }\n", "x.yaml:2:13: key 'kind' has value 'explode'")]
+    [TestCase("cluster: { brokers: 3 }\ncluster: { brokers: 4 }\n", "x.yaml:")]
+    [TestCase("topic:\n\tpartitions: 3\n", "not valid YAML: While scanning a mapping, found invalid tab")]
+    [TestCase("name: ../../etc/passwd\n", "x.yaml:1:7: key 'name' has value '../../etc/passwd'")]
+    [TestCase("topic: { replication_factor: 3, min_insync_replicas: 4 }\n", "cell x: min.insync.replicas 4 is above the replication factor 3")]
+    [TestCase("producer: { acks: \"1\", enable.idempotence: \"true\" }\n", "enable.idempotence=true needs acks=all")]
+    [TestCase("producer:\n  \"bootstrap.servers\\nevil\": x\n", "x.yaml:2:30: key 'producer.bootstrap.servers\\nevil' has value 'x'")]
+    [TestCase("cluster: { brokers: 1 }\ntopic: { replication_factor: 1, min_insync_replicas: 1 }\nfaults: [ { kind: isolate-leader } ]\n", "isolate-leader needs a replication factor of at least 2")]
+    [TestCase("faults: [ { kind: kill-broker, broker: 7 } ]\n", "broker 7 is out of range")]
+    [TestCase("expectations: [ { expect: { lots: 0 } } ]\n", "x.yaml:1:29: 'lots' is not a ledger count")]
+    [TestCase("matrix: { producer.acks: [] }\n", "needs one or more distinct values")]
+    [TestCase("- just\n- a list\n", "x.yaml: an experiment file is one YAML mapping")]
+    public void Parse_BadInput_IsRejectedNamingWhereAndWhat(string yaml, string expected)
+    {
+        var error = Assert.Throws<ExperimentConfigException>(() => ExperimentFile.Parse("x.yaml", yaml));
+
+        Assert.That(error!.Message, Does.Contain(expected));
+        Assert.That(error.Message, Does.Not.Contain("\n"), "one line");
+    }
+
+    [Test]
+    public void Load_HugeFile_IsRejectedBeforeParsing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"huge-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "# " + new string('x', ExperimentFile.MaxBytes));
+        try
+        {
+            var error = Assert.Throws<ExperimentConfigException>(() => ExperimentFile.Load(path));
+            Assert.That(error!.Message, Does.Contain("experiment files are limited to"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void UnsupportedReason_IdempotenceOnZeroNine_IsNamed()
+    {
+        var spec = ExperimentFile.Parse("x.yaml", "producer: { acks: all, enable.idempotence: \"true\" }\n").Cells.Single().Spec;
+
+        Assert.That(MatrixRunner.UnsupportedReason(spec, new KafkaChaos.Cluster.KafkaVersion(0, 9, 0, 1)), Does.Contain("0.11 or later"));
+        Assert.That(MatrixRunner.UnsupportedReason(spec, new KafkaChaos.Cluster.KafkaVersion(3, 9, 0)), Is.Null);
+    }
+}
