@@ -22,6 +22,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
 {
     RunCommand.Create(interrupt.Token),
     VerifyCommand.Create(),
+    ReportCommand.Create(),
     ImageCommand.Create(interrupt.Token),
     ClusterCommand.Create(interrupt.Token),
 };

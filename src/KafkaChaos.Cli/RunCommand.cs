@@ -131,7 +131,10 @@ public static class RunCommand
                 VerdictTable.Print($"{cell.Name} (Kafka {version})", cell.Counts, cell.HistoryTruncated);
             }
 
-            MatrixTable.Print(outcome.Results);
+            if (outcome.Results.Cells.Count > 1)
+            {
+                MatrixTable.Print(outcome.Results);
+            }
             AnsiConsole.MarkupLine($"results, summary.md, junit.xml, report.html: [bold]{Markup.Escape(outcome.RunDirectory)}[/]");
             if (outcome.Results.Status == "interrupted")
             {

@@ -164,37 +164,72 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         }
 
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var produce = Task.Factory.StartNew(() => producer.Run(stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = ReportProgressAsync(producer, group, nemesis, stopProgress.Token);
+        bool caughtUp;
         try
         {
-            await nemesis.RunAsync(() => !produce.IsCompleted, cancellationToken);
-        }
-        catch
-        {
-            // On any failure the send loop stops at its next message instead of sending the rest;
-            // either way the producer must not be disposed under it.
-            await stopSending.CancelAsync();
-            throw;
+            var produce = Task.Factory.StartNew(() => producer.Run(stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            try
+            {
+                await nemesis.RunAsync(() => !produce.IsCompleted, cancellationToken);
+            }
+            catch
+            {
+                // On any failure the send loop stops at its next message instead of sending the rest;
+                // either way the producer must not be disposed under it.
+                await stopSending.CancelAsync();
+                throw;
+            }
+            finally
+            {
+                await produce;
+            }
+
+            log($"sent all {producer.Sent}; waiting for outstanding acknowledgements");
+            var messageTimeout = spec.Producer.TryGetValue("message.timeout.ms", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : 300_000;
+            await Task.Run(() => producer.Finish(TimeSpan.FromMilliseconds(messageTimeout) + TimeSpan.FromSeconds(10)), cancellationToken);
+            await nemesis.HealAllAsync(cancellationToken);
+            log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
+            await Task.Delay(spec.QuietPeriod, time, cancellationToken);
+
+            var ends = await Task.Run(() => group.EndOffsets(spec.Partitions), cancellationToken);
+            log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
+            caughtUp = await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
         }
         finally
         {
-            await produce;
+            await stopProgress.CancelAsync();
+            await progress;
         }
 
-        log($"sent all {producer.Sent}; waiting for outstanding acknowledgements");
-        var messageTimeout = spec.Producer.TryGetValue("message.timeout.ms", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : 300_000;
-        await Task.Run(() => producer.Finish(TimeSpan.FromMilliseconds(messageTimeout) + TimeSpan.FromSeconds(10)), cancellationToken);
-        await nemesis.HealAllAsync(cancellationToken);
-        log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
-        await Task.Delay(spec.QuietPeriod, time, cancellationToken);
-
-        var ends = await Task.Run(() => group.EndOffsets(spec.Partitions), cancellationToken);
-        log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
-        var caughtUp = await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
         log(caughtUp ? $"consumers caught up: {group.Progress.Records} records read" : $"consumers went idle for {spec.DrainIdleTimeout.TotalSeconds:0} s before reaching the end offsets; {group.Progress.Records} records read");
         group.Dispose();
         latencies["produce_to_ack"] = producer.ProduceToAck().Summarize();
         latencies["end_to_end"] = group.EndToEnd().Summarize();
+    }
+
+    /// <summary>A progress line every two seconds: plain text, so it reads the same in a terminal and in CI logs.</summary>
+    private async Task ReportProgressAsync(ProducerLane producer, ConsumerGroup group, Nemesis nemesis, CancellationToken stop)
+    {
+        var start = time.GetUtcNow();
+        long lastSent = 0, lastRead = 0;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), time, stop);
+                var (sent, read) = (producer.Sent, group.Progress.Records);
+                var active = nemesis.Active;
+                log($"progress {(time.GetUtcNow() - start).TotalSeconds:0} s: sent {sent:N0}/{producer.Total:N0} ({(sent - lastSent) / 2:N0}/s), read {read:N0} ({(read - lastRead) / 2:N0}/s)"
+                    + (active.Count > 0 ? $", faults active: {string.Join(", ", active)}" : ""));
+                (lastSent, lastRead) = (sent, read);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The workload is over (or the run was interrupted); the caller decides which.
+        }
     }
 
     private static void Validate(ExperimentSpec spec, KafkaVersion version)

@@ -25,8 +25,8 @@ public abstract class Fault(JournalWriter journal, TimeProvider time, Action<str
     /// <summary>Undoes the fault; a no-op when there is nothing to undo.</summary>
     public abstract Task HealAsync(CancellationToken cancellationToken);
 
-    protected void Record(FaultPhase phase, string target, string detail) =>
-        journal.WriteFault(new FaultEvent(Name, phase, target, time.Millis(), detail));
+    protected void Record(FaultPhase phase, string target, string detail, long? timestampMs = null) =>
+        journal.WriteFault(new FaultEvent(Name, phase, target, timestampMs ?? time.Millis(), detail));
 
     protected void Log(string line) => log($"fault {Name}: {line}");
 }

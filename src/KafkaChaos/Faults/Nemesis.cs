@@ -38,6 +38,11 @@ public sealed class Nemesis
         _log = log;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Fault, string> _active = new();
+
+    /// <summary>Faults applied and not yet healed, for progress lines.</summary>
+    public IReadOnlyCollection<string> Active => [.. _active.Values];
+
     /// <summary>Every application, in time order, as offsets from the start of the workload.</summary>
     public IReadOnlyList<(TimeSpan At, FaultSpec Spec)> Plan { get; }
 
@@ -121,6 +126,7 @@ public sealed class Nemesis
 
     private async Task ApplyHoldHealAsync(Fault fault, FaultSpec spec, CancellationToken cancellationToken)
     {
+        _active[fault] = spec.Kind;
         try
         {
             await fault.ApplyAsync(cancellationToken);
@@ -135,6 +141,8 @@ public sealed class Nemesis
             {
                 await fault.HealAsync(cancellationToken);
             }
+
+            _active.TryRemove(fault, out _);
         }
     }
 }

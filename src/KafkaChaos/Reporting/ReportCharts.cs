@@ -37,6 +37,8 @@ public static class ReportCharts
             span.LegendText = name;
         }
 
+        var highest = cell.Timeline.Count == 0 ? 1 : cell.Timeline.Max(t => Math.Max(t.Acked, t.Consumed));
+        plot.Axes.SetLimitsY(0, Math.Max(1, highest) * 1.1);
         plot.Title(cell.Name);
         plot.Axes.Bottom.Label.Text = "seconds into the cell";
         plot.Axes.Left.Label.Text = "messages per second";

@@ -26,6 +26,18 @@ public static class ResultsJson
     public static ResultsDocument? Read(string runDirectory)
     {
         var path = Path.Combine(runDirectory, ResultsDocument.FileName);
-        return File.Exists(path) ? JsonSerializer.Deserialize<ResultsDocument>(File.ReadAllText(path), Options) : null;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ResultsDocument>(File.ReadAllText(path), Options);
+        }
+        catch (JsonException e)
+        {
+            throw new Journal.JournalFormatException($"{path}: not a results document ({e.Message})");
+        }
     }
 }
