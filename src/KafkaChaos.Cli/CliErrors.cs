@@ -23,6 +23,11 @@ public static class CliErrors
             Console.Error.WriteLine($"kafka-chaos: config error: {e.Message}");
             return ExitCodes.UsageOrConfig;
         }
+        catch (ClusterConfigException e)
+        {
+            Console.Error.WriteLine($"kafka-chaos: config error: {e.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
         catch (JournalFormatException e)
         {
             Console.Error.WriteLine($"kafka-chaos: {e.Message}");

@@ -113,6 +113,11 @@ public static class RunCommand
                 ? ExperimentFile.Load(path)
                 : new ExperimentPlan(spec.Name, "one experiment from the command line", "(command line)",
                     [new PlannedCell(spec.Name, spec, spec.Describe(), new Dictionary<string, string>(), [], 1)]);
+            if (parse.GetValue(experiment) is null)
+            {
+                ExperimentFile.Check(spec, new Dictionary<string, (string, string)>(), "command line", spec.Name);
+            }
+
             Log($"{plan.Name}: {plan.Cells.Count} cell(s)");
 
             using var engine = await DockerEngine.ConnectAsync(interrupt);

@@ -25,13 +25,13 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
         if (!string.IsNullOrWhiteSpace(image))
         {
             var labelled = await LabelledVersionAsync(image, cancellationToken)
-                ?? throw new InfrastructureException($"image '{image}' has no {ResourceLabels.KafkaVersion} label; build it with 'kafka-chaos image build'");
+                ?? throw new ClusterConfigException($"image '{image}' has no {ResourceLabels.KafkaVersion} label; build it with 'kafka-chaos image build'");
             return (image, labelled);
         }
 
         if (string.IsNullOrWhiteSpace(distribution))
         {
-            throw new InfrastructureException("no broker image or Kafka distribution given: pass --image or --dist, or set KAFKA_DIST ('make setup' fetches the default one)");
+            throw new ClusterConfigException("no broker image or Kafka distribution given: pass --image or --dist, or set KAFKA_DIST ('make setup' fetches the default one)");
         }
 
         var dist = KafkaDistribution.Open(distribution, scratchDirectory);
@@ -99,7 +99,7 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
         }
         catch (DockerImageNotFoundException)
         {
-            throw new InfrastructureException($"image '{image}' is not present on this engine; build it with 'kafka-chaos image build --dist <distribution>'");
+            throw new ClusterConfigException($"image '{image}' is not present on this engine; build it with 'kafka-chaos image build --dist <distribution>'");
         }
     }
 

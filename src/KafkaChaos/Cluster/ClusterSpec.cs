@@ -1,11 +1,70 @@
+using System.Globalization;
+
 namespace KafkaChaos.Cluster;
 
 /// <summary>
-/// What cluster to start: the broker image, the Kafka version inside it, how many brokers, and
-/// cluster-wide broker settings (min.insync.replicas, unclean.leader.election.enable, … any key).
+/// What cluster to start: the broker image, the Kafka version inside it, how many brokers, cluster-wide
+/// broker settings (min.insync.replicas, unclean.leader.election.enable, … any key), and per-broker
+/// overrides on top of those.
 /// </summary>
-public sealed record ClusterSpec(string Image, KafkaVersion Version, int Brokers, IReadOnlyDictionary<string, string> BrokerConfig)
+public sealed record ClusterSpec(
+    string Image,
+    KafkaVersion Version,
+    int Brokers,
+    IReadOnlyDictionary<string, string> BrokerConfig,
+    IReadOnlyDictionary<int, IReadOnlyDictionary<string, string>>? BrokerOverrides = null)
 {
     public const int MinBrokers = 1;
     public const int MaxBrokers = 9;
+
+    /// <summary>The settings broker <paramref name="brokerId"/> gets: cluster-wide, then its own overrides.</summary>
+    public IReadOnlyDictionary<string, string> SettingsFor(int brokerId)
+    {
+        var settings = new Dictionary<string, string>(BrokerConfig, StringComparer.Ordinal);
+        if (BrokerOverrides?.GetValueOrDefault(brokerId) is { } overrides)
+        {
+            foreach (var (key, value) in overrides)
+            {
+                settings[key] = value;
+            }
+        }
+
+        return settings;
+    }
+
+    /// <summary>Rejects what cannot start, before anything does.</summary>
+    /// <exception cref="ClusterConfigException">With the setting and what is allowed.</exception>
+    public void Validate()
+    {
+        if (Brokers is < MinBrokers or > MaxBrokers)
+        {
+            throw new ClusterConfigException($"brokers: {Brokers} is out of range {MinBrokers}..{MaxBrokers}");
+        }
+
+        if (BrokerOverrides?.Keys.FirstOrDefault(id => id < 1 || id > Brokers) is { } unknown and not 0)
+        {
+            throw new ClusterConfigException($"broker override for broker {unknown}: brokers are 1..{Brokers}");
+        }
+
+        foreach (var id in Enumerable.Range(1, Brokers))
+        {
+            var settings = SettingsFor(id);
+            foreach (var (key, value) in settings)
+            {
+                // Settings are written into server.properties: one plain key and a one-line value each.
+                if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') || value.Any(char.IsControl))
+                {
+                    throw new ClusterConfigException($"broker {id}: setting '{Printable(key)}={Printable(value)}' is not a plain key and a one-line value");
+                }
+            }
+
+            if (settings.TryGetValue("min.insync.replicas", out var minIsr)
+                && (!int.TryParse(minIsr, NumberStyles.None, CultureInfo.InvariantCulture, out var min) || min < 1 || min > Brokers))
+            {
+                throw new ClusterConfigException($"broker {id}: min.insync.replicas={minIsr} must be 1..{Brokers} (the number of brokers)");
+            }
+        }
+    }
+
+    private static string Printable(string text) => string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }

@@ -65,9 +65,12 @@ public sealed class KafkaCluster : IAsyncDisposable
     }
 
     /// <summary>Starts ZooKeeper and the brokers and waits until every broker is registered.</summary>
+    /// <exception cref="ClusterConfigException">The spec cannot start; nothing was created.</exception>
     /// <exception cref="InfrastructureException">A container failed or a broker never registered; nothing is left running.</exception>
     public static async Task<KafkaCluster> StartAsync(DockerEngine engine, ClusterSpec spec, string runId, Action<string> log, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
         var cluster = new KafkaCluster(engine, spec, runId, log);
         try
         {

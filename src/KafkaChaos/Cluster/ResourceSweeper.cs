@@ -52,9 +52,33 @@ public sealed class ResourceSweeper(DockerEngine engine)
         return (containers, networks);
     }
 
-    private static Dictionary<string, IDictionary<string, bool>> LabelFilter() => new()
+    /// <summary>Removes every container and network of one run or cluster, whatever its owner.</summary>
+    public async Task<(int Containers, int Networks)> RemoveRunAsync(string runId, CancellationToken cancellationToken)
     {
-        ["label"] = new Dictionary<string, bool> { [ResourceLabels.Run] = true },
+        if (runId == ResourceLabels.CachedImageRun)
+        {
+            throw new ClusterConfigException($"'{runId}' names the cached images, not a cluster");
+        }
+
+        var filter = LabelFilter(runId);
+        var containers = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
+        foreach (var container in containers)
+        {
+            await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+        }
+
+        var networks = await engine.Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken);
+        foreach (var network in networks)
+        {
+            await engine.Client.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
+        }
+
+        return (containers.Count, networks.Count);
+    }
+
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string? runId = null) => new()
+    {
+        ["label"] = new Dictionary<string, bool> { [runId is null ? ResourceLabels.Run : $"{ResourceLabels.Run}={runId}"] = true },
     };
 
     /// <summary>Labelled containers and networks that exist right now (cached images excluded).</summary>

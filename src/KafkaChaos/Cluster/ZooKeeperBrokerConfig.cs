@@ -10,7 +10,7 @@ namespace KafkaChaos.Cluster;
 /// Defaults are chosen for fault experiments, not for production: topics are never auto-created (a
 /// typo must not silently make a new topic), the offsets topic is replicated like the data, and
 /// settings a broker version does not know are left out rather than written and ignored. Keys in
-/// <see cref="ClusterSpec.BrokerConfig"/> override every default.
+/// <see cref="ClusterSpec.BrokerConfig"/> and then the broker's own overrides override every default.
 /// </remarks>
 public static class ZooKeeperBrokerConfig
 {
@@ -45,7 +45,7 @@ public static class ZooKeeperBrokerConfig
             settings["transaction.state.log.min.isr"] = Invariant(Math.Min(2, spec.Brokers));
         }
 
-        foreach (var (key, value) in spec.BrokerConfig)
+        foreach (var (key, value) in spec.SettingsFor(brokerId))
         {
             settings[key] = value;
         }

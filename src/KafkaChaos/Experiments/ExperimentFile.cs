@@ -223,10 +223,18 @@ public static class ExperimentFile
         return root;
     }
 
-    /// <summary>Combinations that cannot work whatever the broker version.</summary>
-    private static void Check(ExperimentSpec spec, Dictionary<string, (string Value, string Where)> settings, string path, string cell)
+    /// <summary>Combinations that cannot work whatever the broker version, checked before anything starts.</summary>
+    /// <exception cref="ExperimentConfigException">Naming where the offending setting came from.</exception>
+    public static void Check(ExperimentSpec spec, IReadOnlyDictionary<string, (string Value, string Where)> settings, string path, string cell)
     {
         string Where(string key) => settings.TryGetValue(key, out var s) ? s.Where : path;
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (spec.Brokers is < 1 or > 9)
+        {
+            throw new ExperimentConfigException($"{Where("cluster.brokers")}: cell {cell}: brokers {spec.Brokers} is out of range 1..9");
+        }
+
         if (spec.ReplicationFactor > spec.Brokers)
         {
             throw new ExperimentConfigException($"{Where("topic.replication_factor")}: cell {cell}: replication factor {spec.ReplicationFactor} is above the {spec.Brokers} brokers");

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaChaos.Cluster;
+using NUnit.Framework;
+
+namespace KafkaChaos.ClusterTests;
+
+/// <summary>
+/// The real <c>kafka-chaos cluster</c> commands as a user runs them: up (and a client connecting to the
+/// servers it prints), status, SIGTERM, SIGKILL in the middle of up and the sweep after it, bad input.
+/// </summary>
+[Category("Cluster")]
+[NonParallelizable]
+public class ClusterCommandTests
+{
+    private static string Cli()
+    {
+        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KafkaChaos.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        var cli = Path.Combine(directory!.FullName, "src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos");
+        Assert.That(File.Exists(cli), Is.True, $"{cli} is built by 'make build'");
+        return cli;
+    }
+
+    private static Process Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Cli()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
+    {
+        using var process = Start(arguments);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static async Task SignalAsync(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    private static Task<(int Containers, int Networks)> LabelledAsync() => new ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None);
+
+    [Test]
+    public async Task Up_PrintsServersAClientCanUse_StatusListsIt_AndSigtermRemovesIt()
+    {
+        using var up = Start("cluster", "up", "--brokers", "1", "--image", ClusterEnvironment.Image);
+        var stderr = up.StandardError.ReadToEndAsync();
+        string? bootstrap = null;
+        while (await up.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line)
+        {
+            TestContext.Progress.WriteLine(line);
+            if (line.StartsWith("bootstrap servers: ", StringComparison.Ordinal))
+            {
+                bootstrap = line["bootstrap servers: ".Length..];
+            }
+
+            if (line.StartsWith("press Ctrl-C", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.That(bootstrap, Is.Not.Null, await Task.WhenAny(stderr, Task.Delay(1000)) == stderr ? stderr.Result : "");
+        var settings = new Dictionary<string, string>(ClientCompatibility.SettingsFor(ClusterEnvironment.Version)) { ["bootstrap.servers"] = bootstrap! };
+        using (var admin = new AdminClientBuilder(settings).Build())
+        {
+            Assert.That(admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => b.BrokerId), Is.EqualTo(new[] { 1 }));
+        }
+
+        var status = await RunAsync("cluster", "status");
+        Assert.That(status.Output, Does.Contain("broker").And.Contain("alive"));
+
+        await SignalAsync(up, "TERM");
+        await up.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.That(up.ExitCode, Is.Zero);
+        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public async Task Up_KilledWithSigkillMidStart_LeavesStaleResourcesThatTheNextStartSweeps()
+    {
+        using var up = Start("cluster", "up", "--brokers", "3", "--image", ClusterEnvironment.Image);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while ((await LabelledAsync()).Containers < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        up.Kill(); // SIGKILL: no teardown at all
+        await up.WaitForExitAsync();
+        var left = await LabelledAsync();
+        Assert.That(left.Containers, Is.GreaterThan(0), "the kill came mid-start");
+
+        var status = await RunAsync("cluster", "status");
+        Assert.That(status.Output, Does.Contain("stale"));
+
+        // The next start of the tool sweeps what a dead process left; 'cluster down' (without --all) is that sweep alone.
+        var down = await RunAsync("cluster", "down");
+        Assert.That(down.ExitCode, Is.Zero);
+        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+
+    [TestCase(new[] { "cluster", "up", "--brokers", "12" }, "brokers: 12 is out of range 1..9")]
+    [TestCase(new[] { "cluster", "up", "--dist", "/nonexistent/kafka" }, "KAFKA_DIST=/nonexistent/kafka: no such file or folder")]
+    [TestCase(new[] { "cluster", "up", "--image", "kafka-chaos/kafka:no-such-tag" }, "is not present on this engine")]
+    [TestCase(new[] { "cluster", "up", "--brokers", "3", "--broker-override", "4:log.flush.interval.messages=1" }, "broker override for broker 4")]
+    [TestCase(new[] { "cluster", "up", "--broker-config", "min.insync.replicas=5" }, "min.insync.replicas=5 must be 1..3")]
+    [TestCase(new[] { "run", "--fault", "kill-broker", "--broker", "7" }, "broker 7 is out of range")]
+    public async Task BadInput_ExitsTwoWithOneLineAndStartsNothing(string[] arguments, string expected)
+    {
+        var (exitCode, _, error) = await RunAsync(arguments);
+
+        Assert.That(exitCode, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain(expected));
+        Assert.That(error.Trim().Split('\n').Count(l => !l.Contains(" building ", StringComparison.Ordinal)), Is.LessThanOrEqualTo(2), "a line or two, no stack trace");
+        Assert.That(error, Does.Not.Contain("   at "));
+        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+}
