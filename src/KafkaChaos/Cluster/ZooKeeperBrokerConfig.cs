@@ -21,18 +21,32 @@ public static class ZooKeeperBrokerConfig
 
     public static string RenderBroker(ClusterSpec spec, int brokerId, string advertisedHost, string zooKeeperConnect)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        var settings = ExperimentDefaults(spec);
+        settings["broker.id"] = Invariant(brokerId);
+        settings["listeners"] = $"PLAINTEXT://0.0.0.0:{ClientPort}";
+        settings["advertised.listeners"] = $"PLAINTEXT://{advertisedHost}:{ClientPort}";
+        settings["zookeeper.connect"] = zooKeeperConnect;
+        settings["zookeeper.connection.timeout.ms"] = "30000";
+        settings["zookeeper.session.timeout.ms"] = "6000";
+        settings["controlled.shutdown.enable"] = "true";
+        foreach (var (key, value) in spec.SettingsFor(brokerId))
+        {
+            settings[key] = value;
+        }
+
+        return Render($"broker {brokerId}, Kafka {spec.Version}, ZooKeeper mode", settings);
+    }
+
+    /// <summary>The broker defaults for fault experiments, in both ZooKeeper and KRaft mode.</summary>
+    public static SortedDictionary<string, string> ExperimentDefaults(ClusterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         var settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["broker.id"] = Invariant(brokerId),
-            ["listeners"] = $"PLAINTEXT://0.0.0.0:{ClientPort}",
-            ["advertised.listeners"] = $"PLAINTEXT://{advertisedHost}:{ClientPort}",
-            ["zookeeper.connect"] = zooKeeperConnect,
-            ["zookeeper.connection.timeout.ms"] = "30000",
-            ["zookeeper.session.timeout.ms"] = "6000",
             ["log.dirs"] = DataDirectory,
             ["auto.create.topics.enable"] = "false",
             ["delete.topic.enable"] = "true",
-            ["controlled.shutdown.enable"] = "true",
             ["default.replication.factor"] = Invariant(Math.Min(3, spec.Brokers)),
             ["offsets.topic.replication.factor"] = Invariant(Math.Min(3, spec.Brokers)),
             ["offsets.topic.num.partitions"] = "10",
@@ -45,12 +59,7 @@ public static class ZooKeeperBrokerConfig
             settings["transaction.state.log.min.isr"] = Invariant(Math.Min(2, spec.Brokers));
         }
 
-        foreach (var (key, value) in spec.SettingsFor(brokerId))
-        {
-            settings[key] = value;
-        }
-
-        return Render($"broker {brokerId}, Kafka {spec.Version}, ZooKeeper mode", settings);
+        return settings;
     }
 
     public static string RenderZooKeeper() => Render("ZooKeeper, standalone", new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -75,7 +84,8 @@ public static class ZooKeeperBrokerConfig
 
         """;
 
-    private static string Render(string title, SortedDictionary<string, string> settings)
+    /// <summary>A properties file: a header naming what it is for, then key=value lines in key order.</summary>
+    public static string Render(string title, IEnumerable<KeyValuePair<string, string>> settings)
     {
         var text = new StringBuilder();
         text.Append("# ").Append(title).Append(", written by kafka-chaos\n");

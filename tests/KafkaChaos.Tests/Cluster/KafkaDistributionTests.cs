@@ -43,7 +43,7 @@ public class KafkaDistributionTests
     [Test]
     public void Open_FolderWithoutKafka_FailsNamingThePath()
     {
-        var error = Assert.Throws<InfrastructureException>(() => KafkaDistribution.Open(_directory, _directory));
+        var error = Assert.Throws<ClusterConfigException>(() => KafkaDistribution.Open(_directory, _directory));
 
         Assert.That(error!.Message, Does.Contain(_directory).And.Contain("no Kafka broker jar"));
     }
