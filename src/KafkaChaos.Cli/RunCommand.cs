@@ -43,6 +43,9 @@ public static class RunCommand
         var loss = new Option<double>("--loss-percent") { Description = "net-loss: dropped packets", DefaultValueFactory = _ => 10 };
         var crashPoint = new Option<string>("--crash-point") { Description = "where restart-consumer kills the consumer", DefaultValueFactory = _ => "between-process-and-commit" };
         crashPoint.AcceptOnlyFromAmong("between-process-and-commit", "after-commit");
+        var bootstrap = new Option<string?>("--bootstrap") { Description = "run against a cluster this tool did not start (host:port,...); only restart-consumer and restart-producer faults apply" };
+        var kafkaVersion = new Option<string>("--kafka-version") { Description = "with --bootstrap: the brokers' Kafka version, for the client settings and unsupported cells", DefaultValueFactory = _ => "3.0.0" };
+        var clientConfig = new Option<string[]>("--client-config") { Description = "with --bootstrap: a client setting, key=value (repeatable): security.protocol, sasl.*, ssl.*; secrets are never written anywhere" };
         var seed = new Option<int?>("--seed") { Description = "seed for random fault targets (printed by every run)" };
 
         var experiment = new Argument<string?>("experiment")
@@ -52,7 +55,7 @@ public static class RunCommand
         };
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
-            experiment, image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
+            experiment, image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed, bootstrap, kafkaVersion, clientConfig,
         };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
@@ -119,17 +122,33 @@ public static class RunCommand
             }
 
             Log($"{plan.Name}: {plan.Cells.Count} cell(s)");
-
-            using var engine = await DockerEngine.ConnectAsync(interrupt);
             var runsDirectory = Path.GetFullPath(parse.GetValue(runs)!);
-            var (imageName, version) = await new BrokerImageBuilder(engine).ResolveAsync(
-                parse.GetValue(image) ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
-                parse.GetValue(dist) ?? Environment.GetEnvironmentVariable("KAFKA_DIST"),
-                parse.GetValue(baseImage)!, Path.Combine(runsDirectory, ".dist"), Log, interrupt);
+            ExternalCluster? external = null;
+            if (parse.GetValue(bootstrap) is { } servers)
+            {
+                if (!KafkaVersion.TryParse(parse.GetValue(kafkaVersion), out var assumed))
+                {
+                    throw new ExperimentConfigException($"--kafka-version: '{parse.GetValue(kafkaVersion)}' is not a Kafka version such as 3.9.0");
+                }
+
+                external = new ExternalCluster(servers, assumed, ParseSettings(parse.GetValue(clientConfig) ?? [], "--client-config"));
+                if (plan.Cells.SelectMany(c => c.Spec.Faults).FirstOrDefault(f => !FaultKinds.IsClientSide(f.Kind)) is { } brokerFault)
+                {
+                    throw new ExperimentConfigException($"faults: {brokerFault.Kind} acts on brokers; --bootstrap targets a cluster this tool did not start, where only restart-consumer and restart-producer apply");
+                }
+            }
+
+            using var engine = external is null ? await DockerEngine.ConnectAsync(interrupt) : null;
+            var (imageName, version) = external is not null
+                ? ("(external)", external.Version)
+                : await new BrokerImageBuilder(engine!).ResolveAsync(
+                    parse.GetValue(image) ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
+                    parse.GetValue(dist) ?? Environment.GetEnvironmentVariable("KAFKA_DIST"),
+                    parse.GetValue(baseImage)!, Path.Combine(runsDirectory, ".dist"), Log, interrupt);
 
             var outcome = await new MatrixRunner(engine, TimeProvider.System, Log).RunAsync(plan, imageName, version, runsDirectory,
                 (done, total, cell) => Log($"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} redeliveries={cell.Counts.Redeliveries}"),
-                interrupt);
+                interrupt, external);
             if (outcome.Results.Cells.Count == 1 && outcome.Results.Cells[0].Status != "unsupported")
             {
                 var cell = outcome.Results.Cells[0];
@@ -155,6 +174,24 @@ public static class RunCommand
             return notPassed.Count > 0 ? ExitCodes.ExpectationViolated : ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static Dictionary<string, string> ParseSettings(IEnumerable<string> entries, string option)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                // The value may be a secret: name the key only.
+                throw new ExperimentConfigException($"{option}: an entry is not key=value (key '{(equals < 0 ? "?" : entry[..equals])}')");
+            }
+
+            settings[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
+        }
+
+        return settings;
     }
 
     private static void Log(string line) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");

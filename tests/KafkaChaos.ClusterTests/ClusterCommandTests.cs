@@ -130,4 +130,51 @@ public class ClusterCommandTests
         Assert.That(error, Does.Not.Contain("   at "));
         Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
     }
+
+    /// <summary>
+    /// --bootstrap against a cluster the tool did not start (here one this test starts directly): the
+    /// workload runs with a client-side fault, secrets passed as client settings appear in no file the
+    /// run writes, and a broker fault is refused before anything starts.
+    /// </summary>
+    [Test]
+    public async Task Run_Bootstrap_AgainstAnExternalCluster_KeepsSecretsOutOfEveryFile()
+    {
+        await using var external = await KafkaCluster.StartAsync(ClusterEnvironment.Engine,
+            new ClusterSpec(ClusterEnvironment.Image, ClusterEnvironment.Version, 3, new Dictionary<string, string>
+            {
+                ["auto.create.topics.enable"] = "true", ["num.partitions"] = "3", ["default.replication.factor"] = "3",
+            }),
+            $"external-{Environment.ProcessId}", TestContext.Progress.WriteLine, CancellationToken.None);
+        var runs = Directory.CreateTempSubdirectory("kafka-chaos-runs-").FullName;
+        try
+        {
+            var refused = await RunAsync("run", "--bootstrap", external.BootstrapServers, "--kafka-version", "0.9.0.1", "--fault", "kill-leader", "--runs-dir", runs);
+            Assert.That(refused.ExitCode, Is.EqualTo(2), refused.Error);
+            Assert.That(refused.Error, Does.Contain("acts on brokers"));
+
+            var (exitCode, output, error) = await RunAsync("run", "--bootstrap", external.BootstrapServers, "--kafka-version", "0.9.0.1",
+                "--client-config", "sasl.password=hunter2-secret", "--messages", "2000", "--rate", "1000",
+                "--commit", "process-then-commit-sync", "--batch", "10", "--fault", "restart-consumer", "--fault-at", "1",
+                "--runs-dir", runs);
+            TestContext.Progress.WriteLine(output);
+            Assert.That(exitCode, Is.Zero, error);
+            Assert.That(output + error, Does.Not.Contain("hunter2"));
+            var files = Directory.EnumerateFiles(runs, "*", SearchOption.AllDirectories).ToList();
+            Assert.That(files, Is.Not.Empty);
+            foreach (var file in files)
+            {
+                Assert.That(File.ReadAllText(file), Does.Not.Contain("hunter2"), file);
+            }
+
+            var results = KafkaChaos.Reporting.ResultsJson.Read(Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal)))!;
+            var cell = results.Cells.Single();
+            Assert.That((cell.Counts.Sent, cell.Counts.Lost, cell.Valid), Is.EqualTo((2000L, 0L, true)));
+            Assert.That(cell.Config["client.sasl.password"], Is.EqualTo("***"));
+            Assert.That(cell.Config["cluster.bootstrap"], Is.EqualTo(external.BootstrapServers));
+        }
+        finally
+        {
+            Directory.Delete(runs, recursive: true);
+        }
+    }
 }

@@ -18,7 +18,7 @@ namespace KafkaChaos.Cluster;
 /// whatever state they are in; if this process dies instead, the next start sweeps them.
 /// Broker ids are 1..N; broker i listens at the subnet's host .(10+i), ZooKeeper at .2.
 /// </remarks>
-public sealed class KafkaCluster : IAsyncDisposable
+public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
 
@@ -40,6 +40,8 @@ public sealed class KafkaCluster : IAsyncDisposable
     }
 
     public ClusterSpec Spec { get; }
+
+    public KafkaVersion Version => Spec.Version;
     public string RunId { get; }
     public IReadOnlyList<BrokerNode> Brokers => _brokers;
     public string BootstrapServers => string.Join(',', _brokers.Select(b => $"{b.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}"));

@@ -18,7 +18,7 @@ namespace KafkaChaos.Experiments;
 /// is closed with its end status, and results.json is written for what was recorded. Broker logs are
 /// copied into the run directory when the run did not complete.
 /// </remarks>
-public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Action<string> log)
+public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Action<string> log)
 {
     /// <summary>Runs one experiment in a run directory of its own and writes its results.json.</summary>
     public async Task<RunOutcome> RunAsync(ExperimentSpec spec, string image, KafkaVersion version, string runsDirectory, CancellationToken cancellationToken)
@@ -44,11 +44,16 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
     /// Runs one cell in <paramref name="cellDirectory"/>: its own cluster, journal and verdict. Never
     /// throws for a failure of the run itself: that is the cell's status, with the exception alongside.
     /// </summary>
+    /// <remarks>With <c>external</c> (<c>--bootstrap</c>) the workload runs against a cluster this tool did not start, and the image is unused.</remarks>
     public async Task<(CellResult Cell, Exception? Failure)> RunCellAsync(ExperimentSpec spec, string image, KafkaVersion version, string runId,
-        string cellDirectory, CancellationToken cancellationToken)
+        string cellDirectory, CancellationToken cancellationToken, ExternalCluster? external = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Validate(spec, version);
+        if (external is not null && spec.Faults.FirstOrDefault(f => !FaultKinds.IsClientSide(f.Kind)) is { } brokerFault)
+        {
+            throw new ExperimentConfigException($"faults: {brokerFault.Kind} acts on brokers, and --bootstrap targets a cluster this tool did not start; only restart-consumer and restart-producer apply");
+        }
         Directory.CreateDirectory(cellDirectory);
         var clusterId = $"{runId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
         var seed = spec.Seed ?? Random.Shared.Next();
@@ -59,6 +64,14 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
             ["cluster.kafka.version"] = version.ToString(),
             ["nemesis.seed"] = seed.ToString(CultureInfo.InvariantCulture),
         };
+        if (external is not null)
+        {
+            config.Remove("cluster.image");
+            foreach (var (key, value) in external.Describe())
+            {
+                config[key] = value;
+            }
+        }
 
         var status = "completed";
         string? error = null;
@@ -80,19 +93,36 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
             KafkaCluster? cluster = null;
             try
             {
-                log($"{spec.Name}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
-                var brokerConfig = new Dictionary<string, string>(spec.BrokerConfig, StringComparer.Ordinal)
+                if (external is not null)
                 {
-                    ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
-                    ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
-                };
-                cluster = await KafkaCluster.StartAsync(engine, new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, cancellationToken);
-                await RunWorkloadAsync(spec, seed, cluster, clusterId, runGuid, journal, ClientLog, latencies, cancellationToken);
+                    log($"{spec.Name}: the cluster at {external.BootstrapServers} (Kafka {version} assumed), nemesis seed {seed}");
+                    await RunWorkloadAsync(spec, seed, external, null, clusterId, runGuid, journal, ClientLog, latencies, cancellationToken);
+                }
+                else
+                {
+                    log($"{spec.Name}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
+                    var brokerConfig = new Dictionary<string, string>(spec.BrokerConfig, StringComparer.Ordinal)
+                    {
+                        ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
+                        ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
+                    };
+                    cluster = await KafkaCluster.StartAsync(engine ?? throw new InvalidOperationException("a Docker engine is needed to start a cluster"),
+                        new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, cancellationToken);
+                    await RunWorkloadAsync(spec, seed, cluster, cluster, clusterId, runGuid, journal, ClientLog, latencies, cancellationToken);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 status = "interrupted";
                 error = "interrupted before the run completed";
+            }
+            catch (Exception e) when (e is ClusterConfigException or ExperimentConfigException)
+            {
+                // Found only once running (an external cluster's own settings): a config error, exit 2,
+                // after the journal is closed and anything started is removed.
+                status = "failed";
+                error = e.Message;
+                throw;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -125,26 +155,26 @@ public sealed class ExperimentRunner(DockerEngine engine, TimeProvider time, Act
         return (cell, failure);
     }
 
-    private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, KafkaCluster cluster, string runId, Guid runGuid, JournalWriter journal,
+    private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, IKafkaTarget target, KafkaCluster? cluster, string runId, Guid runGuid, JournalWriter journal,
         Action<string> clientLog, Dictionary<string, LatencySummary> latencies, CancellationToken cancellationToken)
     {
         var topic = $"chaos-{runId}";
-        await cluster.CreateTopicAsync(topic, spec.Partitions, spec.ReplicationFactor, new Dictionary<string, string>
+        await target.CreateTopicAsync(topic, spec.Partitions, spec.ReplicationFactor, new Dictionary<string, string>
         {
             ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
         }, cancellationToken);
         log($"topic {topic}: {spec.Partitions} partitions, RF {spec.ReplicationFactor}, min.insync.replicas {spec.MinInsyncReplicas}");
 
         // The shortest session the broker allows, so that a killed consumer's partitions move on quickly.
-        var sessionTimeout = (int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(cluster.Spec.Version).TotalMilliseconds);
-        var consumerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
+        var sessionTimeout = (int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(target.Version).TotalMilliseconds);
+        var consumerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal)
         {
             ["group.id"] = $"kafka-chaos-{runId}",
             ["auto.offset.reset"] = "earliest",
             ["session.timeout.ms"] = sessionTimeout.ToString(CultureInfo.InvariantCulture),
             ["heartbeat.interval.ms"] = (sessionTimeout / 3).ToString(CultureInfo.InvariantCulture),
         };
-        var producerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos" };
+        var producerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos" };
         foreach (var (key, value) in spec.Producer)
         {
             producerConfig[key] = value;

@@ -16,10 +16,10 @@ namespace KafkaChaos.Experiments;
 /// progress. A cell the broker version cannot run is recorded as unsupported with the reason, not run
 /// as something else. An infrastructure failure or Ctrl-C stops the matrix; the cells done are kept.
 /// </remarks>
-public sealed class MatrixRunner(DockerEngine engine, TimeProvider time, Action<string> log)
+public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action<string> log)
 {
     public async Task<RunOutcome> RunAsync(ExperimentPlan plan, string image, KafkaVersion version, string runsDirectory,
-        Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken)
+        Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, ExternalCluster? external = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var runId = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
@@ -52,7 +52,7 @@ public sealed class MatrixRunner(DockerEngine engine, TimeProvider time, Action<
             else
             {
                 var (result, cellFailure) = await runner.RunCellAsync(planned.Spec with { Name = planned.Name }, image, version, runId,
-                    Path.Combine(runDirectory, directory), cancellationToken);
+                    Path.Combine(runDirectory, directory), cancellationToken, external);
                 cell = result with { Directory = directory, Expectations = Evaluate(planned, result) };
                 if (cell.Status == "interrupted")
                 {

@@ -80,27 +80,34 @@ public static class FaultKinds
         return null;
     }
 
+    /// <summary>Faults that act on clients only: the ones that apply to a cluster this tool did not start.</summary>
+    public static bool IsClientSide(string kind) => kind is RestartConsumer or RestartProducer;
+
     /// <summary>Builds one application of <paramref name="fault"/>; random choices come from <paramref name="random"/>.</summary>
-    public static Fault Create(FaultSpec fault, KafkaCluster cluster, string topic, int partitions, ConsumerGroup group, ProducerLane lane,
+    public static Fault Create(FaultSpec fault, KafkaCluster? cluster, string topic, int partitions, ConsumerGroup group, ProducerLane lane,
         Random random, JournalWriter journal, TimeProvider time, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(fault);
-        ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(random);
+        if (cluster is null && !IsClientSide(fault.Kind))
+        {
+            throw new InvalidOperationException($"{fault.Kind} needs a cluster started by this tool");
+        }
+
         var partition = fault.Partition ?? random.Next(partitions);
-        BrokerNode Broker() => fault.Broker is { } id ? cluster.Broker(id) : cluster.Brokers[random.Next(cluster.Brokers.Count)];
-        IReadOnlyList<BrokerNode> Brokers() => fault.AllBrokers ? cluster.Brokers : [Broker()];
+        BrokerNode Broker() => fault.Broker is { } id ? cluster!.Broker(id) : cluster!.Brokers[random.Next(cluster.Brokers.Count)];
+        IReadOnlyList<BrokerNode> Brokers() => fault.AllBrokers ? cluster!.Brokers : [Broker()];
         return fault.Kind switch
         {
-            KillLeader => new LeaderKill(cluster, topic, partition, journal, time, log),
-            KillBroker => new BrokerKill(cluster, topic, Broker(), journal, time, log),
-            RestartBroker => new BrokerRestart(cluster, topic, Broker(), journal, time, log),
-            PauseBroker => new BrokerPause(cluster, topic, Broker(), journal, time, log),
-            IsolateLeader => new LeaderIsolation(cluster, topic, partition, journal, time, log),
-            IsolateBroker => new BrokerIsolation(cluster, topic, Broker(), journal, time, log),
-            PartitionHalves => new HalvesPartition(cluster, topic, journal, time, log),
-            NetDelay => new NetworkDelay(cluster, topic, Brokers(), fault.DelayMs, fault.JitterMs, journal, time, log),
-            NetLoss => new NetworkLoss(cluster, topic, Brokers(), fault.LossPercent, journal, time, log),
+            KillLeader => new LeaderKill(cluster!, topic, partition, journal, time, log),
+            KillBroker => new BrokerKill(cluster!, topic, Broker(), journal, time, log),
+            RestartBroker => new BrokerRestart(cluster!, topic, Broker(), journal, time, log),
+            PauseBroker => new BrokerPause(cluster!, topic, Broker(), journal, time, log),
+            IsolateLeader => new LeaderIsolation(cluster!, topic, partition, journal, time, log),
+            IsolateBroker => new BrokerIsolation(cluster!, topic, Broker(), journal, time, log),
+            PartitionHalves => new HalvesPartition(cluster!, topic, journal, time, log),
+            NetDelay => new NetworkDelay(cluster!, topic, Brokers(), fault.DelayMs, fault.JitterMs, journal, time, log),
+            NetLoss => new NetworkLoss(cluster!, topic, Brokers(), fault.LossPercent, journal, time, log),
             RestartConsumer => new ConsumerRestart(group, fault.CrashPoint, journal, time, log),
             RestartProducer => new ProducerRestart(lane, journal, time, log),
             _ => throw new ArgumentOutOfRangeException(nameof(fault), fault.Kind, "unknown fault"),

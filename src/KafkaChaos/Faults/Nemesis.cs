@@ -17,13 +17,13 @@ public sealed class Nemesis
     private static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
     private readonly Random _targets;
     private readonly Func<FaultSpec, Random, Fault> _create;
-    private readonly KafkaCluster _cluster;
+    private readonly KafkaCluster? _cluster;
     private readonly string _topic;
     private readonly JournalWriter _journal;
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
 
-    public Nemesis(IReadOnlyList<FaultSpec> faults, int seed, Func<FaultSpec, Random, Fault> create, KafkaCluster cluster, string topic,
+    public Nemesis(IReadOnlyList<FaultSpec> faults, int seed, Func<FaultSpec, Random, Fault> create, KafkaCluster? cluster, string topic,
         JournalWriter journal, TimeProvider time, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(faults);
@@ -90,6 +90,12 @@ public sealed class Nemesis
     /// </summary>
     public async Task HealAllAsync(CancellationToken cancellationToken)
     {
+        if (_cluster is null)
+        {
+            _journal.WriteFault(new FaultEvent("heal-all", FaultPhase.End, "clients", _time.Millis(), "an external cluster: only client faults were applied, nothing to undo"));
+            return;
+        }
+
         foreach (var broker in _cluster.Brokers)
         {
             var (running, paused) = await _cluster.ContainerStateAsync(broker, cancellationToken);
