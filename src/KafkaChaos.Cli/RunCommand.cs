@@ -142,13 +142,18 @@ public static class RunCommand
             var (imageName, version) = external is not null
                 ? ("(external)", external.Version)
                 : await new BrokerImageBuilder(engine!).ResolveAsync(
-                    parse.GetValue(image) ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
+                    parse.GetValue(image) ?? plan.Image ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
                     parse.GetValue(dist) ?? Environment.GetEnvironmentVariable("KAFKA_DIST"),
                     parse.GetValue(baseImage)!, Path.Combine(runsDirectory, ".dist"), Log, interrupt);
 
-            var outcome = await new MatrixRunner(engine, TimeProvider.System, Log).RunAsync(plan, imageName, version, runsDirectory,
-                (done, total, cell) => Log($"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} redeliveries={cell.Counts.Redeliveries}"),
-                interrupt, external);
+            plan.CheckVersion(version);
+            RunOutcome outcome;
+            await using (var live = LiveProgress.Start())
+            {
+                outcome = await new MatrixRunner(engine, TimeProvider.System, live.Log) { Progress = live.Update }.RunAsync(plan, imageName, version, runsDirectory,
+                    (done, total, cell) => live.Log($"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} redeliveries={cell.Counts.Redeliveries}"),
+                    interrupt, external);
+            }
             if (outcome.Results.Cells.Count == 1 && outcome.Results.Cells[0].Status != "unsupported")
             {
                 var cell = outcome.Results.Cells[0];

@@ -64,6 +64,7 @@ public static class ExperimentFile
         string name = Path.GetFileNameWithoutExtension(path), description = "";
         var faults = new List<FaultSpec>();
         int? seed = null;
+        string? image = null, version = null;
         var repetitions = 1;
         var axes = new List<(string Key, List<(string Value, string Where)> Values)>();
         var excludes = new List<(Dictionary<string, string> Match, string Where)>();
@@ -97,9 +98,31 @@ public static class ExperimentFile
                     foreach (var (fieldNode, fieldValue) in Mapping(value, key).Children)
                     {
                         var flat = $"{key}.{Scalar(fieldNode, key)}";
+                        if (flat == "cluster.image")
+                        {
+                            image = Scalar(fieldValue, flat);
+                            if (image.Length is 0 or > 256 || image.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+                            {
+                                throw Error(fieldValue, $"key 'cluster.image' has value '{image}'; expected an image name such as kafka-chaos/kafka:3.9.0-<digest>");
+                            }
+
+                            continue;
+                        }
+
+                        if (flat == "cluster.version")
+                        {
+                            version = Scalar(fieldValue, flat);
+                            if (!Cluster.KafkaVersion.TryParse(version, out _) && !System.Text.RegularExpressions.Regex.IsMatch(version, @"^\d+(\.\d+)?$"))
+                            {
+                                throw Error(fieldValue, $"key 'cluster.version' has value '{version}'; expected a Kafka version such as 3.9 or 0.9.0.1");
+                            }
+
+                            continue;
+                        }
+
                         if (!SettingCatalog.IsKnown(flat))
                         {
-                            throw Error(fieldNode, $"unknown key '{flat}'; {key} takes {string.Join(", ", SettingCatalog.Fixed.Keys.Where(k => k.StartsWith(key + ".", StringComparison.Ordinal)))}");
+                            throw Error(fieldNode, $"unknown key '{flat}'; {key} takes {string.Join(", ", SettingCatalog.Fixed.Keys.Where(k => k.StartsWith(key + ".", StringComparison.Ordinal)).Concat(key == "cluster" ? ["cluster.image", "cluster.version"] : []))}");
                         }
 
                         base_[flat] = (Scalar(fieldValue, flat), At(fieldValue));
@@ -195,7 +218,7 @@ public static class ExperimentFile
             throw new ExperimentConfigException($"{path}: exclude rules remove every cell of the matrix");
         }
 
-        return new ExperimentPlan(name, description, path, cells);
+        return new ExperimentPlan(name, description, path, cells, image, version);
     }
 
     private static YamlMappingNode Root(string path, string text)

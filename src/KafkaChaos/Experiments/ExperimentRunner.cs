@@ -20,6 +20,12 @@ namespace KafkaChaos.Experiments;
 /// </remarks>
 public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Action<string> log)
 {
+    /// <summary>Receives a snapshot every two seconds of a cell's workload, for live displays.</summary>
+    public Action<RunProgress>? Progress { get; init; }
+
+    /// <summary>Which cell of how many this runner is on, for <see cref="Progress"/>.</summary>
+    public (int Cell, int Cells) Position { get; set; } = (1, 1);
+
     /// <summary>Runs one experiment in a run directory of its own and writes its results.json.</summary>
     public async Task<RunOutcome> RunAsync(ExperimentSpec spec, string image, KafkaVersion version, string runsDirectory, CancellationToken cancellationToken)
     {
@@ -195,7 +201,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
 
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var progress = ReportProgressAsync(producer, group, nemesis, stopProgress.Token);
+        var progress = ReportProgressAsync(spec.Name, producer, group, nemesis, stopProgress.Token);
         bool caughtUp;
         try
         {
@@ -240,7 +246,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     }
 
     /// <summary>A progress line every two seconds: plain text, so it reads the same in a terminal and in CI logs.</summary>
-    private async Task ReportProgressAsync(ProducerLane producer, ConsumerGroup group, Nemesis nemesis, CancellationToken stop)
+    private async Task ReportProgressAsync(string cellName, ProducerLane producer, ConsumerGroup group, Nemesis nemesis, CancellationToken stop)
     {
         var start = time.GetUtcNow();
         long lastSent = 0, lastRead = 0;
@@ -253,6 +259,8 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                 var active = nemesis.Active;
                 log($"progress {(time.GetUtcNow() - start).TotalSeconds:0} s: sent {sent:N0}/{producer.Total:N0} ({(sent - lastSent) / 2:N0}/s), read {read:N0} ({(read - lastRead) / 2:N0}/s)"
                     + (active.Count > 0 ? $", faults active: {string.Join(", ", active)}" : ""));
+                Progress?.Invoke(new RunProgress(Position.Cell, Position.Cells, cellName, (time.GetUtcNow() - start).TotalSeconds,
+                    sent, producer.Total, read, (sent - lastSent) / 2, (read - lastRead) / 2, active));
                 (lastSent, lastRead) = (sent, read);
             }
         }

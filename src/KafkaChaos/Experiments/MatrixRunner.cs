@@ -18,6 +18,9 @@ namespace KafkaChaos.Experiments;
 /// </remarks>
 public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action<string> log)
 {
+    /// <summary>Receives progress snapshots of the cell running.</summary>
+    public Action<RunProgress>? Progress { get; init; }
+
     public async Task<RunOutcome> RunAsync(ExperimentPlan plan, string image, KafkaVersion version, string runsDirectory,
         Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, ExternalCluster? external = null)
     {
@@ -26,7 +29,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         var runDirectory = Path.Combine(runsDirectory, runId);
         Directory.CreateDirectory(runDirectory);
         var startedMs = time.Millis();
-        var runner = new ExperimentRunner(engine, time, log);
+        var runner = new ExperimentRunner(engine, time, log) { Progress = Progress };
         var cells = new List<CellResult>();
         var status = "completed";
         string? error = null;
@@ -43,6 +46,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
             var planned = plan.Cells[i];
             var directory = Path.Combine("cells", (i + 1).ToString("D3", CultureInfo.InvariantCulture));
             log($"cell {i + 1}/{plan.Cells.Count}: {planned.Name}");
+            runner.Position = (i + 1, plan.Cells.Count);
             CellResult cell;
             if (UnsupportedReason(planned.Spec, version) is { } reason)
             {

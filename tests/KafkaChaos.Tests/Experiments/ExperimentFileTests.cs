@@ -150,4 +150,15 @@ public class ExperimentFileTests
         Assert.That(MatrixRunner.UnsupportedReason(spec, new KafkaChaos.Cluster.KafkaVersion(0, 9, 0, 1)), Does.Contain("0.11 or later"));
         Assert.That(MatrixRunner.UnsupportedReason(spec, new KafkaChaos.Cluster.KafkaVersion(3, 9, 0)), Is.Null);
     }
+
+    [Test]
+    public void Parse_ClusterImageAndVersion_AreForTheWholeFile_AndTheVersionIsChecked()
+    {
+        var plan = ExperimentFile.Parse("v.yaml", "cluster: { brokers: 3, image: kafka-chaos/kafka:0.9.0.1-abc, version: \"0.9\" }\n");
+
+        Assert.That((plan.Image, plan.Version), Is.EqualTo(("kafka-chaos/kafka:0.9.0.1-abc", "0.9")));
+        Assert.DoesNotThrow(() => plan.CheckVersion(new KafkaChaos.Cluster.KafkaVersion(0, 9, 0, 1)));
+        var error = Assert.Throws<ExperimentConfigException>(() => (plan with { Version = "3.9" }).CheckVersion(new KafkaChaos.Cluster.KafkaVersion(0, 9, 0, 1)));
+        Assert.That(error!.Message, Does.Contain("cluster.version is 3.9, but the broker image runs Kafka 0.9.0.1"));
+    }
 }
