@@ -34,10 +34,17 @@ public static class VerifyCommand
 
             // A matrix run keeps each cell's journal under cells/NNN; a single run keeps it at the top.
             var stored = ResultsJson.Read(directory);
+            // Without results.json (the tool was killed before writing it), every cells/NNN with a journal counts.
             var cellDirectories = File.Exists(Path.Combine(directory, JournalWriter.FileName))
                 ? [(Directory: directory, Stored: stored?.Cells.FirstOrDefault())]
-                : (stored?.Cells ?? []).Where(c => c.Directory is not null && c.Status != "unsupported")
-                    .Select(c => (Directory: Path.Combine(directory, c.Directory!), Stored: (CellResult?)c)).ToList();
+                : stored is not null
+                    ? stored.Cells.Where(c => c.Directory is not null && c.Status != "unsupported")
+                        .Select(c => (Directory: Path.Combine(directory, c.Directory!), Stored: (CellResult?)c)).ToList()
+                    : Directory.Exists(Path.Combine(directory, "cells"))
+                        ? Directory.EnumerateDirectories(Path.Combine(directory, "cells")).Order(StringComparer.Ordinal)
+                            .Where(d => File.Exists(Path.Combine(d, JournalWriter.FileName)))
+                            .Select(d => (Directory: d, Stored: (CellResult?)null)).ToList()
+                        : [];
             if (cellDirectories.Count == 0)
             {
                 throw new JournalFormatException($"{directory}: no journal here, and no {ResultsDocument.FileName} listing cells; is it a run directory?");
@@ -49,6 +56,11 @@ public static class VerifyCommand
                 var journal = JournalReader.ReadRunDirectory(cellDirectory);
                 var recomputed = LedgerChecker.Check(journal.History);
                 VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({journal.EndStatus ?? "no end record: the tool stopped mid-run"})", recomputed.Counts, recomputed.HistoryTruncated);
+                if (journal.EndStatus != "completed")
+                {
+                    Console.Error.WriteLine("note: this run did not complete, so 'lost' also counts acked messages the final read never got to; only a completed run's 'lost' means lost");
+                }
+
                 if (!recomputed.Valid)
                 {
                     Console.Error.WriteLine($"invalid: {string.Join("; ", recomputed.FaultsNotApplied)}");

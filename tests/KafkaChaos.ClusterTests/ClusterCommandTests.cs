@@ -13,44 +13,11 @@ namespace KafkaChaos.ClusterTests;
 [NonParallelizable]
 public class ClusterCommandTests
 {
-    private static string Cli()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KafkaChaos.sln")))
-        {
-            directory = directory.Parent;
-        }
+    private static Process Start(params string[] arguments) => CliProcess.Start(arguments);
 
-        var cli = Path.Combine(directory!.FullName, "src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos");
-        Assert.That(File.Exists(cli), Is.True, $"{cli} is built by 'make build'");
-        return cli;
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => CliProcess.RunAsync(arguments);
 
-    private static Process Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Cli()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start)!;
-    }
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
-    {
-        using var process = Start(arguments);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return (process.ExitCode, await output, await error);
-    }
-
-    private static async Task SignalAsync(Process process, string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
-    }
+    private static Task SignalAsync(Process process, string signal) => CliProcess.SignalAsync(process, signal);
 
     private static Task<(int Containers, int Networks)> LabelledAsync() => new ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None);
 

@@ -69,7 +69,9 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
     /// <summary>Starts ZooKeeper and the brokers and waits until every broker is registered.</summary>
     /// <exception cref="ClusterConfigException">The spec cannot start; nothing was created.</exception>
     /// <exception cref="InfrastructureException">A container failed or a broker never registered; nothing is left running.</exception>
-    public static async Task<KafkaCluster> StartAsync(DockerEngine engine, ClusterSpec spec, string runId, Action<string> log, CancellationToken cancellationToken)
+    /// <remarks>When the start fails and <c>logDirectory</c> is given, the containers' logs are copied there before they are removed.</remarks>
+    public static async Task<KafkaCluster> StartAsync(DockerEngine engine, ClusterSpec spec, string runId, Action<string> log, CancellationToken cancellationToken,
+        string? logDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -81,6 +83,19 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
         }
         catch
         {
+            if (logDirectory is not null)
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                    await cluster.CopyLogsAsync(logDirectory, timeout.Token);
+                }
+                catch (Exception e) when (e is DockerApiException or IOException or OperationCanceledException or HttpRequestException)
+                {
+                    // The logs are a courtesy; the start's own failure is what gets reported.
+                }
+            }
+
             await cluster.DisposeAsync();
             throw;
         }
@@ -258,6 +273,19 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             if (brokerIds.All(seen.Contains))
             {
                 return;
+            }
+
+            // A broker whose process has exited will never register: say so now, with its last words.
+            foreach (var broker in _brokers.Where(b => brokerIds.Contains(b.Id)))
+            {
+                var inspected = await _engine.Client.Containers.InspectContainerAsync(broker.ContainerId, cancellationToken);
+                if (!inspected.State.Running)
+                {
+                    var lastLines = (await _engine.LogsAsync(broker.ContainerId, cancellationToken))
+                        .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3);
+                    throw new InfrastructureException(
+                        $"{broker.Target} exited with code {inspected.State.ExitCode} before registering: {string.Join(" | ", lastLines)}; its full log is in the run directory");
+                }
             }
 
             await Task.Delay(500, cancellationToken);

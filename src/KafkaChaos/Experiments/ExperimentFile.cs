@@ -233,8 +233,9 @@ public static class ExperimentFile
             var message = e.InnerException is { } inner && e.Message.Contains("exception", StringComparison.OrdinalIgnoreCase) ? inner.Message : e.Message;
             throw new ExperimentConfigException($"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {message.Split('\n')[0]}");
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
         {
+            // The parser's own state errors on some malformed input (found by the fuzz test): still just bad YAML.
             throw new ExperimentConfigException($"{path}: not valid YAML: {e.Message.Split('\n')[0]}");
         }
 

@@ -113,7 +113,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                         ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
                     };
                     cluster = await KafkaCluster.StartAsync(engine ?? throw new InvalidOperationException("a Docker engine is needed to start a cluster"),
-                        new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, cancellationToken);
+                        new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, cancellationToken, cellDirectory);
                     await RunWorkloadAsync(spec, seed, cluster, cluster, clusterId, runGuid, journal, ClientLog, latencies, cancellationToken);
                 }
             }

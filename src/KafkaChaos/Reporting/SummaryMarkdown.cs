@@ -45,6 +45,10 @@ public static class SummaryMarkdown
                 if (cell.Reason is { } reason)
                 {
                     text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: {cell.Status}: {Escape(reason)}");
+                    if (cell.Status is "interrupted" or "failed")
+                    {
+                        text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: the run did not complete, so 'lost' also counts acked messages the final read never got to");
+                    }
                 }
 
                 foreach (var fault in cell.FaultsNotApplied)

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+using NUnit.Framework;
+
+namespace KafkaChaos.ClusterTests;
+
+/// <summary>The built kafka-chaos binary as a user runs it: started, signalled, waited for.</summary>
+internal static class CliProcess
+{
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KafkaChaos.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    public static Process Start(params string[] arguments)
+    {
+        var cli = Path.Combine(RepositoryRoot(), "src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos");
+        Assert.That(File.Exists(cli), Is.True, $"{cli} is built by 'make build'");
+        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["CI"] = "true";
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
+    {
+        using var process = Start(arguments);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        return (process.ExitCode, await output, await error);
+    }
+
+    public static async Task SignalAsync(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+}

@@ -1,0 +1,130 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+using KafkaChaos.Ledger;
+using KafkaChaos.Reporting;
+using NUnit.Framework;
+
+namespace KafkaChaos.ClusterTests;
+
+/// <summary>
+/// The harness under faults of its own: SIGKILLed at random points of a run, interrupted with SIGINT,
+/// and given a broker that never becomes healthy. Every time: a readable, verifiable journal, the
+/// right exit code, and nothing labelled left once the next start has swept.
+/// </summary>
+[Category("Cluster")]
+[NonParallelizable]
+public class HarnessCrashTests
+{
+    private const string Experiment = """
+        name: crash
+        cluster: { brokers: 3 }
+        topic: { partitions: 3, replication_factor: 3, min_insync_replicas: 2 }
+        workload: { messages: 16000, rate: 1000 }
+        producer: { acks: all }
+        consumer: { commit: process-then-commit-sync, batch: 50 }
+        nemesis: { quiet_period: 1s, drain_timeout: 20s }
+        faults:
+          - { kind: isolate-broker, broker: 2, at: 3s, duration: 6s }
+          - { kind: net-loss, broker: 3, loss_percent: 10, at: 5s, duration: 6s }
+        """;
+
+    private string _directory = "";
+    private string _experiment = "";
+
+    [SetUp]
+    public void WriteExperiment()
+    {
+        _directory = Directory.CreateTempSubdirectory("kafka-chaos-crash-").FullName;
+        _experiment = Path.Combine(_directory, "crash.yaml");
+        File.WriteAllText(_experiment, Experiment);
+    }
+
+    [TearDown]
+    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
+
+    private static Task<(int Containers, int Networks)> LabelledAsync() => new ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None);
+
+    /// <summary>Kill points drawn from a printed seed, one in each phase: setup, produce with faults, heal, final read.</summary>
+    [Test]
+    public async Task Sigkill_AtRandomPoints_LeavesAVerifiableJournalAndNothingAfterTheSweep()
+    {
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        var windows = new[] { (1.0, 4.0), (8.0, 14.0), (15.0, 20.0), (21.0, 27.0) };
+        TestContext.Progress.WriteLine($"kill points from seed {seed}");
+        foreach (var (from, to) in windows)
+        {
+            var killAt = TimeSpan.FromSeconds(from + (random.NextDouble() * (to - from)));
+            var runs = Path.Combine(_directory, $"runs-{killAt.TotalMilliseconds:0}");
+            using var run = CliProcess.Start("run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+            _ = run.StandardOutput.ReadToEndAsync();
+            _ = run.StandardError.ReadToEndAsync();
+            var exit = run.WaitForExitAsync();
+            var exited = await Task.WhenAny(exit, Task.Delay(killAt)) == exit;
+            if (!exited)
+            {
+                run.Kill(); // SIGKILL: no cleanup of any kind
+            }
+
+            await run.WaitForExitAsync();
+            TestContext.Progress.WriteLine($"killed at {killAt.TotalSeconds:0.0} s (exited by itself: {exited})");
+
+            // Whatever was journalled is readable and checks out.
+            var runDirectory = Directory.EnumerateDirectories(runs).SingleOrDefault(d => !d.EndsWith(".dist", StringComparison.Ordinal));
+            var cell = runDirectory is null ? null : Path.Combine(runDirectory, "cells", "001");
+            if (cell is not null && File.Exists(Path.Combine(cell, JournalWriter.FileName)))
+            {
+                var journal = JournalReader.ReadRunDirectory(cell);
+                var counts = LedgerChecker.Check(journal.History).Counts;
+                Assert.That(counts.Acked + counts.Failed + counts.Unknown, Is.EqualTo(counts.Sent));
+                Assert.That(counts.Lost, Is.LessThanOrEqualTo(counts.Acked));
+                var verify = await CliProcess.RunAsync("verify", runDirectory!);
+                Assert.That(verify.ExitCode, Is.Zero, verify.Error);
+                Assert.That(verify.Output, Does.Contain("sent"));
+                TestContext.Progress.WriteLine($"  journal: end={journal.EndStatus ?? "none"} truncated={journal.History.Truncated} {counts}");
+            }
+
+            // The next start sweeps what the dead process left ('cluster down' is that sweep on its own).
+            var down = await CliProcess.RunAsync("cluster", "down");
+            Assert.That(down.ExitCode, Is.Zero, down.Error);
+            Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)), $"after a kill at {killAt.TotalSeconds:0.0} s");
+        }
+    }
+
+    [Test]
+    public async Task Sigint_MidRun_HealsTearsDownWritesAnInterruptedReportAndExits130()
+    {
+        var runs = Path.Combine(_directory, "runs");
+        using var run = CliProcess.Start("run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+        _ = run.StandardOutput.ReadToEndAsync();
+        var stderr = run.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(20)); // inside the workload, with faults active
+        await CliProcess.SignalAsync(run, "INT");
+        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.That(run.ExitCode, Is.EqualTo(130), await stderr);
+        var runDirectory = Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal));
+        var results = ResultsJson.Read(runDirectory)!;
+        Assert.That(results.Status, Is.EqualTo("interrupted"));
+        Assert.That(File.Exists(Path.Combine(runDirectory, Reports.HtmlFile)), Is.True, "a partial report");
+        Assert.That(File.Exists(Path.Combine(runDirectory, Reports.JUnitFile)), Is.True);
+        Assert.That(JournalReader.ReadRunDirectory(Path.Combine(runDirectory, "cells", "001")).EndStatus, Is.EqualTo("interrupted"));
+        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public async Task BrokerThatNeverStarts_FailsFastWithExitThreeAndItsLogInTheRunDirectory()
+    {
+        var broken = Path.Combine(_directory, "broken.yaml");
+        File.WriteAllText(broken, Experiment.Replace("producer: { acks: all }", "producer: { acks: all }\nbroker: { log.dirs: /proc/kafka-chaos-not-writable }", StringComparison.Ordinal));
+        var runs = Path.Combine(_directory, "runs");
+
+        var (exitCode, _, error) = await CliProcess.RunAsync("run", broken, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+
+        Assert.That(exitCode, Is.EqualTo(3), error);
+        Assert.That(error, Does.Contain("exited with code").And.Contain("before registering"));
+        var cell = Path.Combine(Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal)), "cells", "001");
+        Assert.That(Directory.EnumerateFiles(Path.Combine(cell, "logs"), "*broker-1.log"), Is.Not.Empty, "the broker's log was copied before removal");
+        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+}
