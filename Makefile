@@ -7,7 +7,7 @@ CLI := $(CURDIR)/src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: setup build run test down clean
+.PHONY: setup build run test bench down clean
 
 setup:
 	@bash scripts/setup-environment.sh
@@ -20,6 +20,15 @@ run: setup build
 
 test: setup build
 	@KAFKA_CHAOS_TEST_DIST="$(DIST)" bash scripts/run-tests.sh
+
+# Performance targets (docs/bench.md): ledger targets (verify on one core) and microbenchmarks, then the
+# harness against a raw client on a real cluster. Every target is reported; the exit code is 1 if any was missed.
+bench: setup build
+	@status=0; \
+	$(DOTNET) bench/KafkaChaos.Benchmarks/bin/Release/net10.0/KafkaChaos.Benchmarks.dll --targets 100000000 "$(CURDIR)/.cache/bench" || status=1; \
+	$(DOTNET) bench/KafkaChaos.Benchmarks/bin/Release/net10.0/KafkaChaos.Benchmarks.dll --filter '*' --job short --inProcess --artifacts "$(CURDIR)/runs/benchmarkdotnet" || status=1; \
+	$(CLI) bench --dist "$(DIST)" --runs-dir runs || status=1; \
+	exit $$status
 
 down: build
 	@$(CLI) cluster down --all

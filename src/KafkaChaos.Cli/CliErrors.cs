@@ -38,5 +38,12 @@ public static class CliErrors
             Console.Error.WriteLine($"kafka-chaos: infrastructure error: {e.Message}");
             return ExitCodes.Infrastructure;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug of the tool's own: still one line and a non-zero exit, never a stack trace; what it
+            // started has been removed by the disposals on the way out.
+            Console.Error.WriteLine($"kafka-chaos: internal error ({e.GetType().Name}): {e.Message.Split('\n')[0]}; please report it");
+            return ExitCodes.Infrastructure;
+        }
     }
 }

@@ -25,6 +25,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     ReportCommand.Create(),
     ImageCommand.Create(interrupt.Token),
     ClusterCommand.Create(interrupt.Token),
+    BenchCommand.Create(interrupt.Token),
 };
 // The tool handles SIGINT/SIGTERM itself (above): System.CommandLine's own handler would kill the
 // process two seconds after the signal, in the middle of tearing the cluster down.

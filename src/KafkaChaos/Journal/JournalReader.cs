@@ -13,6 +13,9 @@ namespace KafkaChaos.Journal;
 /// </remarks>
 public static class JournalReader
 {
+    /// <summary>Far above any real topic's partition count; the ledger indexes partitions by number.</summary>
+    public const int MaxPartition = 1_000_000;
+
     public static RunJournal ReadRunDirectory(string runDirectory)
     {
         var path = Path.Combine(runDirectory, JournalWriter.FileName);
@@ -229,9 +232,9 @@ public static class JournalReader
 
         var partition = OptionalInt32(root, "partition", where);
         var offset = OptionalInt64(root, "offset", where);
-        if (partition < 0 || offset < 0)
+        if (partition is < 0 or > MaxPartition || offset < 0)
         {
-            throw new JournalFormatException($"{where}: partition and offset must not be negative");
+            throw new JournalFormatException($"{where}: partition must be 0..{MaxPartition} and offset not negative");
         }
 
         var hasPosition = status == ProduceStatus.Acked && partition is not null && offset is not null;
@@ -259,7 +262,7 @@ public static class JournalReader
             consumers.IdOf(RequiredString(root, "consumer", where)),
             readable ? producers.IdOf(producerName!) : -1,
             readable ? NonNegative(sequence!.Value, "seq", where) : -1,
-            OptionalInt32(root, "partition", where) is { } partition and >= 0 ? partition : throw Missing("partition", where),
+            OptionalInt32(root, "partition", where) is { } partition and >= 0 and <= MaxPartition ? partition : throw Missing("partition", where),
             OptionalInt64(root, "offset", where) is { } offset and >= 0 ? offset : throw Missing("offset", where),
             RequiredInt64(root, "ts_ms", where),
             readable ? kind : ConsumeKind.Unreadable);

@@ -34,11 +34,61 @@ public static class LedgerChecker
         return run.Verdict();
     }
 
+    /// <summary>
+    /// Walks a history stream, over a span when it is an array or a list (the checker's hot loops then
+    /// cost no interface call per event), through the enumerator otherwise (a journal on disk).
+    /// </summary>
+    private static void Each<T, TVisitor>(IEnumerable<T> items, ref TVisitor visitor)
+        where TVisitor : struct, IVisitor<T>
+    {
+        if (items is T[] array)
+        {
+            foreach (ref readonly var item in array.AsSpan())
+            {
+                visitor.Visit(in item);
+            }
+        }
+        else if (items is List<T> list)
+        {
+            foreach (ref readonly var item in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list))
+            {
+                visitor.Visit(in item);
+            }
+        }
+        else
+        {
+            foreach (var item in items)
+            {
+                visitor.Visit(in item);
+            }
+        }
+    }
+
+    private interface IVisitor<T>
+    {
+        void Visit(in T item);
+    }
+
+    private readonly struct OutcomeReader(Run run) : IVisitor<ProduceOutcome>
+    {
+        public void Visit(in ProduceOutcome item) => run.ReadOutcome(in item);
+    }
+
+    private readonly struct ConsumptionReader(Run run) : IVisitor<ConsumedRecord>
+    {
+        public void Visit(in ConsumedRecord item) => run.ReadRecord(in item);
+    }
+
+    private readonly struct OutcomeSettler(Run run) : IVisitor<ProduceOutcome>
+    {
+        public void Visit(in ProduceOutcome item) => run.SettleOutcome(in item);
+    }
+
     private sealed class Run(History history)
     {
         private readonly FaultEvent[] _faults = history.Faults.OrderBy(f => f.TimestampMs).ToArray();
         private readonly Dictionary<int, ProducerLedger> _producers = [];
-        private readonly Dictionary<int, SequenceSet> _partitionOffsets = [];
+        private readonly List<SequenceSet?> _partitionOffsets = [];
         private readonly TimelineBuilder _timeline = new();
         private readonly Dictionary<string, List<AnomalyExample>> _examples = new(StringComparer.Ordinal)
         {
@@ -53,131 +103,137 @@ public static class LedgerChecker
 
         private readonly List<(int Producer, long Sequence, long TimestampMs)> _unackedDelivered = [];
         private ProducerLedger? _last;
+        private bool _repeatedOutcomes;
         private long _sent, _acked, _failed, _unknown, _consumed, _abandoned, _lost, _lostUnacked, _unackedButDelivered;
         private long _duplicateWrites, _redeliveries, _duplicatesProcessed, _phantoms, _outOfOrder;
 
         /// <summary>Pass 1: every send's first outcome.</summary>
         public void ReadOutcomes()
         {
-            foreach (var outcome in history.Produced)
-            {
-                var producer = Producer(outcome.Producer);
-                if (producer.WasSent(outcome.Sequence))
-                {
-                    continue; // A second outcome for one attempt would be a harness bug; the first counts.
-                }
+            var visitor = new OutcomeReader(this);
+            Each(history.Produced, ref visitor);
+        }
 
-                _sent++;
-                _timeline.Outcome(outcome.TimestampMs, outcome.Status);
-                switch (outcome.Status)
-                {
-                    case ProduceStatus.Acked: _acked++; producer.Acked.Add(outcome.Sequence); break;
-                    case ProduceStatus.Failed: _failed++; producer.Failed.Add(outcome.Sequence); break;
-                    default: _unknown++; producer.Unknown.Add(outcome.Sequence); break;
-                }
+        public void ReadOutcome(in ProduceOutcome outcome)
+        {
+            var producer = Producer(outcome.Producer);
+            if (!producer.Sent.Add(outcome.Sequence))
+            {
+                _repeatedOutcomes = true;
+                return; // A second outcome for one attempt would be a harness bug; the first counts.
+            }
+
+            _sent++;
+            _timeline.Outcome(outcome.TimestampMs, outcome.Status);
+            switch (outcome.Status)
+            {
+                case ProduceStatus.Acked: _acked++; break;
+                case ProduceStatus.Failed: _failed++; break;
+                default: _unknown++; break;
             }
         }
 
         /// <summary>Pass 2: every delivery, in the order consumers journalled them.</summary>
         public void ReadConsumption()
         {
-            foreach (var record in history.Consumed)
+            var visitor = new ConsumptionReader(this);
+            Each(history.Consumed, ref visitor);
+        }
+
+        public void ReadRecord(in ConsumedRecord record)
+        {
+            if (record.Kind == ConsumeKind.Abandoned)
             {
-                if (record.Kind == ConsumeKind.Abandoned)
-                {
-                    _abandoned++;
-                    continue;
-                }
+                _abandoned++;
+                return;
+            }
 
-                _consumed++;
-                _timeline.Consumption(record.TimestampMs);
-                if (!_partitionOffsets.TryGetValue(record.Partition, out var offsets))
-                {
-                    _partitionOffsets[record.Partition] = offsets = new SequenceSet();
-                }
+            _consumed++;
+            _timeline.Consumption(record.TimestampMs);
+            var firstDelivery = PartitionOffsets(record.Partition).Add(record.Offset);
+            if (!firstDelivery)
+            {
+                _redeliveries++;
+                Example("redeliveries", record);
+            }
 
-                var firstDelivery = offsets.Add(record.Offset);
-                if (!firstDelivery)
-                {
-                    _redeliveries++;
-                    Example("redeliveries", record);
-                }
-
-                var producer = record.Kind == ConsumeKind.Unreadable ? null : KnownProducer(record.Producer);
-                if (producer is null || !producer.WasSent(record.Sequence))
-                {
-                    if (firstDelivery)
-                    {
-                        _phantoms++;
-                        Example("phantoms", record);
-                    }
-
-                    continue;
-                }
-
+            var producer = record.Kind == ConsumeKind.Unreadable ? null : KnownProducer(record.Producer);
+            if (producer is null || !producer.WasSent(record.Sequence))
+            {
                 if (firstDelivery)
                 {
-                    if (!producer.Delivered.Add(record.Sequence))
-                    {
-                        // A second stored copy; where the first copy sat decides the order, not this one.
-                        _duplicateWrites++;
-                        Example("duplicate_writes", record);
-                    }
-                    else if (!producer.CheckOrder(record.Partition, record.Sequence))
-                    {
-                        _outOfOrder++;
-                        Example("out_of_order", record);
-                    }
+                    _phantoms++;
+                    Example("phantoms", record);
                 }
 
-                if (record.Kind == ConsumeKind.Processed && !producer.Processed.Add(record.Sequence))
+                return;
+            }
+
+            if (firstDelivery)
+            {
+                if (!producer.Delivered.Add(record.Sequence))
                 {
-                    _duplicatesProcessed++;
-                    Example("duplicates_processed", record);
+                    // A second stored copy; where the first copy sat decides the order, not this one.
+                    _duplicateWrites++;
+                    Example("duplicate_writes", record);
                 }
+                else if (!producer.CheckOrder(record.Partition, record.Sequence))
+                {
+                    _outOfOrder++;
+                    Example("out_of_order", record);
+                }
+            }
+
+            if (record.Kind == ConsumeKind.Processed && !producer.Processed.Add(record.Sequence))
+            {
+                _duplicatesProcessed++;
+                Example("duplicates_processed", record);
             }
         }
 
         /// <summary>Pass 3: each send's fate, now that every delivery is known.</summary>
         public void SettleOutcomes()
         {
-            foreach (var outcome in history.Produced)
-            {
-                var producer = Producer(outcome.Producer);
-                if (!producer.Settled.Add(outcome.Sequence))
-                {
-                    continue;
-                }
+            var visitor = new OutcomeSettler(this);
+            Each(history.Produced, ref visitor);
+        }
 
-                var delivered = producer.Delivered.Contains(outcome.Sequence);
-                if (outcome.Status == ProduceStatus.Acked)
+        public void SettleOutcome(in ProduceOutcome outcome)
+        {
+            var producer = Producer(outcome.Producer);
+            // Only when pass 1 met a repeated outcome is it worth remembering which ones were settled.
+            if (_repeatedOutcomes && !producer.Settled.Add(outcome.Sequence))
+            {
+                return;
+            }
+
+            var delivered = producer.Delivered.Contains(outcome.Sequence);
+            if (outcome.Status == ProduceStatus.Acked)
+            {
+                if (!delivered)
                 {
-                    if (!delivered)
-                    {
-                        _lost++;
-                        Example("lost", outcome.Producer, outcome.Sequence, outcome.HasPosition ? outcome.Partition : null,
-                            outcome.HasPosition ? outcome.Offset : null, outcome.TimestampMs);
-                    }
-                    else if (outcome.HasPosition
-                        && !(_partitionOffsets.TryGetValue(outcome.Partition, out var offsets) && offsets.Contains(outcome.Offset)))
-                    {
-                        // Read at some other offset, never at the one acked: two stored copies.
-                        _duplicateWrites++;
-                        Example("duplicate_writes", outcome.Producer, outcome.Sequence, outcome.Partition, outcome.Offset, outcome.TimestampMs);
-                    }
+                    _lost++;
+                    Example("lost", outcome.Producer, outcome.Sequence, outcome.HasPosition ? outcome.Partition : null,
+                        outcome.HasPosition ? outcome.Offset : null, outcome.TimestampMs);
                 }
-                else if (delivered)
+                else if (outcome.HasPosition && !PartitionOffsets(outcome.Partition).Contains(outcome.Offset))
                 {
-                    _unackedButDelivered++;
-                    if (_unackedDelivered.Count < MaxExamples)
-                    {
-                        _unackedDelivered.Add((outcome.Producer, outcome.Sequence, outcome.TimestampMs));
-                    }
+                    // Read at some other offset, never at the one acked: two stored copies.
+                    _duplicateWrites++;
+                    Example("duplicate_writes", outcome.Producer, outcome.Sequence, outcome.Partition, outcome.Offset, outcome.TimestampMs);
                 }
-                else
+            }
+            else if (delivered)
+            {
+                _unackedButDelivered++;
+                if (_unackedDelivered.Count < MaxExamples)
                 {
-                    _lostUnacked++;
+                    _unackedDelivered.Add((outcome.Producer, outcome.Sequence, outcome.TimestampMs));
                 }
+            }
+            else
+            {
+                _lostUnacked++;
             }
         }
 
@@ -251,6 +307,16 @@ public static class LedgerChecker
             return _last = producer;
         }
 
+        private SequenceSet PartitionOffsets(int partition)
+        {
+            while (_partitionOffsets.Count <= partition)
+            {
+                _partitionOffsets.Add(null);
+            }
+
+            return _partitionOffsets[partition] ??= new SequenceSet();
+        }
+
         private ProducerLedger? KnownProducer(int id) =>
             _last is { } last && last.Id == id ? last : _producers.TryGetValue(id, out var producer) ? _last = producer : null;
 
@@ -313,12 +379,9 @@ public static class LedgerChecker
     /// <summary>What the checker knows of one producer's sequences.</summary>
     private sealed class ProducerLedger(int id)
     {
-        private readonly Dictionary<int, long> _highestInPartition = [];
+        private readonly List<long> _highestInPartition = [];
 
         public int Id { get; } = id;
-        public SequenceSet Acked { get; } = new();
-        public SequenceSet Failed { get; } = new();
-        public SequenceSet Unknown { get; } = new();
 
         /// <summary>Sequences read at least once (at any offset, by any consumer).</summary>
         public SequenceSet Delivered { get; } = new();
@@ -329,12 +392,20 @@ public static class LedgerChecker
         /// <summary>Sequences already settled in pass 3 (first outcome only).</summary>
         public SequenceSet Settled { get; } = new();
 
-        public bool WasSent(long sequence) => Acked.Contains(sequence) || Failed.Contains(sequence) || Unknown.Contains(sequence);
+        /// <summary>Sequences with an outcome, whatever it was.</summary>
+        public SequenceSet Sent { get; } = new();
+
+        public bool WasSent(long sequence) => Sent.Contains(sequence);
 
         /// <returns>False when a higher sequence of this producer was already read at a lower offset of the partition.</returns>
         public bool CheckOrder(int partition, long sequence)
         {
-            if (_highestInPartition.TryGetValue(partition, out var highest) && sequence < highest)
+            while (_highestInPartition.Count <= partition)
+            {
+                _highestInPartition.Add(long.MinValue);
+            }
+
+            if (sequence < _highestInPartition[partition])
             {
                 return false;
             }

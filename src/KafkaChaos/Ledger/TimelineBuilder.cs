@@ -6,6 +6,8 @@ internal sealed class TimelineBuilder
     private const int Acked = 0, Failed = 1, Unknown = 2, Consumed = 3;
     private readonly List<long[]> _seconds = [];
     private long _first = long.MinValue;
+    private long _cachedSecond = long.MinValue;
+    private long[] _cachedBucket = [];
 
     public void Outcome(long timestampMs, Journal.ProduceStatus status) =>
         Bucket(timestampMs)[status switch
@@ -23,6 +25,18 @@ internal sealed class TimelineBuilder
     private long[] Bucket(long timestampMs)
     {
         var second = Math.DivRem(timestampMs, 1000) is var (q, r) && r < 0 ? q - 1 : q;
+        if (second == _cachedSecond)
+        {
+            return _cachedBucket; // events arrive in time order, mostly many per second
+        }
+
+        _cachedBucket = BucketFor(second);
+        _cachedSecond = second;
+        return _cachedBucket;
+    }
+
+    private long[] BucketFor(long second)
+    {
         if (_first == long.MinValue)
         {
             _first = second;

@@ -17,15 +17,23 @@ namespace KafkaChaos.Workload;
 public readonly record struct MessageEnvelope(Guid RunId, int ProducerId, long Sequence, long IntendedSendMicros)
 {
     public const int HeaderSize = 44;
+    public const int MaxSize = 1 << 20;
     private const byte FormatVersion = 1;
     private const int ChecksumOffset = 40;
+
+    /// <summary>The filler, precomputed: byte i of every value is 'a' + i % 26.</summary>
+    private static readonly byte[] Filler = [.. Enumerable.Range(0, MaxSize).Select(i => (byte)('a' + (i % 26)))];
+
+    /// <summary>One CRC state per thread, reset for each value: the hot path allocates nothing.</summary>
+    [ThreadStatic]
+    private static Crc32? t_crc;
 
     /// <summary>Writes the envelope followed by deterministic filler over all of <paramref name="destination"/>.</summary>
     public void Encode(Span<byte> destination)
     {
-        if (destination.Length < HeaderSize)
+        if (destination.Length is < HeaderSize or > MaxSize)
         {
-            throw new ArgumentException($"a message needs at least {HeaderSize} bytes, got {destination.Length}", nameof(destination));
+            throw new ArgumentException($"a message needs {HeaderSize}..{MaxSize} bytes, got {destination.Length}", nameof(destination));
         }
 
         destination[0] = (byte)'K';
@@ -36,10 +44,7 @@ public readonly record struct MessageEnvelope(Guid RunId, int ProducerId, long S
         BinaryPrimitives.WriteUInt32LittleEndian(destination.Slice(20, 4), (uint)ProducerId);
         BinaryPrimitives.WriteInt64LittleEndian(destination.Slice(24, 8), Sequence);
         BinaryPrimitives.WriteInt64LittleEndian(destination.Slice(32, 8), IntendedSendMicros);
-        for (var i = HeaderSize; i < destination.Length; i++)
-        {
-            destination[i] = (byte)('a' + (i % 26));
-        }
+        Filler.AsSpan(HeaderSize, destination.Length - HeaderSize).CopyTo(destination[HeaderSize..]);
 
         BinaryPrimitives.WriteUInt32LittleEndian(destination.Slice(ChecksumOffset, 4), Checksum(destination));
     }
@@ -78,7 +83,8 @@ public readonly record struct MessageEnvelope(Guid RunId, int ProducerId, long S
 
     private static uint Checksum(ReadOnlySpan<byte> value)
     {
-        var crc = new Crc32();
+        var crc = t_crc ??= new Crc32();
+        crc.Reset();
         crc.Append(value[..ChecksumOffset]);
         crc.Append(value[HeaderSize..]);
         return crc.GetCurrentHashAsUInt32();

@@ -29,7 +29,8 @@ public sealed class SequencedProducer : IDisposable
     private long _outcomes;
 
     public SequencedProducer(int producerId, Guid runId, string topic, long count, int messageSize, KeyStrategy keys,
-        IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog)
+        IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog,
+        Action<string>? statistics = null)
     {
         if (messageSize < MessageEnvelope.HeaderSize)
         {
@@ -50,6 +51,7 @@ public sealed class SequencedProducer : IDisposable
         _producer = new ProducerBuilder<byte[]?, byte[]>(config)
             .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
             .SetErrorHandler((_, e) => clientLog($"{Name} error {e.Code}: {e.Reason}"))
+            .SetStatisticsHandler((_, json) => statistics?.Invoke(json))
             .Build();
     }
 

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ScottPlot;
+
+namespace KafkaChaos.Bench;
+
+/// <summary>bench.json, bench.md and a self-contained bench.html with the throughput and latency charts.</summary>
+public static class BenchReport
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static void Write(string directory, string kafkaVersion, IReadOnlyList<BenchCellResult> cells, IReadOnlyList<BenchTargetResult> targets)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "bench.json"),
+            JsonSerializer.Serialize(new { schema_version = 1, kafka_version = kafkaVersion, cells, targets }, Options) + "\n");
+        File.WriteAllText(Path.Combine(directory, "bench.md"), Markdown(kafkaVersion, cells, targets));
+        File.WriteAllText(Path.Combine(directory, "bench.html"), Html(kafkaVersion, cells, targets));
+    }
+
+    public static string Markdown(string kafkaVersion, IReadOnlyList<BenchCellResult> cells, IReadOnlyList<BenchTargetResult> targets)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# kafka-chaos bench (Kafka {kafkaVersion})").AppendLine();
+        text.AppendLine("| cell | producer msgs/s raw | harness | ratio | MB/s payload (wire) raw | harness | CPU µs/msg raw | harness | alloc B/msg raw | harness | consumer msgs/s raw | harness | ratio |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in cells)
+        {
+            RunMetrics M(IReadOnlyList<RunMetrics> runs) => runs.OrderBy(r => r.MessagesPerSecond).ElementAt(runs.Count / 2);
+            var (rp, hp, rc, hc) = (M(c.RawProducer), M(c.HarnessProducer), M(c.RawConsumer), M(c.HarnessConsumer));
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {c.Cell.Name} | {rp.MessagesPerSecond:N0} | {hp.MessagesPerSecond:N0} | {c.ProducerRatio:0.000} | {rp.PayloadMegabytesPerSecond:0.0} ({rp.WireMegabytesPerSecond:0.0}) | {hp.PayloadMegabytesPerSecond:0.0} ({hp.WireMegabytesPerSecond:0.0}) | {rp.CpuMicrosPerMessage:0.0} | {hp.CpuMicrosPerMessage:0.0} | {rp.AllocatedBytesPerMessage:0} | {hp.AllocatedBytesPerMessage:0} | {rc.MessagesPerSecond:N0} | {hc.MessagesPerSecond:N0} | {c.ConsumerRatio:0.000} |");
+        }
+
+        text.AppendLine().AppendLine("Produce-to-ack latency from the intended send time, µs (p50 / p90 / p99 / p99.9 / p99.99 / max):").AppendLine();
+        text.AppendLine("| cell | share of max | rate | raw | harness |").AppendLine("|---|---:|---:|---|---|");
+        foreach (var c in cells)
+        {
+            foreach (var p in c.Paced)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {c.Cell.Name} | {p.ShareOfMax:P0} | {p.Rate:N0}/s | {Percentiles(p.Raw)} | {Percentiles(p.Harness)} |");
+            }
+        }
+
+        text.AppendLine().AppendLine("GC counts (gen0/1/2) and peak working set:").AppendLine();
+        foreach (var c in cells)
+        {
+            var gc = c.HarnessProducer.Concat(c.HarnessConsumer).Aggregate((0, 0, 0), (a, r) => (a.Item1 + r.Gen0, a.Item2 + r.Gen1, a.Item3 + r.Gen2));
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {c.Cell.Name}: harness runs {gc.Item1}/{gc.Item2}/{gc.Item3}; peak working set so far {c.PeakWorkingSetBytes / 1e6:0} MB");
+        }
+
+        text.AppendLine().AppendLine("## Targets").AppendLine().AppendLine("| cell | target | limit | measured | |").AppendLine("|---|---|---|---|---|");
+        foreach (var t in targets)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {t.Cell} | {t.Target} | {t.Limit} | {t.Measured} | {(t.Met ? "met" : "**MISSED**")} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Percentiles(RunMetrics run) => run.Latency is { } l
+        ? string.Create(CultureInfo.InvariantCulture, $"{l.P50:N0} / {l.P90:N0} / {l.P99:N0} / {l.P999:N0} / {l.P9999:N0} / {l.Max:N0}")
+        : "";
+
+    private static string Html(string kafkaVersion, IReadOnlyList<BenchCellResult> cells, IReadOnlyList<BenchTargetResult> targets)
+    {
+        var throughput = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        for (var i = 0; i < cells.Count; i++)
+        {
+            bars.Add(new Bar { Position = (i * 3) + 0, Value = cells[i].ProducerRatio, FillColor = palette.GetColor(0) });
+            bars.Add(new Bar { Position = (i * 3) + 1, Value = cells[i].ConsumerRatio, FillColor = palette.GetColor(1) });
+        }
+
+        throughput.Add.Bars(bars);
+        throughput.Add.HorizontalLine(0.95).LinePattern = LinePattern.Dashed;
+        throughput.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(cells.Select((c, i) => new Tick((i * 3) + 0.5, c.Cell.Name)).ToArray());
+        throughput.Legend.ManualItems.Add(new LegendItem { LabelText = "producer harness/raw", FillColor = palette.GetColor(0) });
+        throughput.Legend.ManualItems.Add(new LegendItem { LabelText = "consumer harness/raw", FillColor = palette.GetColor(1) });
+        throughput.ShowLegend(Alignment.LowerRight);
+        throughput.Title("throughput ratio, harness / raw (median of alternations)");
+
+        var latency = new Plot();
+        var latencyBars = new List<Bar>();
+        var position = 0;
+        foreach (var c in cells)
+        {
+            foreach (var p in c.Paced)
+            {
+                latencyBars.Add(new Bar { Position = position++, Value = (p.Raw.Latency?.P99 ?? 0) / 1000.0, FillColor = palette.GetColor(0) });
+                latencyBars.Add(new Bar { Position = position++, Value = (p.Harness.Latency?.P99 ?? 0) / 1000.0, FillColor = palette.GetColor(1) });
+                position++;
+            }
+        }
+
+        latency.Add.Bars(latencyBars);
+        latency.Legend.ManualItems.Add(new LegendItem { LabelText = "raw p99", FillColor = palette.GetColor(0) });
+        latency.Legend.ManualItems.Add(new LegendItem { LabelText = "harness p99", FillColor = palette.GetColor(1) });
+        latency.ShowLegend(Alignment.UpperLeft);
+        latency.Title("produce-to-ack p99 (ms) at 10%, 50%, 80% of max, per cell");
+
+        var markdown = WebUtility.HtmlEncode(Markdown(kafkaVersion, cells, targets));
+        return $$"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>kafka-chaos bench</title>
+            <style>body{font-family:system-ui,sans-serif;margin:2em}img{max-width:100%}pre{font-size:.85em}</style></head>
+            <body><h1>kafka-chaos bench (Kafka {{WebUtility.HtmlEncode(kafkaVersion)}})</h1>
+            <img alt="throughput ratio" src="data:image/png;base64,{{Convert.ToBase64String(throughput.GetImageBytes(900, 320, ImageFormat.Png))}}">
+            <img alt="latency" src="data:image/png;base64,{{Convert.ToBase64String(latency.GetImageBytes(900, 320, ImageFormat.Png))}}">
+            <pre>{{markdown}}</pre></body></html>
+            """;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace KafkaChaos.Bench;
+
+/// <summary>
+/// The performance targets the harness is held to, checked against a bench run: throughput ratios,
+/// tail latency and extra allocation per message. A missed target is reported with the measured
+/// figure, never rounded into a pass.
+/// </summary>
+public static class BenchTargets
+{
+    public static IReadOnlyList<BenchTargetResult> Check(IEnumerable<BenchCellResult> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var results = new List<BenchTargetResult>();
+        foreach (var cell in cells)
+        {
+            var name = cell.Cell.Name;
+            var producerLimit = cell.Cell.MessageSize >= 1024 ? 0.95 : 0.90;
+            results.Add(new(name, "harness producer throughput / raw", $"≥ {producerLimit:0.00}", F(cell.ProducerRatio, "0.000"), cell.ProducerRatio >= producerLimit));
+            results.Add(new(name, "harness consumer throughput / raw", "≥ 0.90", F(cell.ConsumerRatio, "0.000"), cell.ConsumerRatio >= 0.90));
+            foreach (var paced in cell.Paced)
+            {
+                var raw = paced.Raw.Latency?.P99 ?? 0;
+                var harness = paced.Harness.Latency?.P99 ?? 0;
+                results.Add(new(name, $"harness p99 at {paced.ShareOfMax:P0} of max ({paced.Rate:N0}/s)", $"≤ raw p99 × 1.05 ({raw * 1.05:N0} µs)",
+                    $"{harness:N0} µs", harness <= raw * 1.05));
+            }
+
+            var extra = Median(cell.HarnessProducer.Select(r => r.AllocatedBytesPerMessage)) - Median(cell.RawProducer.Select(r => r.AllocatedBytesPerMessage));
+            results.Add(new(name, "extra allocated bytes per message (producer)", "≤ 64 B", $"{extra:0.0} B", extra <= 64));
+        }
+
+        return results;
+    }
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
+}
+
+/// <summary>One target: what, the limit, what was measured, and whether it was met.</summary>
+public sealed record BenchTargetResult(string Cell, string Target, string Limit, string Measured, bool Met);

@@ -1,0 +1,28 @@
+using KafkaChaos.Bench;
+using KafkaChaos.Workload;
+using NUnit.Framework;
+
+namespace KafkaChaos.Tests.Bench;
+
+public class BenchTargetsTests
+{
+    private static RunMetrics Run(double rate, double allocated, long p99 = 0) =>
+        new("x", 1000, 1, rate, 0, 0, 1, allocated, 0, 0, 0, p99 == 0 ? null : new LatencySummary(1, 1, 1, p99, p99, p99, p99));
+
+    [Test]
+    public void Check_AppliesTheLimitsBySizeAndReportsTheMeasuredFigure()
+    {
+        var cell = new BenchCellResult(new BenchCell(100, "1", 5, 3),
+            [Run(100, 100), Run(100, 100), Run(100, 100)], [Run(91, 150), Run(89, 170), Run(90, 200)],
+            [new PacedResult(0.1, 10, Run(10, 0, 1000), Run(10, 0, 1060))],
+            [Run(100, 0)], [Run(95, 0)], ProducerRatio: 0.90, ConsumerRatio: 0.95, PeakWorkingSetBytes: 0);
+
+        var results = BenchTargets.Check([cell]);
+
+        Assert.That(results.Select(r => (r.Target.Split(' ')[1], r.Met)), Is.EqualTo(new[]
+        {
+            ("producer", true), ("consumer", true), ("p99", false), ("allocated", false),
+        }));
+        Assert.That(results[3].Measured, Is.EqualTo("70.0 B"));
+    }
+}
