@@ -85,7 +85,19 @@ public sealed class VerifyingConsumer : IDisposable
         var ends = new Dictionary<int, long>();
         for (var partition = 0; partition < partitions; partition++)
         {
-            ends[partition] = _consumer.QueryWatermarkOffsets(new TopicPartition(_topic, partition), TimeSpan.FromSeconds(10)).High.Value;
+            // Right after a heal, leadership may still be moving: retry "not leader" for up to a minute.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    ends[partition] = _consumer.QueryWatermarkOffsets(new TopicPartition(_topic, partition), TimeSpan.FromSeconds(10)).High.Value;
+                    break;
+                }
+                catch (KafkaException e) when (attempt < 30 && !e.Error.IsFatal)
+                {
+                    Thread.Sleep(2000);
+                }
+            }
         }
 
         return ends;
