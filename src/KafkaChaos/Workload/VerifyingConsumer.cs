@@ -21,6 +21,7 @@ public sealed class VerifyingConsumer : IDisposable
     private readonly GroupProgress _progress;
     private readonly TimeProvider _time;
     private readonly Guid _runId;
+    private readonly Action<string> _clientLog;
     private readonly string _topic;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,6 +43,7 @@ public sealed class VerifyingConsumer : IDisposable
         _dedup = dedup;
         _progress = progress;
         _time = time;
+        _clientLog = clientLog;
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
             .SetErrorHandler((_, e) => clientLog($"{Name} error {e.Code}: {e.Reason}"))
@@ -116,7 +118,7 @@ public sealed class VerifyingConsumer : IDisposable
 
                 if (_spec.Commit == CommitStrategy.CommitBeforeProcess)
                 {
-                    _consumer.Commit(NextOffsets());
+                    Commit();
                     CrashIfRequested(CrashPoint.AfterCommit, 0, "committed a batch, processed none of it");
                 }
 
@@ -143,7 +145,7 @@ public sealed class VerifyingConsumer : IDisposable
                     }
                     else
                     {
-                        _consumer.Commit(NextOffsets());
+                        Commit();
                     }
 
                     CrashIfRequested(CrashPoint.AfterCommit, _batch.Count, "committed a processed batch");
@@ -178,6 +180,23 @@ public sealed class VerifyingConsumer : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A synchronous commit. One refused by the group (a rebalance moved the partitions, the
+    /// coordinator changed) is what at-least-once expects: the records come again to whoever owns
+    /// them now, and the ledger counts the redeliveries. Only a fatal error stops the consumer.
+    /// </summary>
+    private void Commit()
+    {
+        try
+        {
+            _consumer.Commit(NextOffsets());
+        }
+        catch (KafkaException e) when (!e.Error.IsFatal)
+        {
+            _clientLog($"{Name} commit refused, records will be redelivered: {e.Error.Code}: {e.Error.Reason}");
+        }
     }
 
     private List<TopicPartitionOffset> NextOffsets() =>
