@@ -29,7 +29,7 @@ public static class ClusterCommand
         var up = new Command("up", "Start a cluster, print its bootstrap servers, and keep it until Ctrl-C") { brokers, image, dist, baseImage, config, overrides };
         up.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
-            var shared = ParseSettings(parse.GetValue(config) ?? [], "--broker-config");
+            var shared = KeyValueArguments.Parse(parse.GetValue(config) ?? [], "--broker-config");
             var perBroker = new Dictionary<int, IReadOnlyDictionary<string, string>>();
             foreach (var entry in parse.GetValue(overrides) ?? [])
             {
@@ -40,7 +40,7 @@ public static class ClusterCommand
                 }
 
                 var settings = perBroker.TryGetValue(id, out var existing) ? new Dictionary<string, string>(existing) : [];
-                foreach (var (key, value) in ParseSettings([entry[(colon + 1)..]], "--broker-override"))
+                foreach (var (key, value) in KeyValueArguments.Parse([entry[(colon + 1)..]], "--broker-override"))
                 {
                     settings[key] = value;
                 }
@@ -172,23 +172,6 @@ public static class ClusterCommand
 
     private static string? Label(ContainerListResponse container, string key) =>
         container.Labels is { } labels && labels.TryGetValue(key, out var value) ? value : null;
-
-    private static Dictionary<string, string> ParseSettings(IEnumerable<string> entries, string option)
-    {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new ClusterConfigException($"{option}: '{entry}' is not key=value");
-            }
-
-            settings[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
-        }
-
-        return settings;
-    }
 
     private static void Log(string line) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
 }

@@ -60,15 +60,9 @@ public static class RunCommand
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
             var producer = new Dictionary<string, string>(ExperimentSpec.Default.Producer, StringComparer.Ordinal) { ["acks"] = parse.GetValue(acks)! };
-            foreach (var setting in parse.GetValue(producerConfig) ?? [])
+            foreach (var (key, value) in KeyValueArguments.Parse(parse.GetValue(producerConfig) ?? [], "--producer-config"))
             {
-                var equals = setting.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0)
-                {
-                    throw new ExperimentConfigException($"--producer-config: '{setting}' is not key=value");
-                }
-
-                producer[setting[..equals].Trim()] = setting[(equals + 1)..].Trim();
+                producer[key] = value;
             }
 
             var commitName = parse.GetValue(commit)!;
@@ -131,7 +125,7 @@ public static class RunCommand
                     throw new ExperimentConfigException($"--kafka-version: '{parse.GetValue(kafkaVersion)}' is not a Kafka version such as 3.9.0");
                 }
 
-                external = new ExternalCluster(servers, assumed, ParseSettings(parse.GetValue(clientConfig) ?? [], "--client-config"));
+                external = new ExternalCluster(servers, assumed, KeyValueArguments.Parse(parse.GetValue(clientConfig) ?? [], "--client-config"));
                 if (plan.Cells.SelectMany(c => c.Spec.Faults).FirstOrDefault(f => !FaultKinds.IsClientSide(f.Kind)) is { } brokerFault)
                 {
                     throw new ExperimentConfigException($"faults: {brokerFault.Kind} acts on brokers; --bootstrap targets a cluster this tool did not start, where only restart-consumer and restart-producer apply");
@@ -179,24 +173,6 @@ public static class RunCommand
             return notPassed.Count > 0 ? ExitCodes.ExpectationViolated : ExitCodes.Ok;
         }));
         return command;
-    }
-
-    private static Dictionary<string, string> ParseSettings(IEnumerable<string> entries, string option)
-    {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                // The value may be a secret: name the key only.
-                throw new ExperimentConfigException($"{option}: an entry is not key=value (key '{(equals < 0 ? "?" : entry[..equals])}')");
-            }
-
-            settings[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
-        }
-
-        return settings;
     }
 
     private static void Log(string line) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");

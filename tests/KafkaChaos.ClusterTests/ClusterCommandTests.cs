@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaChaos.Cluster;
 using NUnit.Framework;
@@ -13,18 +12,12 @@ namespace KafkaChaos.ClusterTests;
 [NonParallelizable]
 public class ClusterCommandTests
 {
-    private static Process Start(params string[] arguments) => CliProcess.Start(arguments);
-
-    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => CliProcess.RunAsync(arguments);
-
-    private static Task SignalAsync(Process process, string signal) => CliProcess.SignalAsync(process, signal);
-
     private static Task<(int Containers, int Networks)> LabelledAsync() => new ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None);
 
     [Test]
     public async Task Up_PrintsServersAClientCanUse_StatusListsIt_AndSigtermRemovesIt()
     {
-        using var up = Start("cluster", "up", "--brokers", "1", "--image", ClusterEnvironment.Image);
+        using var up = CliProcess.Start("cluster", "up", "--brokers", "1", "--image", ClusterEnvironment.Image);
         var stderr = up.StandardError.ReadToEndAsync();
         string? bootstrap = null;
         while (await up.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line)
@@ -48,10 +41,10 @@ public class ClusterCommandTests
             Assert.That(admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => b.BrokerId), Is.EqualTo(new[] { 1 }));
         }
 
-        var status = await RunAsync("cluster", "status");
+        var status = await CliProcess.RunAsync("cluster", "status");
         Assert.That(status.Output, Does.Contain("broker").And.Contain("alive"));
 
-        await SignalAsync(up, "TERM");
+        await CliProcess.SignalAsync(up, "TERM");
         await up.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         Assert.That(up.ExitCode, Is.Zero);
         Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
@@ -60,7 +53,7 @@ public class ClusterCommandTests
     [Test]
     public async Task Up_KilledWithSigkillMidStart_LeavesStaleResourcesThatTheNextStartSweeps()
     {
-        using var up = Start("cluster", "up", "--brokers", "3", "--image", ClusterEnvironment.Image);
+        using var up = CliProcess.Start("cluster", "up", "--brokers", "3", "--image", ClusterEnvironment.Image);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
         while ((await LabelledAsync()).Containers < 2 && DateTime.UtcNow < deadline)
         {
@@ -72,11 +65,11 @@ public class ClusterCommandTests
         var left = await LabelledAsync();
         Assert.That(left.Containers, Is.GreaterThan(0), "the kill came mid-start");
 
-        var status = await RunAsync("cluster", "status");
+        var status = await CliProcess.RunAsync("cluster", "status");
         Assert.That(status.Output, Does.Contain("stale"));
 
         // The next start of the tool sweeps what a dead process left; 'cluster down' (without --all) is that sweep alone.
-        var down = await RunAsync("cluster", "down");
+        var down = await CliProcess.RunAsync("cluster", "down");
         Assert.That(down.ExitCode, Is.Zero);
         Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
     }
@@ -89,7 +82,7 @@ public class ClusterCommandTests
     [TestCase(new[] { "run", "--fault", "kill-broker", "--broker", "7" }, "broker 7 is out of range")]
     public async Task BadInput_ExitsTwoWithOneLineAndStartsNothing(string[] arguments, string expected)
     {
-        var (exitCode, _, error) = await RunAsync(arguments);
+        var (exitCode, _, error) = await CliProcess.RunAsync(arguments);
 
         Assert.That(exitCode, Is.EqualTo(2), error);
         Assert.That(error, Does.Contain(expected));
@@ -115,11 +108,11 @@ public class ClusterCommandTests
         var runs = Directory.CreateTempSubdirectory("kafka-chaos-runs-").FullName;
         try
         {
-            var refused = await RunAsync("run", "--bootstrap", external.BootstrapServers, "--kafka-version", "0.9.0.1", "--fault", "kill-leader", "--runs-dir", runs);
+            var refused = await CliProcess.RunAsync("run", "--bootstrap", external.BootstrapServers, "--kafka-version", "0.9.0.1", "--fault", "kill-leader", "--runs-dir", runs);
             Assert.That(refused.ExitCode, Is.EqualTo(2), refused.Error);
             Assert.That(refused.Error, Does.Contain("acts on brokers"));
 
-            var (exitCode, output, error) = await RunAsync("run", "--bootstrap", external.BootstrapServers, "--kafka-version", "0.9.0.1",
+            var (exitCode, output, error) = await CliProcess.RunAsync("run", "--bootstrap", external.BootstrapServers, "--kafka-version", "0.9.0.1",
                 "--client-config", "sasl.password=hunter2-secret", "--messages", "2000", "--rate", "1000",
                 "--commit", "process-then-commit-sync", "--batch", "10", "--fault", "restart-consumer", "--fault-at", "1",
                 "--runs-dir", runs);

@@ -58,7 +58,7 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
             log($"{cell.Name}: produce round {i + 1}: raw {raw[^1].MessagesPerSecond:N0}/s, harness {harness[^1].MessagesPerSecond:N0}/s");
         }
 
-        var maxRate = Median(raw.Select(r => r.MessagesPerSecond));
+        var maxRate = Statistics.Median(raw.Select(r => r.MessagesPerSecond));
         var paced = new List<PacedResult>();
         foreach (var share in new[] { 0.1, 0.5, 0.8 })
         {
@@ -87,8 +87,8 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
         }
 
         return new BenchCellResult(cell, raw, harness, paced, rawConsumer, harnessConsumer,
-            Median(harness.Zip(raw, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
-            Median(harnessConsumer.Zip(rawConsumer, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
+            Statistics.Median(harness.Zip(raw, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
+            Statistics.Median(harnessConsumer.Zip(rawConsumer, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
             ProcessCounters.PeakWorkingSet());
     }
 
@@ -252,11 +252,5 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.TryGetProperty("tx_bytes", out var bytes) ? bytes.GetInt64() : 0;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -27,7 +27,7 @@ public static class BenchTargets
                     $"{harness:N0} µs", harness <= raw * 1.05));
             }
 
-            var extra = Median(cell.HarnessProducer.Select(r => r.AllocatedBytesPerMessage)) - Median(cell.RawProducer.Select(r => r.AllocatedBytesPerMessage));
+            var extra = Statistics.Median(cell.HarnessProducer.Select(r => r.AllocatedBytesPerMessage)) - Statistics.Median(cell.RawProducer.Select(r => r.AllocatedBytesPerMessage));
             results.Add(new(name, "extra allocated bytes per message (producer)", "≤ 64 B", $"{extra:0.0} B", extra <= 64));
         }
 
@@ -35,12 +35,6 @@ public static class BenchTargets
     }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
-    }
 }
 
 /// <summary>One target: what, the limit, what was measured, and whether it was met.</summary>

@@ -52,7 +52,7 @@ public sealed record ClusterSpec(
             foreach (var (key, value) in settings)
             {
                 // Settings are written into server.properties: one plain key and a one-line value each.
-                if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') || value.Any(char.IsControl))
+                if (!IsPlainKey(key) || value.Any(char.IsControl))
                 {
                     throw new ClusterConfigException($"broker {id}: setting '{Printable(key)}={Printable(value)}' is not a plain key and a one-line value");
                 }
@@ -65,6 +65,10 @@ public sealed record ClusterSpec(
             }
         }
     }
+
+    /// <summary>A setting name as Kafka and librdkafka spell them: letters, digits, '.', '_' and '-'.</summary>
+    public static bool IsPlainKey(string key) =>
+        key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     private static string Printable(string text) => string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }

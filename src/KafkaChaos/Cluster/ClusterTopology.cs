@@ -8,6 +8,10 @@ public sealed record ClusterTopology(long TimestampMs, IReadOnlyList<int> Broker
 {
     public PartitionState? Partition(int partition) => Partitions.FirstOrDefault(p => p.Partition == partition);
 
+    /// <summary>Every one of <paramref name="brokers"/> brokers registered, and every partition led and fully in sync.</summary>
+    public bool IsWhole(int brokers) =>
+        Brokers.Count == brokers && Partitions.Count > 0 && Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == p.Replicas.Count);
+
     public override string ToString() =>
         $"brokers=[{string.Join(',', Brokers)}] controller={Controller} " + string.Join("; ", Partitions.Select(p => p.ToString()));
 }

@@ -287,9 +287,9 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             throw new ExperimentConfigException($"topic.min.insync.replicas: {spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
         }
 
-        if (spec.Producer.TryGetValue("enable.idempotence", out var idempotence) && idempotence == "true" && !version.HasIdempotentProducer)
+        if (MatrixRunner.UnsupportedReason(spec, version) is { } unsupported)
         {
-            throw new ExperimentConfigException($"producer.enable.idempotence: unsupported on Kafka {version}; idempotent producers need brokers 0.11 or later");
+            throw new ExperimentConfigException($"producer: unsupported: {unsupported}");
         }
 
         for (var i = 0; i < spec.Faults.Count; i++)

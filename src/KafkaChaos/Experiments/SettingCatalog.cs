@@ -78,7 +78,7 @@ public static class SettingCatalog
         {
             // Passed-through keys end up in config files and client settings: one line, plain names only.
             if ((key.StartsWith("producer.", StringComparison.Ordinal) || key.StartsWith("broker.", StringComparison.Ordinal))
-                && (!key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') || setting.Value.Any(char.IsControl) || setting.Value.Length > 1000))
+                && (!Cluster.ClusterSpec.IsPlainKey(key) || setting.Value.Any(char.IsControl) || setting.Value.Length > 1000))
             {
                 throw Bad(setting, key, "a key of letters, digits, '.', '_' and '-', and a value on one line of at most 1000 characters");
             }

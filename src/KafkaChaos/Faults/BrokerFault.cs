@@ -31,8 +31,7 @@ public abstract class BrokerFault(KafkaCluster cluster, string topic, JournalWri
         var undoneAt = Time.Millis(); // the fault ends here; waiting for the cluster to recover is not part of it
         Applied = false;
         await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
-        var (whole, topology) = await WaitForTopologyAsync(t => t.Brokers.Count == cluster.Brokers.Count
-            && t.Partitions.Count > 0 && t.Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == p.Replicas.Count), HealTimeout, cancellationToken);
+        var (whole, topology) = await WaitForTopologyAsync(t => t.IsWhole(cluster.Brokers.Count), HealTimeout, cancellationToken);
         var recovery = (Time.Millis() - undoneAt) / 1000.0;
         Record(FaultPhase.End, target, whole ? $"healed; all brokers up and all replicas in sync {recovery:0.#} s later: {topology}"
             : $"healed, but replicas were still out of sync after {HealTimeout.TotalSeconds:0} s: {topology}", undoneAt);

@@ -117,7 +117,7 @@ public sealed class Nemesis
         do
         {
             topology = await _cluster.TopologyAsync(_topic, cancellationToken);
-            if (topology.Brokers.Count == _cluster.Brokers.Count && topology.Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == p.Replicas.Count))
+            if (topology.IsWhole(_cluster.Brokers.Count))
             {
                 break;
             }

@@ -28,7 +28,8 @@ public static class Reports
         };
     }
 
-    private static void WriteAtomically(string path, string text)
+    /// <summary>Writes beside the file and renames over it, so a crash never leaves a half-written report.</summary>
+    public static void WriteAtomically(string path, string text)
     {
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, text);

@@ -17,10 +17,7 @@ public static class ResultsJson
 
     public static void Write(string runDirectory, ResultsDocument document)
     {
-        var path = Path.Combine(runDirectory, ResultsDocument.FileName);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(document, Options) + "\n");
-        File.Move(temporary, path, overwrite: true);
+        Reports.WriteAtomically(Path.Combine(runDirectory, ResultsDocument.FileName), JsonSerializer.Serialize(document, Options) + "\n");
     }
 
     public static ResultsDocument? Read(string runDirectory)
