@@ -116,6 +116,11 @@ public class FaultKindTests
     {
         Assert.That(events[^1].Phase, Is.EqualTo(FaultPhase.End));
         Assert.That(events[^1].Detail, Does.StartWith("healed; all brokers up and all replicas in sync"));
+        if (events[^1].Detail.Contains("were restarted", StringComparison.Ordinal))
+        {
+            // Kafka's own failure to rejoin, repaired by the heal; worth seeing in the log, not a failure of the tool.
+            TestContext.Progress.WriteLine($"note: the heal restarted a broker that had not rejoined: {events[^1].Detail}");
+        }
         foreach (var broker in _cluster.Brokers)
         {
             Assert.That(await NetworkRules.LeftoversAsync(_cluster, broker, CancellationToken.None), Is.Empty, $"rules left on {broker.Target}");

@@ -4,15 +4,13 @@ using KafkaChaos.Journal;
 namespace KafkaChaos.Faults;
 
 /// <summary>
-/// A fault acting on brokers. Its heal undoes the fault and then waits until every broker is registered
-/// and every replica of the topic is back in its ISR, so the next fault and the final read meet a whole
-/// cluster, and the heal's evidence says so.
+/// A fault acting on brokers. Its heal undoes the fault and then waits for a whole cluster
+/// (<see cref="ClusterRecovery"/>), and the heal's evidence says whether it got one.
 /// </summary>
 public abstract class BrokerFault(KafkaCluster cluster, string topic, JournalWriter journal, TimeProvider time, Action<string> log)
     : Fault(journal, time, log)
 {
     protected static readonly TimeSpan EffectTimeout = TimeSpan.FromSeconds(60);
-    protected static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
 
     protected KafkaCluster Cluster => cluster;
     protected string Topic => topic;
@@ -30,11 +28,11 @@ public abstract class BrokerFault(KafkaCluster cluster, string topic, JournalWri
         var target = await UndoAsync(cancellationToken);
         var undoneAt = Time.Millis(); // the fault ends here; waiting for the cluster to recover is not part of it
         Applied = false;
-        await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
-        var (whole, topology) = await WaitForTopologyAsync(t => t.IsWhole(cluster.Brokers.Count), HealTimeout, cancellationToken);
+        var (whole, topology, restarted) = await ClusterRecovery.WaitAsync(cluster, topic, Time, Log, cancellationToken);
         var recovery = (Time.Millis() - undoneAt) / 1000.0;
-        Record(FaultPhase.End, target, whole ? $"healed; all brokers up and all replicas in sync {recovery:0.#} s later: {topology}"
-            : $"healed, but replicas were still out of sync after {HealTimeout.TotalSeconds:0} s: {topology}", undoneAt);
+        var restarts = ClusterRecovery.DescribeRestarts(restarted);
+        Record(FaultPhase.End, target, whole ? $"healed; all brokers up and all replicas in sync {recovery:0.#} s later{restarts}: {topology}"
+            : $"healed, but replicas were still out of sync {recovery:0} s later{restarts}: {topology}", undoneAt);
         Log(whole ? $"{target} healed, all replicas in sync" : $"{target} healed, replicas still out of sync");
     }
 
@@ -42,25 +40,9 @@ public abstract class BrokerFault(KafkaCluster cluster, string topic, JournalWri
     /// <returns>The target, for the journal.</returns>
     protected abstract Task<string> UndoAsync(CancellationToken cancellationToken);
 
-    /// <summary>Polls metadata until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
-    protected async Task<(bool Met, ClusterTopology Topology)> WaitForTopologyAsync(Func<ClusterTopology, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = Time.GetUtcNow() + timeout;
-        ClusterTopology topology;
-        do
-        {
-            topology = await cluster.TopologyAsync(topic, cancellationToken);
-            if (condition(topology))
-            {
-                return (true, topology);
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), Time, cancellationToken);
-        }
-        while (Time.GetUtcNow() < deadline);
-
-        return (false, topology);
-    }
+    /// <summary>Polls the topology until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
+    protected Task<(bool Met, ClusterTopology Topology)> WaitForTopologyAsync(Func<ClusterTopology, bool> condition, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ClusterRecovery.PollAsync(cluster, topic, condition, timeout, Time, cancellationToken);
 
     /// <summary>The leader of <paramref name="partition"/> now, or null (recorded as not applied) when it has none.</summary>
     protected async Task<(BrokerNode? Leader, ClusterTopology Before)> LeaderAsync(int partition, CancellationToken cancellationToken)

@@ -14,7 +14,6 @@ namespace KafkaChaos.Faults;
 /// </remarks>
 public sealed class Nemesis
 {
-    private static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
     private readonly Random _targets;
     private readonly Func<FaultSpec, Random, Fault> _create;
     private readonly KafkaCluster? _cluster;
@@ -111,22 +110,8 @@ public sealed class Nemesis
             await NetworkRules.ClearAsync(_cluster, broker, cancellationToken);
         }
 
-        await _cluster.WaitForBrokersAsync(_cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
-        var deadline = _time.GetUtcNow() + HealTimeout;
-        ClusterTopology topology;
-        do
-        {
-            topology = await _cluster.TopologyAsync(_topic, cancellationToken);
-            if (topology.IsWhole(_cluster.Brokers.Count))
-            {
-                break;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
-        }
-        while (_time.GetUtcNow() < deadline);
-
-        _journal.WriteFault(new FaultEvent("heal-all", FaultPhase.End, "cluster", _time.Millis(), $"final heal; {topology}"));
+        var (_, topology, restarted) = await ClusterRecovery.WaitAsync(_cluster, _topic, _time, _log, cancellationToken);
+        _journal.WriteFault(new FaultEvent("heal-all", FaultPhase.End, "cluster", _time.Millis(), $"final heal{ClusterRecovery.DescribeRestarts(restarted)}; {topology}"));
         _log($"heal-all: {topology}");
     }
 
