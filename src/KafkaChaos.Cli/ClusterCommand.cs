@@ -82,7 +82,7 @@ public static class ClusterCommand
 
     private static Command Status(CancellationToken interrupt)
     {
-        var status = new Command("status", "List kafka-chaos clusters: containers, roles, addresses, state, and whether their owner is alive (stale ones are swept by the next start)");
+        var status = new Command("status", "List kafka-chaos clusters: containers, roles, addresses, state, and whether their owner is alive (stale ones are swept by the next start) or they were kept (run --keep-cluster; removed only by down)");
         status.SetAction(async (_, _) => await CliErrors.GuardAsync(async () =>
         {
             using var engine = await DockerEngine.ConnectAsync(interrupt);
@@ -103,7 +103,7 @@ public static class ClusterCommand
                     Markup.Escape(Label(container, ResourceLabels.Role) ?? ""),
                     Markup.Escape(string.Join(",", container.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress) ?? [])),
                     Markup.Escape(container.State),
-                    ResourceLabels.OwnerIsAlive(owner) ? "alive" : "[yellow]stale[/]");
+                    owner == ResourceLabels.KeptOwner ? "[blue]kept[/]" : ResourceLabels.OwnerIsAlive(owner) ? "alive" : "[yellow]stale[/]");
             }
 
             AnsiConsole.Write(table);
@@ -142,8 +142,8 @@ public static class ClusterCommand
     private static Command Down(CancellationToken interrupt)
     {
         var cluster = new Argument<string?>("cluster") { Description = "remove this cluster (its id from 'status')", Arity = ArgumentArity.ZeroOrOne };
-        var all = new Option<bool>("--all") { Description = "remove every labelled container and network, including those of runs still alive" };
-        var down = new Command("down", "Remove one cluster, the stale ones (owner gone), or with --all every kafka-chaos container and network") { cluster, all };
+        var all = new Option<bool>("--all") { Description = "remove every labelled container and network, including kept clusters and those of runs still alive" };
+        var down = new Command("down", "Remove one cluster, the stale ones (owner gone), or with --all every kafka-chaos container and network, kept clusters included") { cluster, all };
         down.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
             using var engine = await DockerEngine.ConnectAsync(interrupt);

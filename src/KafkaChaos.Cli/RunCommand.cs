@@ -47,6 +47,10 @@ public static class RunCommand
         var kafkaVersion = new Option<string>("--kafka-version") { Description = "with --bootstrap: the brokers' Kafka version, for the client settings and unsupported cells", DefaultValueFactory = _ => "3.0.0" };
         var clientConfig = new Option<string[]>("--client-config") { Description = "with --bootstrap: a client setting, key=value (repeatable): security.protocol, sasl.*, ssl.*; secrets are never written anywhere" };
         var seed = new Option<int?>("--seed") { Description = "seed for random fault targets (printed by every run)" };
+        var keepCluster = new Option<bool>("--keep-cluster")
+        {
+            Description = "leave the last cell's cluster running, healed, after the run (also after Ctrl-C or a failure) for inspection; 'cluster down <id>' removes it",
+        };
 
         var experiment = new Argument<string?>("experiment")
         {
@@ -55,7 +59,7 @@ public static class RunCommand
         };
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
-            experiment, image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed, bootstrap, kafkaVersion, clientConfig,
+            experiment, image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed, keepCluster, bootstrap, kafkaVersion, clientConfig,
         };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
@@ -125,6 +129,11 @@ public static class RunCommand
                     throw new ExperimentConfigException($"--kafka-version: '{parse.GetValue(kafkaVersion)}' is not a Kafka version such as 3.9.0");
                 }
 
+                if (parse.GetValue(keepCluster))
+                {
+                    throw new ExperimentConfigException("--keep-cluster: --bootstrap runs against a cluster this tool did not start, so there is none to keep");
+                }
+
                 external = new ExternalCluster(servers, assumed, KeyValueArguments.Parse(parse.GetValue(clientConfig) ?? [], "--client-config"));
                 if (plan.Cells.SelectMany(c => c.Spec.Faults).FirstOrDefault(f => !FaultKinds.IsClientSide(f.Kind)) is { } brokerFault)
                 {
@@ -144,8 +153,10 @@ public static class RunCommand
             RunOutcome outcome;
             await using (var live = LiveProgress.Start())
             {
-                outcome = await new MatrixRunner(engine, TimeProvider.System, live.Log) { Progress = live.Update }.RunAsync(plan, imageName, version, runsDirectory,
-                    (done, total, cell) => live.Log($"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} redeliveries={cell.Counts.Redeliveries}"),
+                outcome = await new MatrixRunner(engine, TimeProvider.System, live.Log) { Progress = live.Update, KeepCluster = parse.GetValue(keepCluster) }.RunAsync(plan, imageName, version, runsDirectory,
+                    (done, total, cell) => live.Log(cell.Status is "completed"
+                        ? $"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} redeliveries={cell.Counts.Redeliveries}"
+                        : $"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: {cell.Reason ?? cell.Status} (the counts cover only what was journalled before that)"),
                     interrupt, external);
             }
             if (outcome.Results.Cells.Count == 1 && outcome.Results.Cells[0].Status != "unsupported")

@@ -18,12 +18,19 @@ internal static class CliProcess
         return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
-    public static Process Start(params string[] arguments)
+    public static Process Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var cli = Path.Combine(RepositoryRoot(), "src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos");
         Assert.That(File.Exists(cli), Is.True, $"{cli} is built by 'make build'");
         var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["CI"] = "true";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -113,6 +113,74 @@ public class HarnessCrashTests
     }
 
     [Test]
+    public async Task SecondSigint_ForcesTheExitAtOnce_AndTheNextStartSweepsEverything()
+    {
+        var runs = Path.Combine(_directory, "runs");
+        using var run = CliProcess.Start("run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+        _ = run.StandardOutput.ReadToEndAsync();
+        var stderr = run.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(15)); // inside the workload, with faults active
+        await CliProcess.SignalAsync(run, "INT");
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await CliProcess.SignalAsync(run, "INT");
+        var exit = run.WaitForExitAsync();
+        Assert.That(await Task.WhenAny(exit, Task.Delay(TimeSpan.FromSeconds(5))), Is.SameAs(exit), "a second Ctrl-C ends the process without waiting for the teardown");
+        Assert.That(run.ExitCode, Is.Not.Zero, await stderr);
+
+        var cell = Path.Combine(Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal)), "cells", "001");
+        var journal = JournalReader.ReadRunDirectory(cell);
+        var counts = LedgerChecker.Check(journal.History).Counts;
+        Assert.That(counts.Acked + counts.Failed + counts.Unknown, Is.EqualTo(counts.Sent), "the journal up to the last flush checks out");
+
+        var down = await CliProcess.RunAsync("cluster", "down");
+        Assert.That(down.ExitCode, Is.Zero, down.Error);
+        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public async Task KeepCluster_Sigint_HealsAndKeepsTheClusterThatNoSweepButDownRemoves()
+    {
+        var runs = Path.Combine(_directory, "runs");
+        using var run = CliProcess.Start("run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs, "--keep-cluster");
+        _ = run.StandardOutput.ReadToEndAsync();
+        var stderr = run.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(15)); // both faults active
+        await CliProcess.SignalAsync(run, "INT");
+        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var log = await stderr;
+        Assert.That(run.ExitCode, Is.EqualTo(130), log);
+        var clusterId = System.Text.RegularExpressions.Regex.Match(log, @"kept cluster (\S+):").Groups[1].Value;
+        Assert.That(clusterId, Is.Not.Empty, log);
+
+        // Kept means: running, every fault undone, and not stale to the sweep every start does.
+        var swept = await CliProcess.RunAsync("cluster", "down");
+        Assert.That(swept.Output, Does.Contain("removed 0 container(s) and 0 network(s)"), swept.Error);
+        var status = await CliProcess.RunAsync("cluster", "status");
+        Assert.That(status.Output, Does.Contain("kept"));
+        var labelled = await LabelledAsync();
+        Assert.That(labelled, Is.EqualTo((4, 1)), "ZooKeeper, three brokers and their network");
+        var containers = await ClusterEnvironment.Engine.Client.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ResourceLabels.Run}={clusterId}"] = true } },
+        });
+        foreach (var container in containers)
+        {
+            Assert.That(container.State, Is.EqualTo("running"), $"{container.Names[0]} running, not paused or stopped");
+            Assert.That(container.Labels[ResourceLabels.Owner], Is.EqualTo(ResourceLabels.KeptOwner));
+            if (container.Labels[ResourceLabels.Role] == "broker")
+            {
+                var (_, rules) = await ClusterEnvironment.Engine.ExecAsync(container.ID, ["iptables", "-S"], CancellationToken.None);
+                Assert.That(rules.Split('\n').Where(r => r.StartsWith("-A KAFKA_CHAOS", StringComparison.Ordinal)), Is.Empty, $"fault rules left on {container.Names[0]}");
+            }
+        }
+
+        var down = await CliProcess.RunAsync("cluster", "down", clusterId);
+        Assert.That(down.ExitCode, Is.Zero, down.Error);
+        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
     public async Task BrokerThatNeverStarts_FailsFastWithExitThreeAndItsLogInTheRunDirectory()
     {
         var broken = Path.Combine(_directory, "broken.yaml");

@@ -53,6 +53,17 @@ public sealed class DockerEngine : IDisposable
         return new DockerEngine(client, endpoint, api, version.Version);
     }
 
+    /// <summary>
+    /// Whether <paramref name="e"/> says the engine stopped answering (its socket refuses or resets
+    /// connections), as opposed to refusing one request.
+    /// </summary>
+    public static bool IsUnreachable(Exception e) =>
+        e is HttpRequestException || e.GetBaseException() is System.Net.Sockets.SocketException || (e is IOException && e.InnerException is System.Net.Sockets.SocketException);
+
+    /// <summary>The failure to report when the engine went away in the middle of something.</summary>
+    public InfrastructureException Unreachable(Exception e) =>
+        new($"the Docker engine at {Endpoint} stopped answering ({e.GetBaseException().Message}); start it again, then run 'kafka-chaos cluster down' to remove what this run left", e);
+
     /// <summary>Runs a command in a running container and returns its exit code and combined output.</summary>
     public async Task<(long ExitCode, string Output)> ExecAsync(string containerId, IList<string> command, CancellationToken cancellationToken)
     {

@@ -31,13 +31,17 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
     private IAdminClient? _admin;
     private bool _disposed;
 
-    private KafkaCluster(DockerEngine engine, ClusterSpec spec, string runId, Action<string> log)
+    private KafkaCluster(DockerEngine engine, ClusterSpec spec, string runId, bool kept, Action<string> log)
     {
         _engine = engine;
         Spec = spec;
         RunId = runId;
+        Kept = kept;
         _log = log;
     }
+
+    /// <summary>Labelled to outlive this process: <see cref="Release"/> leaves it running and no sweep but <c>down --all</c> removes it.</summary>
+    public bool Kept { get; }
 
     public ClusterSpec Spec { get; }
 
@@ -69,13 +73,16 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
     /// <summary>Starts ZooKeeper and the brokers and waits until every broker is registered.</summary>
     /// <exception cref="ClusterConfigException">The spec cannot start; nothing was created.</exception>
     /// <exception cref="InfrastructureException">A container failed or a broker never registered; nothing is left running.</exception>
-    /// <remarks>When the start fails and <c>logDirectory</c> is given, the containers' logs are copied there before they are removed.</remarks>
+    /// <remarks>
+    /// When the start fails and <c>logDirectory</c> is given, the containers' logs are copied there before
+    /// they are removed. A failed start is removed even when <paramref name="kept"/>: there is nothing to inspect but the logs.
+    /// </remarks>
     public static async Task<KafkaCluster> StartAsync(DockerEngine engine, ClusterSpec spec, string runId, Action<string> log, CancellationToken cancellationToken,
-        string? logDirectory = null)
+        string? logDirectory = null, bool kept = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        var cluster = new KafkaCluster(engine, spec, runId, log);
+        var cluster = new KafkaCluster(engine, spec, runId, kept, log);
         try
         {
             await cluster.StartContainersAsync(cancellationToken);
@@ -116,7 +123,7 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             Name = networkName,
             Driver = "bridge",
             CheckDuplicate = true,
-            Labels = ResourceLabels.For(RunId, "network"),
+            Labels = ResourceLabels.For(RunId, "network", Kept),
             IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetAllocator.Host(subnet, 1) }] },
         }, cancellationToken);
         _networkId = network.ID;
@@ -159,7 +166,7 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
     private async Task<string> CreateAsync(string networkName, string role, string ip, string roleLabel, int? brokerId,
         IReadOnlyList<string> mainAndArguments, IReadOnlyDictionary<string, string> configFiles, CancellationToken cancellationToken)
     {
-        var labels = ResourceLabels.For(RunId, roleLabel);
+        var labels = ResourceLabels.For(RunId, roleLabel, Kept);
         if (brokerId is { } id)
         {
             labels[ResourceLabels.BrokerId] = id.ToString(CultureInfo.InvariantCulture);
@@ -439,6 +446,13 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
                 // A container that is already gone has no log to copy.
             }
         }
+    }
+
+    /// <summary>Lets go of the cluster without removing it: this process's clients close, the containers keep running.</summary>
+    public void Release()
+    {
+        _disposed = true;
+        _admin?.Dispose();
     }
 
     /// <summary>Removes every container and the network, whatever state they are in.</summary>

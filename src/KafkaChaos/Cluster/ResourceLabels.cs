@@ -8,6 +8,8 @@ namespace KafkaChaos.Cluster;
 /// keep a dead run's containers alive), which is how the next start knows what is stale.
 /// </summary>
 /// <remarks>
+/// A cluster started to be kept (<c>run --keep-cluster</c>) carries <see cref="KeptOwner"/> as its
+/// owner: the user asked for it to outlive the process, so only <c>cluster down</c> removes it.
 /// Cached images carry <see cref="Run"/> with the value <see cref="CachedImageRun"/>: they are meant
 /// to outlive runs, and only an explicit image removal deletes them.
 /// </remarks>
@@ -20,14 +22,15 @@ public static class ResourceLabels
     public const string KafkaVersion = "kafka-chaos.kafka-version";
     public const string DistributionDigest = "kafka-chaos.dist-digest";
     public const string CachedImageRun = "cache";
+    public const string KeptOwner = "kept";
 
     /// <summary>This process's owner value.</summary>
     public static string CurrentOwner { get; } = OwnerOf(Environment.ProcessId) ?? Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
 
-    public static Dictionary<string, string> For(string runId, string role) => new(StringComparer.Ordinal)
+    public static Dictionary<string, string> For(string runId, string role, bool kept = false) => new(StringComparer.Ordinal)
     {
         [Run] = runId,
-        [Owner] = CurrentOwner,
+        [Owner] = kept ? KeptOwner : CurrentOwner,
         [Role] = role,
     };
 

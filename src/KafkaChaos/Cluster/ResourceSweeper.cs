@@ -6,7 +6,7 @@ namespace KafkaChaos.Cluster;
 /// <summary>
 /// Removes labelled containers and networks. On every start it removes those whose owning process is
 /// gone (a run killed with SIGKILL, a crashed test); <c>cluster down --all</c> removes all of them.
-/// Cached images are never swept.
+/// Cached images are never swept, and kept clusters only by <c>--all</c>.
 /// </summary>
 public sealed class ResourceSweeper(DockerEngine engine)
 {
@@ -14,10 +14,16 @@ public sealed class ResourceSweeper(DockerEngine engine)
     public async Task<(int Containers, int Networks)> SweepAsync(bool includeLiveOwners, CancellationToken cancellationToken)
     {
         var filter = LabelFilter();
-        bool Doomed(IDictionary<string, string>? labels) =>
-            labels is not null
-            && (!labels.TryGetValue(ResourceLabels.Run, out var run) || run != ResourceLabels.CachedImageRun)
-            && (includeLiveOwners || !ResourceLabels.OwnerIsAlive(labels.TryGetValue(ResourceLabels.Owner, out var owner) ? owner : null));
+        bool Doomed(IDictionary<string, string>? labels)
+        {
+            if (labels is null || (labels.TryGetValue(ResourceLabels.Run, out var run) && run == ResourceLabels.CachedImageRun))
+            {
+                return false;
+            }
+
+            var owner = labels.TryGetValue(ResourceLabels.Owner, out var value) ? value : null;
+            return includeLiveOwners || (owner != ResourceLabels.KeptOwner && !ResourceLabels.OwnerIsAlive(owner));
+        }
 
         var containers = 0;
         var listed = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);

@@ -23,6 +23,16 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     /// <summary>Receives a snapshot every two seconds of a cell's workload, for live displays.</summary>
     public Action<RunProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Leave the cluster of the last cell running after the run, healed, for a user to inspect
+    /// (<c>run --keep-cluster</c>). A matrix keeps one cluster at a time: a cell's kept cluster is
+    /// removed when the next cell starts.
+    /// </summary>
+    public bool KeepCluster { get; init; }
+
+    /// <summary>The cluster kept by the last cell, when <see cref="KeepCluster"/> is set.</summary>
+    public KafkaCluster? KeptCluster { get; private set; }
+
     /// <summary>Which cell of how many this runner is on, for <see cref="Progress"/>.</summary>
     public (int Cell, int Cells) Position { get; set; } = (1, 1);
 
@@ -83,29 +93,47 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         string? error = null;
         Exception? failure = null;
         var latencies = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
-        using (var clientLog = new StreamWriter(Path.Combine(cellDirectory, "client.log")) { AutoFlush = false })
+        var clientLog = new StreamWriter(Path.Combine(cellDirectory, "client.log")) { AutoFlush = false };
+        try
         {
+            using var journal = new JournalWriter(cellDirectory, time);
             var clientLogGate = new Lock();
             void ClientLog(string line)
             {
                 lock (clientLogGate)
                 {
-                    clientLog.WriteLine($"{DateTimeOffset.UtcNow:O} {line}");
+                    try
+                    {
+                        clientLog.WriteLine($"{DateTimeOffset.UtcNow:O} {line}");
+                    }
+                    catch (IOException e)
+                    {
+                        journal.Failure.Report(e);
+                    }
                 }
             }
 
-            using var journal = new JournalWriter(cellDirectory, time);
             journal.WriteRunStarted(runId, time.Millis(), config);
             KafkaCluster? cluster = null;
+            // A failed write to the run directory (a full disk) stops the run like Ctrl-C, but as a failure.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, journal.Failure.Tripped);
+            var runToken = stop.Token;
             try
             {
                 if (external is not null)
                 {
                     log($"{spec.Name}: the cluster at {external.BootstrapServers} (Kafka {version} assumed), nemesis seed {seed}");
-                    await RunWorkloadAsync(spec, seed, external, null, clusterId, runGuid, journal, ClientLog, latencies, cancellationToken);
+                    await RunWorkloadAsync(spec, seed, external, null, clusterId, runGuid, journal, ClientLog, latencies, runToken);
                 }
                 else
                 {
+                    if (KeptCluster is { } previous)
+                    {
+                        KeptCluster = null;
+                        log($"removing the cluster kept from the previous cell, {previous.RunId}");
+                        await previous.DisposeAsync();
+                    }
+
                     log($"{spec.Name}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
                     var brokerConfig = new Dictionary<string, string>(spec.BrokerConfig, StringComparer.Ordinal)
                     {
@@ -113,14 +141,20 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                         ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
                     };
                     cluster = await KafkaCluster.StartAsync(engine ?? throw new InvalidOperationException("a Docker engine is needed to start a cluster"),
-                        new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, cancellationToken, cellDirectory);
-                    await RunWorkloadAsync(spec, seed, cluster, cluster, clusterId, runGuid, journal, ClientLog, latencies, cancellationToken);
+                        new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, runToken, cellDirectory, KeepCluster);
+                    await RunWorkloadAsync(spec, seed, cluster, cluster, clusterId, runGuid, journal, ClientLog, latencies, runToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 status = "interrupted";
                 error = "interrupted before the run completed";
+            }
+            catch (Exception) when (journal.Failure.First is { } writeFailure)
+            {
+                status = "failed";
+                failure = RunDirectoryFailure(cellDirectory, writeFailure);
+                error = failure.Message;
             }
             catch (Exception e) when (e is ClusterConfigException or ExperimentConfigException)
             {
@@ -135,8 +169,8 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                 // Whatever broke (the engine, a client, the tool itself), the run is recorded as failed,
                 // never as completed, and what was journalled so far still gets its verdict.
                 status = "failed";
-                error = e is InfrastructureException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                failure = e;
+                failure = engine is not null && external is null && DockerEngine.IsUnreachable(e) ? engine.Unreachable(e) : e;
+                error = failure is InfrastructureException ? failure.Message : $"{e.GetType().Name}: {e.Message}";
             }
             finally
             {
@@ -147,10 +181,38 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                         await CopyLogsQuietlyAsync(cluster, cellDirectory);
                     }
 
-                    await cluster.DisposeAsync();
+                    if (KeepCluster)
+                    {
+                        cluster.Release();
+                        KeptCluster = cluster;
+                        log($"kept cluster {cluster.RunId}: bootstrap servers {cluster.BootstrapServers}; remove it with 'kafka-chaos cluster down {cluster.RunId}'");
+                    }
+                    else
+                    {
+                        await RemoveQuietlyAsync(cluster);
+                    }
                 }
 
                 journal.WriteRunEnded(time.Millis(), status);
+            }
+
+            journal.Dispose(); // its last flush can fail too
+            if (journal.Failure.First is { } lateFailure && failure is null && status == "completed")
+            {
+                status = "failed";
+                failure = RunDirectoryFailure(cellDirectory, lateFailure);
+                error = failure.Message;
+            }
+        }
+        finally
+        {
+            try
+            {
+                clientLog.Dispose();
+            }
+            catch (IOException e)
+            {
+                log($"client.log is incomplete: {e.Message}");
             }
         }
 
@@ -309,6 +371,23 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         if (spec.Messages < 1 || spec.MessageSize < MessageEnvelope.HeaderSize || !(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
         {
             throw new ExperimentConfigException($"workload: messages must be at least 1, message size at least {MessageEnvelope.HeaderSize} bytes, and rate a finite number ≥ 0");
+        }
+    }
+
+    private static InfrastructureException RunDirectoryFailure(string directory, IOException e) =>
+        new($"writing to the run directory failed ({e.Message}); free space under {directory}, or choose another --runs-dir, and run again. "
+            + "What was written before the failure is kept, and 'kafka-chaos verify' checks it", e);
+
+    /// <summary>Removes the cluster; when the engine is gone, says so and leaves it to the next start's sweep.</summary>
+    private async Task RemoveQuietlyAsync(KafkaCluster cluster)
+    {
+        try
+        {
+            await cluster.DisposeAsync();
+        }
+        catch (Exception e) when (DockerEngine.IsUnreachable(e))
+        {
+            log($"could not remove cluster {cluster.RunId}: the Docker engine does not answer ({e.GetBaseException().Message}); the next start, or 'kafka-chaos cluster down', removes it");
         }
     }
 

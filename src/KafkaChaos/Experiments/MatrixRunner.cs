@@ -21,6 +21,12 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
     /// <summary>Receives progress snapshots of the cell running.</summary>
     public Action<RunProgress>? Progress { get; init; }
 
+    /// <summary>Leave the last cell's cluster running (see <see cref="ExperimentRunner.KeepCluster"/>).</summary>
+    public bool KeepCluster { get; init; }
+
+    /// <summary>The cluster kept by the last cell that started one, when <see cref="KeepCluster"/> is set.</summary>
+    public KafkaCluster? KeptCluster { get; private set; }
+
     public async Task<RunOutcome> RunAsync(ExperimentPlan plan, string image, KafkaVersion version, string runsDirectory,
         Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, ExternalCluster? external = null)
     {
@@ -29,7 +35,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         var runDirectory = Path.Combine(runsDirectory, runId);
         Directory.CreateDirectory(runDirectory);
         var startedMs = time.Millis();
-        var runner = new ExperimentRunner(engine, time, log) { Progress = Progress };
+        var runner = new ExperimentRunner(engine, time, log) { Progress = Progress, KeepCluster = KeepCluster };
         var cells = new List<CellResult>();
         var status = "completed";
         string? error = null;
@@ -72,7 +78,11 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
             }
 
             cells.Add(cell);
-            ResultsJson.Write(runDirectory, Document());
+            if (Save(runDirectory, () => ResultsJson.Write(runDirectory, Document())) is { } unsaved && failure is null)
+            {
+                throw unsaved;
+            }
+
             cellDone?.Invoke(i + 1, plan.Cells.Count, cell);
             if (failure is not null || status == "interrupted")
             {
@@ -86,15 +96,41 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
             error = "interrupted before every cell ran";
         }
 
+        KeptCluster = runner.KeptCluster;
         var results = Document();
-        ResultsJson.Write(runDirectory, results);
-        Reports.WriteAll(runDirectory, results);
+        var unwritten = Save(runDirectory, () =>
+        {
+            ResultsJson.Write(runDirectory, results);
+            Reports.WriteAll(runDirectory, results);
+        });
         if (failure is not null)
         {
+            // The cell's own failure says more than the results that could not be written after it.
             throw new InfrastructureException($"{error} (run directory: {runDirectory})", failure);
         }
 
+        if (unwritten is not null)
+        {
+            throw unwritten;
+        }
+
         return new RunOutcome(runDirectory, results);
+    }
+
+    /// <summary>Writes results or reports.</summary>
+    /// <returns>Null, or for a failed write (a full disk) the infrastructure failure that says what is kept and what to do.</returns>
+    private static InfrastructureException? Save(string runDirectory, Action write)
+    {
+        try
+        {
+            write();
+            return null;
+        }
+        catch (IOException e)
+        {
+            return new InfrastructureException($"could not write the results in {runDirectory} ({e.Message}); free space there, then "
+                + $"'kafka-chaos verify {runDirectory}' recomputes every verdict from the journals", e);
+        }
     }
 
     /// <summary>Why this broker version cannot run the cell, or null when it can.</summary>

@@ -4,9 +4,15 @@ namespace KafkaChaos.Journal;
 /// One binary journal stream: records are encoded into <see cref="Pending"/> under <see cref="Gate"/>
 /// and written out as one block per flush (see <see cref="BlockFormat"/>).
 /// </summary>
+/// <remarks>
+/// A failed write (a full disk) is reported to <see cref="WriteFailure"/> and ends the stream: what is
+/// on disk stays readable up to its last whole block, and later records are dropped, not half-written.
+/// </remarks>
 internal sealed class BlockWriter : IDisposable
 {
     private readonly FileStream _file;
+    private readonly WriteFailure _failure;
+    private bool _broken;
     private readonly byte[] _header = new byte[BlockFormat.HeaderSize];
     private int _count;
     private bool _disposed;
@@ -14,9 +20,10 @@ internal sealed class BlockWriter : IDisposable
     /// <summary>The delta state of the block being filled; encoders update it in place.</summary>
     public DeltaState State;
 
-    public BlockWriter(string path)
+    public BlockWriter(string path, WriteFailure failure)
     {
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
+        _failure = failure;
     }
 
     public Lock Gate { get; } = new();
@@ -46,7 +53,7 @@ internal sealed class BlockWriter : IDisposable
             }
 
             WriteBlock();
-            _file.Flush(durable);
+            Guarded(() => _file.Flush(durable));
         }
     }
 
@@ -60,9 +67,35 @@ internal sealed class BlockWriter : IDisposable
             }
 
             WriteBlock();
-            _file.Flush(flushToDisk: true);
-            _file.Dispose();
+            Guarded(() => _file.Flush(flushToDisk: true));
             _disposed = true;
+            try
+            {
+                _file.Dispose();
+            }
+            catch (IOException)
+            {
+                // The buffered rest could not be written either; the failure was reported already.
+            }
+        }
+    }
+
+    private void Guarded(Action write)
+    {
+        // The first failure in any of the run's streams stops them all, so that the journal is one cut in time.
+        if (_broken || _failure.First is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            write();
+        }
+        catch (IOException e)
+        {
+            _broken = true;
+            _failure.Report(e);
         }
     }
 
@@ -74,9 +107,16 @@ internal sealed class BlockWriter : IDisposable
             return;
         }
 
-        BlockFormat.WriteHeader(_header, Pending.Written, _count);
-        _file.Write(_header);
-        _file.Write(Pending.Written);
+        if (!_broken && _failure.First is null)
+        {
+            BlockFormat.WriteHeader(_header, Pending.Written, _count);
+            Guarded(() =>
+            {
+                _file.Write(_header);
+                _file.Write(Pending.Written);
+            });
+        }
+
         Pending.Clear();
         _count = 0;
         State = default;

@@ -11,7 +11,8 @@ namespace KafkaChaos.Journal;
 /// Thread-safe: delivery handlers, consumer loops and the nemesis write concurrently, each stream under
 /// its own lock. Everything is buffered and flushed in batches (every <see cref="FlushInterval"/> and
 /// on dispose), so a crash loses at most the last batch and can tear only each file's tail, which the
-/// reader detects, drops and reports as truncation.
+/// reader detects, drops and reports as truncation. A failed write never throws on the writer's thread:
+/// it goes to <see cref="Failure"/>, which the run watches.
 /// </remarks>
 public sealed class JournalWriter : IDisposable
 {
@@ -27,18 +28,22 @@ public sealed class JournalWriter : IDisposable
     private readonly BlockWriter _produced;
     private readonly BlockWriter _consumed;
     private bool _disposed;
+    private bool _broken;
 
     public JournalWriter(string runDirectory, TimeProvider time)
     {
         Path = System.IO.Path.Combine(runDirectory, FileName);
         _file = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
         _json = new Utf8JsonWriter(_file, new JsonWriterOptions { SkipValidation = true });
-        _produced = new BlockWriter(System.IO.Path.Combine(runDirectory, ProducedFileName));
-        _consumed = new BlockWriter(System.IO.Path.Combine(runDirectory, ConsumedFileName));
+        _produced = new BlockWriter(System.IO.Path.Combine(runDirectory, ProducedFileName), Failure);
+        _consumed = new BlockWriter(System.IO.Path.Combine(runDirectory, ConsumedFileName), Failure);
         _flushTimer = time.CreateTimer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
 
     public string Path { get; }
+
+    /// <summary>The first write that failed, and the token it trips.</summary>
+    public WriteFailure Failure { get; } = new();
 
     /// <summary>The first line: what ran, so <c>verify</c> can report it without any other file.</summary>
     public void WriteRunStarted(string runId, long timestampMs, IReadOnlyDictionary<string, string> config)
@@ -114,8 +119,11 @@ public sealed class JournalWriter : IDisposable
                 return;
             }
 
-            _json.Flush();
-            _file.Flush(durable);
+            Guarded(() =>
+            {
+                _json.Flush();
+                _file.Flush(durable);
+            });
         }
     }
 
@@ -131,12 +139,24 @@ public sealed class JournalWriter : IDisposable
                 return;
             }
 
-            _json.Flush();
-            _file.Flush(flushToDisk: true);
-            _json.Dispose();
-            _file.Dispose();
+            Guarded(() =>
+            {
+                _json.Flush();
+                _file.Flush(flushToDisk: true);
+            });
             _disposed = true;
+            try
+            {
+                _json.Dispose();
+                _file.Dispose();
+            }
+            catch (IOException)
+            {
+                // Reported already by the flush above.
+            }
         }
+
+        Failure.Dispose();
     }
 
     private void Append(Action<Utf8JsonWriter> body)
@@ -144,12 +164,34 @@ public sealed class JournalWriter : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _json.WriteStartObject();
-            body(_json);
-            _json.WriteEndObject();
-            _json.Flush();
-            _file.WriteByte((byte)'\n');
+            Guarded(() =>
+            {
+                _json.WriteStartObject();
+                body(_json);
+                _json.WriteEndObject();
+                _json.Flush();
+                _file.WriteByte((byte)'\n');
+            });
             _json.Reset();
+        }
+    }
+
+    /// <summary>Call under <c>_gate</c>. After the first failure the JSON stream writes nothing more, so no half line follows it.</summary>
+    private void Guarded(Action write)
+    {
+        if (_broken || Failure.First is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            write();
+        }
+        catch (IOException e)
+        {
+            _broken = true;
+            Failure.Report(e);
         }
     }
 }
