@@ -26,6 +26,7 @@ public class FaultKindTests
         new() { Kind = FaultKinds.PauseBroker, Broker = 1 },
         new() { Kind = FaultKinds.IsolateLeader, Partition = 1 },
         new() { Kind = FaultKinds.IsolateBroker, Broker = 2 },
+        new() { Kind = FaultKinds.CutReplication, Broker = 3 },
         new() { Kind = FaultKinds.PartitionHalves },
         new() { Kind = FaultKinds.NetLoss, LossPercent = 30, Broker = 1 },
     ];
@@ -81,6 +82,28 @@ public class FaultKindTests
         }
 
         await AssertFullyHealedAsync(events);
+    }
+
+    /// <summary>Least privilege: the faults need NET_ADMIN and nothing more, and clients need no published port.</summary>
+    [Test]
+    public async Task Containers_GetOnlyNetAdmin_AndPublishNoPortOnTheHost()
+    {
+        var containers = await ClusterEnvironment.Engine.Client.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ResourceLabels.Run}={_cluster.RunId}"] = true } },
+        });
+        Assert.That(containers, Has.Count.EqualTo(4), "ZooKeeper and three brokers");
+        foreach (var listed in containers)
+        {
+            var container = await ClusterEnvironment.Engine.Client.Containers.InspectContainerAsync(listed.ID);
+            Assert.That(container.HostConfig.Privileged, Is.False, container.Name);
+            Assert.That(container.HostConfig.CapAdd, Is.EqualTo(new[] { "NET_ADMIN" }), container.Name);
+            Assert.That(container.HostConfig.PublishAllPorts, Is.False, container.Name);
+            Assert.That(container.HostConfig.PortBindings ?? new Dictionary<string, IList<Docker.DotNet.Models.PortBinding>>(), Is.Empty, container.Name);
+            Assert.That(container.HostConfig.NetworkMode, Does.StartWith("kafka-chaos-"), $"{container.Name} is on the run's own network, not the host's");
+            Assert.That(listed.Ports.Where(p => p.PublicPort != 0), Is.Empty, container.Name);
+        }
     }
 
     /// <summary>Applies one fault and heals it, even when the check fails, so the next fault meets a whole cluster.</summary>

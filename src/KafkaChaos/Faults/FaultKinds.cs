@@ -13,6 +13,7 @@ public static class FaultKinds
     public const string PauseBroker = "pause-broker";
     public const string IsolateLeader = "isolate-leader";
     public const string IsolateBroker = "isolate-broker";
+    public const string CutReplication = "cut-replication";
     public const string PartitionHalves = "partition-halves";
     public const string NetDelay = "net-delay";
     public const string NetLoss = "net-loss";
@@ -21,7 +22,7 @@ public static class FaultKinds
 
     public static IReadOnlyList<string> All { get; } =
     [
-        KillLeader, KillBroker, RestartBroker, PauseBroker, IsolateLeader, IsolateBroker, PartitionHalves, NetDelay, NetLoss,
+        KillLeader, KillBroker, RestartBroker, PauseBroker, IsolateLeader, IsolateBroker, CutReplication, PartitionHalves, NetDelay, NetLoss,
         RestartConsumer, RestartProducer,
     ];
 
@@ -55,7 +56,7 @@ public static class FaultKinds
             return $"{fault.Kind} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})";
         }
 
-        if (fault.Kind is IsolateLeader or PartitionHalves && brokers < 2)
+        if (fault.Kind is IsolateLeader or PartitionHalves or CutReplication && brokers < 2)
         {
             return $"{fault.Kind} needs at least 2 brokers (there are {brokers})";
         }
@@ -105,6 +106,7 @@ public static class FaultKinds
             PauseBroker => new BrokerPause(cluster!, topic, Broker(), journal, time, log),
             IsolateLeader => new LeaderIsolation(cluster!, topic, partition, journal, time, log),
             IsolateBroker => new BrokerIsolation(cluster!, topic, Broker(), journal, time, log),
+            CutReplication => new ReplicationCut(cluster!, topic, Broker(), journal, time, log),
             PartitionHalves => new HalvesPartition(cluster!, topic, journal, time, log),
             NetDelay => new NetworkDelay(cluster!, topic, Brokers(), fault.DelayMs, fault.JitterMs, journal, time, log),
             NetLoss => new NetworkLoss(cluster!, topic, Brokers(), fault.LossPercent, journal, time, log),

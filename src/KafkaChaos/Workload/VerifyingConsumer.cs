@@ -164,22 +164,36 @@ public sealed class VerifyingConsumer : IDisposable
     }
 
     /// <returns>True when at least one record arrived.</returns>
+    /// <remarks>
+    /// An error that is not fatal (an offset query or fetch that met a partition whose leadership is
+    /// moving: "unknown topic or partition", "not leader") is the client reporting what it retries on
+    /// its own: it is logged and polling goes on. Records already taken stay in the batch.
+    /// </remarks>
     private bool PollBatch()
     {
         _batch.Clear();
-        var first = _consumer.Consume(TimeSpan.FromMilliseconds(100));
-        if (first?.Message is null)
+        while (_batch.Count < _spec.BatchSize)
         {
-            return false;
-        }
+            ConsumeResult<byte[]?, byte[]?>? next;
+            try
+            {
+                next = _consumer.Consume(_batch.Count == 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                _clientLog($"{Name} consume error, the client retries: {e.Error.Code}: {e.Error.Reason}");
+                break;
+            }
 
-        _batch.Add(first);
-        while (_batch.Count < _spec.BatchSize && _consumer.Consume(TimeSpan.Zero) is { Message: not null } next)
-        {
+            if (next?.Message is null)
+            {
+                break;
+            }
+
             _batch.Add(next);
         }
 
-        return true;
+        return _batch.Count > 0;
     }
 
     /// <summary>
