@@ -12,7 +12,7 @@ public static class MatrixTable
 
     public static void Print(ResultsDocument results)
     {
-        var table = new Table { Title = new TableTitle($"{results.Experiment}: {results.Status}") }.AddColumn("cell").AddColumn("verdict");
+        var table = new Table { Title = new TableTitle(Markup.Escape($"{results.Experiment}: {results.Status}")) }.AddColumn("cell").AddColumn("verdict");
         foreach (var column in Columns)
         {
             table.AddColumn(new TableColumn(column).RightAligned());

@@ -15,6 +15,13 @@ void OnSignal(PosixSignalContext context)
     }
 }
 
+// Redirected (a CI log, a file), the console has no width of its own and tables would wrap at 80
+// columns into unreadable slivers; a log line can be as wide as the table needs.
+if (Console.IsOutputRedirected)
+{
+    Spectre.Console.AnsiConsole.Profile.Width = 240;
+}
+
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 

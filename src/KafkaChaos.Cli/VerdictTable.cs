@@ -8,7 +8,7 @@ public static class VerdictTable
 {
     public static void Print(string title, LedgerCounts counts, bool truncated)
     {
-        var table = new Table { Title = new TableTitle(title) }.AddColumn("count").AddColumn(new TableColumn("value").RightAligned()).AddColumn("meaning");
+        var table = new Table { Title = new TableTitle(Markup.Escape(title)) }.AddColumn("count").AddColumn(new TableColumn("value").RightAligned()).AddColumn("meaning");
         Row(table, "sent", counts.Sent, "send attempts");
         Row(table, "acked", counts.Acked, "acknowledged by the broker");
         Row(table, "failed", counts.Failed, "definite failure reported to the producer");

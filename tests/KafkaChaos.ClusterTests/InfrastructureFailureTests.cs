@@ -135,4 +135,38 @@ public class InfrastructureFailureTests
         await process.WaitForExitAsync();
         return (process.ExitCode, await output + await error);
     }
+
+    /// <summary>
+    /// No host port is ever bound, so a port in use cannot stop a run; what runs share is the address
+    /// space. Two clusters starting at the same moment may pick the same free /24: each must end up on
+    /// its own network.
+    /// </summary>
+    [Test]
+    public async Task TwoClustersStartingAtOnce_EachGetsItsOwnSubnet()
+    {
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Task<KafkaCluster> Start(string id) => KafkaCluster.StartAsync(ClusterEnvironment.Engine,
+            new ClusterSpec(ClusterEnvironment.Image, ClusterEnvironment.Version, 1, new Dictionary<string, string>()),
+            $"{id}-{Environment.ProcessId}", line => logs.Enqueue($"{id}: {line}"), CancellationToken.None);
+        var starts = new[] { Start("at-once-a"), Start("at-once-b") };
+        try
+        {
+            var clusters = await Task.WhenAll(starts);
+            foreach (var line in logs)
+            {
+                TestContext.Progress.WriteLine(line);
+            }
+
+            Assert.That(clusters[0].Brokers[0].IpAddress, Is.Not.EqualTo(clusters[1].Brokers[0].IpAddress));
+            Assert.That(string.Join(",", clusters[0].Brokers[0].IpAddress.Split('.')[..3]), Is.Not.EqualTo(string.Join(",", clusters[1].Brokers[0].IpAddress.Split('.')[..3])),
+                "different /24s");
+        }
+        finally
+        {
+            foreach (var start in starts.Where(s => s.IsCompletedSuccessfully))
+            {
+                await start.Result.DisposeAsync();
+            }
+        }
+    }
 }

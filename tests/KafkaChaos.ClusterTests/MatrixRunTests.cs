@@ -67,5 +67,10 @@ public class MatrixRunTests : RunDirectoryTest
             var history = JournalReader.ReadRunDirectory(Path.Combine(outcome.RunDirectory, cell.Directory!)).History;
             Assert.That(LedgerChecker.Check(history).Counts, Is.EqualTo(cell.Counts));
         }
+
+        // And so does 'verify', as a user runs it: cell names carry brackets, which must print as text.
+        var verify = await CliProcess.RunAsync("verify", outcome.RunDirectory);
+        Assert.That(verify.ExitCode, Is.Zero, verify.Error);
+        Assert.That(verify.Output, Does.Contain("matrix-e2e[consumer.commit=commit-before-process,producer.enable.idempotence=false]"));
     }
 }

@@ -116,17 +116,31 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             _log($"swept {swept.Containers} stale container(s) and {swept.Networks} network(s) left by an earlier run");
         }
 
-        var subnet = await SubnetAllocator.AllocateAsync(_engine, cancellationToken);
         var networkName = $"kafka-chaos-{RunId}";
-        var network = await _engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        string subnet;
+        for (var attempt = 1; ; attempt++)
         {
-            Name = networkName,
-            Driver = "bridge",
-            CheckDuplicate = true,
-            Labels = ResourceLabels.For(RunId, "network", Kept),
-            IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetAllocator.Host(subnet, 1) }] },
-        }, cancellationToken);
-        _networkId = network.ID;
+            subnet = await SubnetAllocator.AllocateAsync(_engine, cancellationToken);
+            try
+            {
+                var network = await _engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = networkName,
+                    Driver = "bridge",
+                    CheckDuplicate = true,
+                    Labels = ResourceLabels.For(RunId, "network", Kept),
+                    IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetAllocator.Host(subnet, 1) }] },
+                }, cancellationToken);
+                _networkId = network.ID;
+                break;
+            }
+            catch (DockerApiException e) when (e.ResponseBody.Contains("overlaps", StringComparison.OrdinalIgnoreCase) && attempt < 10)
+            {
+                // Another run took the same free /24 between our look and our claim: look again.
+                _log($"subnet {subnet} was taken meanwhile by another network; picking another");
+            }
+        }
+
         _log($"network {networkName} ({subnet})");
 
         var zooKeeperIp = SubnetAllocator.Host(subnet, 2);
