@@ -19,6 +19,7 @@ public static class RunCommand
         var runs = new Option<string>("--runs-dir") { Description = "where run directories are written", DefaultValueFactory = _ => "runs" };
         var messages = new Option<long>("--messages") { Description = "messages to send", DefaultValueFactory = _ => ExperimentSpec.Default.Messages };
         var rate = new Option<double>("--rate") { Description = "target send rate, messages per second (0: unthrottled)", DefaultValueFactory = _ => ExperimentSpec.Default.RatePerSecond };
+        var producers = new Option<int>("--producers") { Description = "producer instances, 1..16, each with its own identity and an equal share of messages and rate", DefaultValueFactory = _ => 1 };
         var acks = new Option<string>("--acks") { Description = "producer acks: 0, 1 or all", DefaultValueFactory = _ => "all" };
         acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
         var producerConfig = new Option<string[]>("--producer-config")
@@ -59,7 +60,7 @@ public static class RunCommand
         };
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
-            experiment, image, dist, baseImage, runs, messages, rate, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed, keepCluster, bootstrap, kafkaVersion, clientConfig,
+            experiment, image, dist, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed, keepCluster, bootstrap, kafkaVersion, clientConfig,
         };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
@@ -88,6 +89,7 @@ public static class RunCommand
             {
                 Messages = parse.GetValue(messages),
                 RatePerSecond = parse.GetValue(rate),
+                Producers = parse.GetValue(producers),
                 Producer = producer,
                 Keys = Enum.Parse<KeyStrategy>(parse.GetValue(keys)!, ignoreCase: true),
                 Consumer = consumer,

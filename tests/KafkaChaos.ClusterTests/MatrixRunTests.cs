@@ -16,7 +16,7 @@ public class MatrixRunTests : RunDirectoryTest
         description: commit-before-process loses what a consumer killed after its commit never processed; process-then-commit does not.
         cluster: { brokers: 1 }
         topic: { partitions: 2, replication_factor: 1, min_insync_replicas: 1 }
-        workload: { messages: 2000, rate: 1000 }
+        workload: { duration: 2s, rate: 1000, producers: 2 }
         producer: { acks: all }
         consumer: { batch: 10 }
         nemesis: { quiet_period: 1s, drain_timeout: 20s }
@@ -66,6 +66,9 @@ public class MatrixRunTests : RunDirectoryTest
         {
             var history = JournalReader.ReadRunDirectory(Path.Combine(outcome.RunDirectory, cell.Directory!)).History;
             Assert.That(LedgerChecker.Check(history).Counts, Is.EqualTo(cell.Counts));
+            Assert.That(cell.Counts.Sent, Is.EqualTo(2000), "2 s at 1000/s");
+            Assert.That(history.Produced.GroupBy(p => p.Producer).Select(g => (g.Key, g.Count())).OrderBy(g => g.Key),
+                Is.EqualTo(new[] { (0, 1000), (1, 1000) }), "two producers, each half the messages with sequences of its own");
         }
 
         // And so does 'verify', as a user runs it: cell names carry brackets, which must print as text.

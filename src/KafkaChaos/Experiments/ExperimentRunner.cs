@@ -250,7 +250,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
 
         var runDirectory = Path.GetDirectoryName(journal.Path)!;
         using var group = new ConsumerGroup(runGuid, topic, spec.Consumer, consumerConfig, runDirectory, journal, time, clientLog);
-        using var producer = new ProducerLane(runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog);
+        using var producer = new ProducerGroup(spec.Producers, runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog);
         group.Start();
 
         var nemesis = new Nemesis(spec.Faults, seed,
@@ -308,7 +308,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     }
 
     /// <summary>A progress line every two seconds: plain text, so it reads the same in a terminal and in CI logs.</summary>
-    private async Task ReportProgressAsync(string cellName, ProducerLane producer, ConsumerGroup group, Nemesis nemesis, CancellationToken stop)
+    private async Task ReportProgressAsync(string cellName, ProducerGroup producer, ConsumerGroup group, Nemesis nemesis, CancellationToken stop)
     {
         var start = time.GetUtcNow();
         long lastSent = 0, lastRead = 0;
@@ -366,6 +366,11 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             || spec.Consumer.ProcessingTime < TimeSpan.Zero)
         {
             throw new ExperimentConfigException("consumer: instances must be 1..16, batch size 1..10000, auto-commit interval at least 1 ms and processing time not negative");
+        }
+
+        if (spec.Producers is < 1 or > 16)
+        {
+            throw new ExperimentConfigException($"workload.producers: {spec.Producers} is out of range 1..16");
         }
 
         if (spec.Messages < 1 || spec.MessageSize < MessageEnvelope.HeaderSize || !(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))

@@ -23,6 +23,9 @@ public sealed record ExperimentSpec
     public double RatePerSecond { get; init; } = 2_000;
     public int MessageSize { get; init; } = 256;
 
+    /// <summary>Producer instances sharing the schedule: each its own identity and sequences.</summary>
+    public int Producers { get; init; } = 1;
+
     /// <summary>Which key each message gets.</summary>
     public KeyStrategy Keys { get; init; } = KeyStrategy.None;
 
@@ -71,6 +74,7 @@ public sealed record ExperimentSpec
             ["workload.rate"] = Inv(RatePerSecond),
             ["workload.message.size"] = Inv(MessageSize),
             ["workload.keys"] = Keys.ToString().ToLowerInvariant(),
+            ["workload.producers"] = Inv(Producers),
             ["faults"] = string.Join("; ", Faults.Select(f => f.Describe())),
             ["nemesis.quiet.period.s"] = Inv(QuietPeriod.TotalSeconds),
             ["consumer.instances"] = Inv(Consumer.Consumers),

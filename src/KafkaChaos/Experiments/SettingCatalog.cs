@@ -26,6 +26,8 @@ public static class SettingCatalog
         ["topic.replication_factor"] = "replication factor, 1..brokers",
         ["topic.min_insync_replicas"] = "min.insync.replicas, 1..replication factor",
         ["workload.messages"] = "messages to send, 1..10^9",
+        ["workload.duration"] = "how long to send at the rate, instead of messages, such as 60s (1s..24h; needs a rate above 0)",
+        ["workload.producers"] = "producer instances, 1..16; each has its own identity and sequences, and sends its share of the messages and rate",
         ["workload.rate"] = "messages per second, 0 (unthrottled) up to 10^7",
         ["workload.message_size"] = "bytes per message, 44..1048576",
         ["workload.keys"] = "none, sequence, fixed or random",
@@ -70,6 +72,20 @@ public static class SettingCatalog
                 : throw Bad(rateSetting, "workload.rate", Fixed["workload.rate"]);
         }
 
+        var messages = Long("workload.messages", defaults.Messages, 1, 1_000_000_000);
+        if (settings.TryGetValue("workload.duration", out var durationSetting))
+        {
+            if (settings.TryGetValue("workload.messages", out var both))
+            {
+                throw Bad(both, "workload.messages", "no message count alongside workload.duration: give one or the other");
+            }
+
+            var duration = Duration("workload.duration", TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+            messages = rate > 0 && rate * duration.TotalSeconds <= 1e9
+                ? (long)Math.Ceiling(rate * duration.TotalSeconds)
+                : throw Bad(durationSetting, "workload.duration", "a rate above 0 (workload.rate) to send at, and at most 10^9 messages in all");
+        }
+
         var brokers = Int("cluster.brokers", defaults.Brokers, 1, 9);
         var replication = Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), 1, 9);
         var producer = new Dictionary<string, string>(defaults.Producer, StringComparer.Ordinal);
@@ -103,7 +119,8 @@ public static class SettingCatalog
             MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), 1, 9),
             UncleanLeaderElection = broker.TryGetValue("unclean.leader.election.enable", out var unclean) && unclean == "true",
             BrokerConfig = broker,
-            Messages = Long("workload.messages", defaults.Messages, 1, 1_000_000_000),
+            Messages = messages,
+            Producers = Int("workload.producers", defaults.Producers, 1, 16),
             RatePerSecond = rate,
             MessageSize = Int("workload.message_size", defaults.MessageSize, Workload.MessageEnvelope.HeaderSize, 1 << 20),
             Keys = Enum.Parse<KeyStrategy>(Choice("workload.keys", "none", KeyNames), ignoreCase: true),

@@ -3,13 +3,14 @@ using KafkaChaos.Journal;
 namespace KafkaChaos.Workload;
 
 /// <summary>
-/// The run's producing side: one open-loop schedule of <c>total</c> messages, sent by a succession of
-/// producer identities. restart-producer kills the current identity (its unreported sends become
-/// unknown) and the next one, with a new id and sequences from 0, sends the rest on the same schedule.
+/// One producer's share of the run: an open-loop schedule of <c>total</c> messages, sent by a succession
+/// of producer identities. restart-producer kills the current identity (its unreported sends become
+/// unknown) and the next one, with a new id from <c>nextIdentity</c> and sequences from 0, sends the
+/// rest on the same schedule.
 /// </summary>
 public sealed class ProducerLane(
     Guid runId, string topic, long total, int messageSize, KeyStrategy keys, double ratePerSecond,
-    IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog) : IDisposable
+    IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog, Func<int> nextIdentity) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<SequencedProducer> _retired = [];
@@ -37,7 +38,6 @@ public sealed class ProducerLane(
     public void Run(CancellationToken cancellationToken)
     {
         var scheduleStart = time.Micros();
-        var nextId = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var remaining = total - Sent;
@@ -46,8 +46,9 @@ public sealed class ProducerLane(
                 return;
             }
 
-            var producer = new SequencedProducer(nextId++, runId, topic, remaining, messageSize, keys,
-                new Dictionary<string, string>(config, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos-" + ClientNames.Producer(nextId - 1) },
+            var id = nextIdentity();
+            var producer = new SequencedProducer(id, runId, topic, remaining, messageSize, keys,
+                new Dictionary<string, string>(config, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos-" + ClientNames.Producer(id) },
                 journal, time, clientLog);
             using var restart = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             lock (_gate)

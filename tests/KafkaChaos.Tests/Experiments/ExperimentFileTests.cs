@@ -113,6 +113,10 @@ public class ExperimentFileTests
     [TestCase("topic: { replication_factor: 3, min_insync_replicas: 4 }\n", "cell x: min.insync.replicas 4 is above the replication factor 3")]
     [TestCase("producer: { acks: \"1\", enable.idempotence: \"true\" }\n", "enable.idempotence=true needs acks=all")]
     [TestCase("producer:\n  \"bootstrap.servers\\nevil\": x\n", "x.yaml:2:30: key 'producer.bootstrap.servers\\nevil' has value 'x'")]
+    [TestCase("workload: { duration: 10s, messages: 5 }\n", "key 'workload.messages' has value '5'; expected no message count alongside workload.duration")]
+    [TestCase("workload: { duration: 10s, rate: 0 }\n", "key 'workload.duration' has value '10s'; expected a rate above 0")]
+    [TestCase("workload: { duration: -3s, rate: 10 }\n", "key 'workload.duration' has value '-3s'")]
+    [TestCase("workload: { producers: 17 }\n", "key 'workload.producers' has value '17'; expected a whole number 1..16")]
     [TestCase("broker:\n  \"log.dirs; rm -rf /\": x\n", "x.yaml:2:25: key 'broker.log.dirs; rm -rf /' has value 'x'; expected a key of letters")]
     [TestCase("broker:\n  \"$(reboot)\": x\n", "x.yaml:2:16: key 'broker.$(reboot)' has value 'x'; expected a key of letters")]
     [TestCase("broker:\n  log.retention.ms: \"1\\nlisteners=PLAINTEXT://evil:9092\"\n", "x.yaml:2:21: key 'broker.log.retention.ms' has value '1\\nlisteners=PLAINTEXT://evil:9092'; expected a key of letters")]
@@ -152,6 +156,15 @@ public class ExperimentFileTests
 
         Assert.That(MatrixRunner.UnsupportedReason(spec, new KafkaChaos.Cluster.KafkaVersion(0, 9, 0, 1)), Does.Contain("0.11 or later"));
         Assert.That(MatrixRunner.UnsupportedReason(spec, new KafkaChaos.Cluster.KafkaVersion(3, 9, 0)), Is.Null);
+    }
+
+    [Test]
+    public void Parse_WorkloadDurationAndProducers_BecomeACountAndLanes()
+    {
+        var spec = ExperimentFile.Parse("x.yaml", "workload: { duration: 2m, rate: 250.5, producers: 4 }\n").Cells[0].Spec;
+
+        Assert.That((spec.Messages, spec.Producers), Is.EqualTo((30_060L, 4)));
+        Assert.That(spec.Describe()["workload.producers"], Is.EqualTo("4"));
     }
 
     [Test]

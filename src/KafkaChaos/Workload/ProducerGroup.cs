@@ -1,0 +1,75 @@
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Workload;
+
+/// <summary>
+/// The run's producing side: <c>workload.producers</c> lanes sending side by side, each its own
+/// producer identities (p0, p1, … handed out in start order) with their own sequences, and each an
+/// equal share of the messages and the rate.
+/// </summary>
+public sealed class ProducerGroup : IDisposable
+{
+    private readonly ProducerLane[] _lanes;
+    private int _identities;
+
+    public ProducerGroup(int producers, Guid runId, string topic, long total, int messageSize, KeyStrategy keys, double ratePerSecond,
+        IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(producers, 1);
+        Total = total;
+        _lanes = Enumerable.Range(0, producers)
+            .Select(lane => new ProducerLane(runId, topic, total / producers + (lane < total % producers ? 1 : 0), messageSize, keys, ratePerSecond / producers,
+                config, journal, time, clientLog, () => Interlocked.Increment(ref _identities) - 1))
+            .ToArray();
+    }
+
+    public IReadOnlyList<ProducerLane> Lanes => _lanes;
+
+    /// <summary>Messages handed to the clients so far, over every lane.</summary>
+    public long Sent => _lanes.Sum(l => l.Sent);
+
+    public long Total { get; }
+
+    /// <summary>Sends every lane's schedule, side by side; returns when all are done or cancelled.</summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        if (_lanes.Length == 1)
+        {
+            _lanes[0].Run(cancellationToken);
+            return;
+        }
+
+        var threads = _lanes.Select(lane => new Thread(() => lane.Run(cancellationToken)) { IsBackground = true, Name = "producer-lane" }).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+    }
+
+    /// <summary>Waits for every lane's outstanding deliveries at once, so the timeout is not paid per lane.</summary>
+    public void Finish(TimeSpan timeout) => Parallel.ForEach(_lanes, lane => lane.Finish(timeout));
+
+    public LatencyRecorder ProduceToAck()
+    {
+        var all = new LatencyRecorder();
+        foreach (var lane in _lanes)
+        {
+            all.Add(lane.ProduceToAck());
+        }
+
+        return all;
+    }
+
+    public void Dispose()
+    {
+        foreach (var lane in _lanes)
+        {
+            lane.Dispose();
+        }
+    }
+}
