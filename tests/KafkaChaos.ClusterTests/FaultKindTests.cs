@@ -84,6 +84,27 @@ public class FaultKindTests
         await AssertFullyHealedAsync(events);
     }
 
+    /// <summary>
+    /// A broker that keeps running but has lost its registration (what a 0.9 broker is left with when it
+    /// misses its new ZooKeeper session after a partition): the heal must restart it and say so.
+    /// </summary>
+    [Test]
+    public async Task Heal_RestartsABrokerThatIsRunningButNeverRejoins()
+    {
+        var zooKeeper = $"{_cluster.ZooKeeperAddress}:{ZooKeeperBrokerConfig.ZooKeeperPort}";
+        var (exit, output) = await _cluster.ExecAsync(_cluster.Broker(1),
+            ["sh", "-c", $"echo 'delete /brokers/ids/2' | /opt/kafka/bin/zookeeper-shell.sh {zooKeeper}"], CancellationToken.None);
+        Assert.That(exit, Is.Zero, output);
+        Assert.That((await _cluster.TopologyAsync(Topic, CancellationToken.None)).Brokers, Does.Not.Contain(2), "broker 2 unregistered, still running");
+
+        var (verified, events) = await ApplyAndHealAsync(new FaultSpec { Kind = FaultKinds.NetLoss, LossPercent = 20, Broker = 1 });
+
+        Assert.That(verified, Is.True);
+        Assert.That(events[^1].Detail, Does.StartWith("healed; all brokers up and all replicas in sync")
+            .And.Contain("broker(s) [2] were running but had not rejoined 60 s after the heal, and were restarted"));
+        await AssertFullyHealedAsync(events);
+    }
+
     /// <summary>Least privilege: the faults need NET_ADMIN and nothing more, and clients need no published port.</summary>
     [Test]
     public async Task Containers_GetOnlyNetAdmin_AndPublishNoPortOnTheHost()

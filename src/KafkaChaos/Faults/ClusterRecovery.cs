@@ -25,7 +25,6 @@ public static class ClusterRecovery
     {
         ArgumentNullException.ThrowIfNull(cluster);
         bool Whole(ClusterTopology t) => t.IsWhole(cluster.Brokers.Count);
-        await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
         var (whole, topology) = await PollAsync(cluster, topic, Whole, RejoinTimeout, time, cancellationToken);
         var restarted = new List<int>();
         if (whole)
@@ -47,11 +46,9 @@ public static class ClusterRecovery
             restarted.Add(broker.Id);
         }
 
-        if (restarted.Count > 0)
-        {
-            (whole, topology) = await PollAsync(cluster, topic, Whole, HealTimeout, time, cancellationToken);
-        }
-
+        // Restarted brokers, and brokers another fault still holds down, must come back for clients too.
+        await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
+        (whole, topology) = await PollAsync(cluster, topic, Whole, HealTimeout, time, cancellationToken);
         return (whole, topology, restarted);
     }
 
