@@ -12,7 +12,6 @@ internal sealed class BlockWriter : IDisposable
 {
     private readonly FileStream _file;
     private readonly WriteFailure _failure;
-    private bool _broken;
     private readonly byte[] _header = new byte[BlockFormat.HeaderSize];
     private int _count;
     private bool _disposed;
@@ -53,7 +52,7 @@ internal sealed class BlockWriter : IDisposable
             }
 
             WriteBlock();
-            Guarded(() => _file.Flush(durable));
+            _failure.Guard(() => _file.Flush(durable));
         }
     }
 
@@ -67,7 +66,7 @@ internal sealed class BlockWriter : IDisposable
             }
 
             WriteBlock();
-            Guarded(() => _file.Flush(flushToDisk: true));
+            _failure.Guard(() => _file.Flush(flushToDisk: true));
             _disposed = true;
             try
             {
@@ -80,25 +79,6 @@ internal sealed class BlockWriter : IDisposable
         }
     }
 
-    private void Guarded(Action write)
-    {
-        // The first failure in any of the run's streams stops them all, so that the journal is one cut in time.
-        if (_broken || _failure.First is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            write();
-        }
-        catch (IOException e)
-        {
-            _broken = true;
-            _failure.Report(e);
-        }
-    }
-
     private void WriteBlock()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -107,15 +87,12 @@ internal sealed class BlockWriter : IDisposable
             return;
         }
 
-        if (!_broken && _failure.First is null)
+        _failure.Guard(() =>
         {
             BlockFormat.WriteHeader(_header, Pending.Written, _count);
-            Guarded(() =>
-            {
-                _file.Write(_header);
-                _file.Write(Pending.Written);
-            });
-        }
+            _file.Write(_header);
+            _file.Write(Pending.Written);
+        });
 
         Pending.Clear();
         _count = 0;

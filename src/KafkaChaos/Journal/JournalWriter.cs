@@ -28,7 +28,6 @@ public sealed class JournalWriter : IDisposable
     private readonly BlockWriter _produced;
     private readonly BlockWriter _consumed;
     private bool _disposed;
-    private bool _broken;
 
     public JournalWriter(string runDirectory, TimeProvider time)
     {
@@ -119,7 +118,7 @@ public sealed class JournalWriter : IDisposable
                 return;
             }
 
-            Guarded(() =>
+            Failure.Guard(() =>
             {
                 _json.Flush();
                 _file.Flush(durable);
@@ -139,7 +138,7 @@ public sealed class JournalWriter : IDisposable
                 return;
             }
 
-            Guarded(() =>
+            Failure.Guard(() =>
             {
                 _json.Flush();
                 _file.Flush(flushToDisk: true);
@@ -164,7 +163,7 @@ public sealed class JournalWriter : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            Guarded(() =>
+            Failure.Guard(() =>
             {
                 _json.WriteStartObject();
                 body(_json);
@@ -173,25 +172,6 @@ public sealed class JournalWriter : IDisposable
                 _file.WriteByte((byte)'\n');
             });
             _json.Reset();
-        }
-    }
-
-    /// <summary>Call under <c>_gate</c>. After the first failure the JSON stream writes nothing more, so no half line follows it.</summary>
-    private void Guarded(Action write)
-    {
-        if (_broken || Failure.First is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            write();
-        }
-        catch (IOException e)
-        {
-            _broken = true;
-            Failure.Report(e);
         }
     }
 }

@@ -17,6 +17,29 @@ public sealed class WriteFailure : IDisposable
     /// <summary>Cancelled by the first failure.</summary>
     public CancellationToken Tripped => _tripped.Token;
 
+    /// <summary>
+    /// Runs one write unless a write to the run directory has failed already, in which case it does
+    /// nothing: every stream stops at the first failure, so the journal on disk is one cut in time.
+    /// A failure of this write is reported, not thrown.
+    /// </summary>
+    public void Guard(Action write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (First is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            write();
+        }
+        catch (IOException e)
+        {
+            Report(e);
+        }
+    }
+
     public void Report(IOException failure)
     {
         if (Interlocked.CompareExchange(ref _first, failure, null) is null)
