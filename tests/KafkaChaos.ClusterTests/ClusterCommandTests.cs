@@ -12,7 +12,6 @@ namespace KafkaChaos.ClusterTests;
 [NonParallelizable]
 public class ClusterCommandTests
 {
-    private static Task<(int Containers, int Networks)> LabelledAsync() => new ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None);
 
     [Test]
     public async Task Up_PrintsServersAClientCanUse_StatusListsIt_AndSigtermRemovesIt()
@@ -47,7 +46,7 @@ public class ClusterCommandTests
         await CliProcess.SignalAsync(up, "TERM");
         await up.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         Assert.That(up.ExitCode, Is.Zero);
-        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
     [Test]
@@ -55,14 +54,14 @@ public class ClusterCommandTests
     {
         using var up = CliProcess.Start("cluster", "up", "--brokers", "3", "--image", ClusterEnvironment.Image);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while ((await LabelledAsync()).Containers < 2 && DateTime.UtcNow < deadline)
+        while ((await ClusterEnvironment.LabelledAsync()).Containers < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
 
         up.Kill(); // SIGKILL: no teardown at all
         await up.WaitForExitAsync();
-        var left = await LabelledAsync();
+        var left = await ClusterEnvironment.LabelledAsync();
         Assert.That(left.Containers, Is.GreaterThan(0), "the kill came mid-start");
 
         var status = await CliProcess.RunAsync("cluster", "status");
@@ -71,7 +70,7 @@ public class ClusterCommandTests
         // The next start of the tool sweeps what a dead process left; 'cluster down' (without --all) is that sweep alone.
         var down = await CliProcess.RunAsync("cluster", "down");
         Assert.That(down.ExitCode, Is.Zero);
-        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
     [TestCase(new[] { "cluster", "up", "--brokers", "12" }, "brokers: 12 is out of range 1..9")]
@@ -88,7 +87,7 @@ public class ClusterCommandTests
         Assert.That(error, Does.Contain(expected));
         Assert.That(error.Trim().Split('\n').Count(l => !l.Contains(" building ", StringComparison.Ordinal)), Is.LessThanOrEqualTo(2), "a line or two, no stack trace");
         Assert.That(error, Does.Not.Contain("   at "));
-        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
     /// <summary>
@@ -126,7 +125,7 @@ public class ClusterCommandTests
                 Assert.That(File.ReadAllText(file), Does.Not.Contain("hunter2"), file);
             }
 
-            var results = KafkaChaos.Reporting.ResultsJson.Read(Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal)))!;
+            var results = KafkaChaos.Reporting.ResultsJson.Read(ClusterEnvironment.RunDirectoryIn(runs))!;
             var cell = results.Cells.Single();
             Assert.That((cell.Counts.Sent, cell.Counts.Lost, cell.Valid), Is.EqualTo((2000L, 0L, true)));
             Assert.That(cell.Config["client.sasl.password"], Is.EqualTo("***"));

@@ -25,10 +25,16 @@ public sealed class ClusterEnvironment
             Path.Combine(Path.GetTempPath(), "kafka-chaos-test-dist"), TestContext.Progress.WriteLine, CancellationToken.None);
     }
 
+    /// <summary>Labelled containers and networks on the engine now.</summary>
+    public static Task<(int Containers, int Networks)> LabelledAsync() => new ResourceSweeper(Engine).CountAsync(CancellationToken.None);
+
+    /// <summary>The one run directory a run wrote under <paramref name="runs"/> (its --runs-dir), beside the .dist cache.</summary>
+    public static string RunDirectoryIn(string runs) => Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal));
+
     [OneTimeTearDown]
     public async Task NothingLabelledIsLeft()
     {
-        var (containers, networks) = await new ResourceSweeper(Engine).CountAsync(CancellationToken.None);
+        var (containers, networks) = await LabelledAsync();
         Engine.Dispose();
         Assert.That((containers, networks), Is.EqualTo((0, 0)), "labelled containers and networks left behind by the cluster tests");
     }

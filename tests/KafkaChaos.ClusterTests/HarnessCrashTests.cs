@@ -13,7 +13,7 @@ namespace KafkaChaos.ClusterTests;
 /// </summary>
 [Category("Cluster")]
 [NonParallelizable]
-public class HarnessCrashTests
+public class HarnessCrashTests : CliExperimentTest
 {
     private const string Experiment = """
         name: crash
@@ -28,21 +28,7 @@ public class HarnessCrashTests
           - { kind: net-loss, broker: 3, loss_percent: 10, at: 5s, duration: 6s }
         """;
 
-    private string _directory = "";
-    private string _experiment = "";
-
-    [SetUp]
-    public void WriteExperiment()
-    {
-        _directory = Directory.CreateTempSubdirectory("kafka-chaos-crash-").FullName;
-        _experiment = Path.Combine(_directory, "crash.yaml");
-        File.WriteAllText(_experiment, Experiment);
-    }
-
-    [TearDown]
-    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
-
-    private static Task<(int Containers, int Networks)> LabelledAsync() => new ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None);
+    protected override string ExperimentText => Experiment;
 
     /// <summary>Kill points drawn from a printed seed, one in each phase: setup, produce with faults, heal, final read.</summary>
     [Test]
@@ -55,8 +41,8 @@ public class HarnessCrashTests
         foreach (var (from, to) in windows)
         {
             var killAt = TimeSpan.FromSeconds(from + (random.NextDouble() * (to - from)));
-            var runs = Path.Combine(_directory, $"runs-{killAt.TotalMilliseconds:0}");
-            using var run = CliProcess.Start("run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+            var runs = Path.Combine(Folder, $"runs-{killAt.TotalMilliseconds:0}");
+            using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
             _ = run.StandardOutput.ReadToEndAsync();
             _ = run.StandardError.ReadToEndAsync();
             var exit = run.WaitForExitAsync();
@@ -87,15 +73,15 @@ public class HarnessCrashTests
             // The next start sweeps what the dead process left ('cluster down' is that sweep on its own).
             var down = await CliProcess.RunAsync("cluster", "down");
             Assert.That(down.ExitCode, Is.Zero, down.Error);
-            Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)), $"after a kill at {killAt.TotalSeconds:0.0} s");
+            Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)), $"after a kill at {killAt.TotalSeconds:0.0} s");
         }
     }
 
     [Test]
     public async Task Sigint_MidRun_HealsTearsDownWritesAnInterruptedReportAndExits130()
     {
-        var runs = Path.Combine(_directory, "runs");
-        using var run = CliProcess.Start("run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+        var runs = Path.Combine(Folder, "runs");
+        using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
         _ = run.StandardOutput.ReadToEndAsync();
         var stderr = run.StandardError.ReadToEndAsync();
         await Task.Delay(TimeSpan.FromSeconds(20)); // inside the workload, with faults active
@@ -103,20 +89,20 @@ public class HarnessCrashTests
         await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.That(run.ExitCode, Is.EqualTo(130), await stderr);
-        var runDirectory = Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal));
+        var runDirectory = ClusterEnvironment.RunDirectoryIn(runs);
         var results = ResultsJson.Read(runDirectory)!;
         Assert.That(results.Status, Is.EqualTo("interrupted"));
         Assert.That(File.Exists(Path.Combine(runDirectory, Reports.HtmlFile)), Is.True, "a partial report");
         Assert.That(File.Exists(Path.Combine(runDirectory, Reports.JUnitFile)), Is.True);
         Assert.That(JournalReader.ReadRunDirectory(Path.Combine(runDirectory, "cells", "001")).EndStatus, Is.EqualTo("interrupted"));
-        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
     [Test]
     public async Task SecondSigint_ForcesTheExitAtOnce_AndTheNextStartSweepsEverything()
     {
-        var runs = Path.Combine(_directory, "runs");
-        using var run = CliProcess.Start("run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+        var runs = Path.Combine(Folder, "runs");
+        using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
         _ = run.StandardOutput.ReadToEndAsync();
         var stderr = run.StandardError.ReadToEndAsync();
         await Task.Delay(TimeSpan.FromSeconds(15)); // inside the workload, with faults active
@@ -127,21 +113,21 @@ public class HarnessCrashTests
         Assert.That(await Task.WhenAny(exit, Task.Delay(TimeSpan.FromSeconds(5))), Is.SameAs(exit), "a second Ctrl-C ends the process without waiting for the teardown");
         Assert.That(run.ExitCode, Is.Not.Zero, await stderr);
 
-        var cell = Path.Combine(Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal)), "cells", "001");
+        var cell = Path.Combine(ClusterEnvironment.RunDirectoryIn(runs), "cells", "001");
         var journal = JournalReader.ReadRunDirectory(cell);
         var counts = LedgerChecker.Check(journal.History).Counts;
         Assert.That(counts.Acked + counts.Failed + counts.Unknown, Is.EqualTo(counts.Sent), "the journal up to the last flush checks out");
 
         var down = await CliProcess.RunAsync("cluster", "down");
         Assert.That(down.ExitCode, Is.Zero, down.Error);
-        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
     [Test]
     public async Task KeepCluster_Sigint_HealsAndKeepsTheClusterThatNoSweepButDownRemoves()
     {
-        var runs = Path.Combine(_directory, "runs");
-        using var run = CliProcess.Start("run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs, "--keep-cluster");
+        var runs = Path.Combine(Folder, "runs");
+        using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs, "--keep-cluster");
         _ = run.StandardOutput.ReadToEndAsync();
         var stderr = run.StandardError.ReadToEndAsync();
         await Task.Delay(TimeSpan.FromSeconds(15)); // both faults active
@@ -157,7 +143,7 @@ public class HarnessCrashTests
         Assert.That(swept.Output, Does.Contain("removed 0 container(s) and 0 network(s)"), swept.Error);
         var status = await CliProcess.RunAsync("cluster", "status");
         Assert.That(status.Output, Does.Contain("kept"));
-        var labelled = await LabelledAsync();
+        var labelled = await ClusterEnvironment.LabelledAsync();
         Assert.That(labelled, Is.EqualTo((4, 1)), "ZooKeeper, three brokers and their network");
         var containers = await ClusterEnvironment.Engine.Client.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
         {
@@ -177,22 +163,22 @@ public class HarnessCrashTests
 
         var down = await CliProcess.RunAsync("cluster", "down", clusterId);
         Assert.That(down.ExitCode, Is.Zero, down.Error);
-        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
     [Test]
     public async Task BrokerThatNeverStarts_FailsFastWithExitThreeAndItsLogInTheRunDirectory()
     {
-        var broken = Path.Combine(_directory, "broken.yaml");
+        var broken = Path.Combine(Folder, "broken.yaml");
         File.WriteAllText(broken, Experiment.Replace("producer: { acks: all }", "producer: { acks: all }\nbroker: { log.dirs: /proc/kafka-chaos-not-writable }", StringComparison.Ordinal));
-        var runs = Path.Combine(_directory, "runs");
+        var runs = Path.Combine(Folder, "runs");
 
         var (exitCode, _, error) = await CliProcess.RunAsync("run", broken, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
 
         Assert.That(exitCode, Is.EqualTo(3), error);
         Assert.That(error, Does.Contain("exited with code").And.Contain("before registering"));
-        var cell = Path.Combine(Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal)), "cells", "001");
+        var cell = Path.Combine(ClusterEnvironment.RunDirectoryIn(runs), "cells", "001");
         Assert.That(Directory.EnumerateFiles(Path.Combine(cell, "logs"), "*broker-1.log"), Is.Not.Empty, "the broker's log was copied before removal");
-        Assert.That(await LabelledAsync(), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 }

@@ -13,7 +13,7 @@ namespace KafkaChaos.ClusterTests;
 /// </summary>
 [Category("Cluster")]
 [NonParallelizable]
-public class InfrastructureFailureTests
+public class InfrastructureFailureTests : CliExperimentTest
 {
     private const string Experiment = """
         name: infrastructure
@@ -27,27 +27,15 @@ public class InfrastructureFailureTests
           - { kind: pause-broker, broker: 2, at: 6s, duration: 4s }
         """;
 
-    private string _directory = "";
-    private string _experiment = "";
-
-    [SetUp]
-    public void WriteExperiment()
-    {
-        _directory = Directory.CreateTempSubdirectory("kafka-chaos-infra-").FullName;
-        _experiment = Path.Combine(_directory, "infrastructure.yaml");
-        File.WriteAllText(_experiment, Experiment);
-    }
-
-    [TearDown]
-    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
+    protected override string ExperimentText => Experiment;
 
     [Test]
     public async Task DockerEngineGoneMidRun_ExitsThreeSayingWhatToDo_KeepsTheJournal_AndTheNextStartSweeps()
     {
-        var runs = Path.Combine(_directory, "runs");
-        using var proxy = new DockerSocketProxy(Path.Combine(_directory, "docker.sock"));
+        var runs = Path.Combine(Folder, "runs");
+        using var proxy = new DockerSocketProxy(Path.Combine(Folder, "docker.sock"));
         using var run = CliProcess.Start(new Dictionary<string, string> { ["DOCKER_HOST"] = proxy.DockerHost },
-            "run", _experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+            "run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
         _ = run.StandardOutput.ReadToEndAsync();
         var stderr = new System.Text.StringBuilder();
         var workloadStarted = new TaskCompletionSource();
@@ -74,7 +62,7 @@ public class InfrastructureFailureTests
         Assert.That(run.ExitCode, Is.EqualTo(3), log);
         Assert.That(log, Does.Contain("infrastructure error: ").And.Contain("the Docker engine at unix://").And.Contain("stopped answering").And.Contain("kafka-chaos cluster down"));
         Assert.That(log, Does.Not.Contain("   at "), "no stack trace");
-        var runDirectory = Directory.EnumerateDirectories(runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal));
+        var runDirectory = ClusterEnvironment.RunDirectoryIn(runs);
         Assert.That(ResultsJson.Read(runDirectory)!.Status, Is.EqualTo("failed"));
         var journal = JournalReader.ReadRunDirectory(Path.Combine(runDirectory, "cells", "001"));
         Assert.That(journal.EndStatus, Is.EqualTo("failed"));
@@ -83,20 +71,20 @@ public class InfrastructureFailureTests
 
         var down = await CliProcess.RunAsync("cluster", "down");
         Assert.That(down.ExitCode, Is.Zero, down.Error);
-        Assert.That(await new ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
     /// <summary>The run directory on a 384 KiB tmpfs that the journal outgrows mid-workload.</summary>
     [Test]
     public async Task DiskFullMidRun_ExitsThreeSayingWhatToDo_KeepsAReadableJournal_AndRemovesTheCluster()
     {
-        var smallDisk = Path.Combine(_directory, "small-disk");
+        var smallDisk = Path.Combine(Folder, "small-disk");
         Directory.CreateDirectory(smallDisk);
         var mount = await RunAsync("mount", "-t", "tmpfs", "-o", "size=384k", "kafka-chaos-test", smallDisk);
         Assert.That(mount.ExitCode, Is.Zero, $"mounting a small tmpfs needs root (CI runs as root): {mount.Output}");
         try
         {
-            var experiment = Path.Combine(_directory, "disk.yaml");
+            var experiment = Path.Combine(Folder, "disk.yaml");
             File.WriteAllText(experiment, Experiment.Replace("messages: 20000, rate: 1000", "messages: 100000, rate: 4000", StringComparison.Ordinal)
                 .Replace("  - { kind: pause-broker, broker: 2, at: 6s, duration: 4s }", "", StringComparison.Ordinal).Replace("faults:", "", StringComparison.Ordinal));
             var runs = Path.Combine(smallDisk, "runs");
@@ -107,7 +95,7 @@ public class InfrastructureFailureTests
             Assert.That(error, Does.Contain("infrastructure error: ").And.Contain("writing to the run directory failed").And.Contain("No space left on device")
                 .And.Contain("free space under"));
             Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
-            Assert.That(await new ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None), Is.EqualTo((0, 0)),
+            Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)),
                 "the tool removed its own cluster; no sweep was needed");
 
             // What reached the disk is readable: whole blocks up to the failure, a torn tail dropped and stated.

@@ -78,11 +78,11 @@ public class LeaderKillExperimentTests : RunDirectoryTest
         await interrupt.CancelAsync();
 
         await Assert.CatchAsync<OperationCanceledException>(async () => await run);
-        var runDirectory = Directory.EnumerateDirectories(Runs).Single(d => !d.EndsWith(".dist", StringComparison.Ordinal));
+        var runDirectory = ClusterEnvironment.RunDirectoryIn(Runs);
         var journal = JournalReader.ReadRunDirectory(runDirectory);
         Assert.That(journal.EndStatus, Is.EqualTo("interrupted"));
         Assert.That(journal.History.Produced, Is.Not.Empty);
         Assert.That(ResultsJson.Read(runDirectory)!.Status, Is.EqualTo("interrupted"));
-        Assert.That(await new KafkaChaos.Cluster.ResourceSweeper(ClusterEnvironment.Engine).CountAsync(CancellationToken.None), Is.EqualTo((0, 0)));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 }
