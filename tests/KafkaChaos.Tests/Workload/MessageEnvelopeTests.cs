@@ -1,3 +1,4 @@
+using CsCheck;
 using KafkaChaos.Workload;
 using NUnit.Framework;
 
@@ -16,10 +17,11 @@ public class MessageEnvelopeTests
         Assert.That(decoded, Is.EqualTo(envelope));
     }
 
+    [TestCase(3)]
     [TestCase(4)]
     [TestCase(43)]
     [TestCase(200)]
-    public void TryDecode_AnyFlippedByte_IsRejected(int index)
+    public void TryDecode_AFlippedByte_IsRejected(int index)
     {
         var value = new byte[256];
         new MessageEnvelope(Guid.NewGuid(), 1, 2, 3).Encode(value);
@@ -27,6 +29,24 @@ public class MessageEnvelopeTests
 
         Assert.That(MessageEnvelope.TryDecode(value, out _, out var error), Is.False);
         Assert.That(error, Is.Not.Null.And.Not.Empty);
+    }
+
+    [Test]
+    public void AnySize_RoundTrips_AndAnySingleBitFlip_IsRejected()
+    {
+        Gen.Select(Gen.Int[MessageEnvelope.HeaderSize, 4096], Gen.Int[0, int.MaxValue], Gen.Int[0, 7], Gen.Long[0, long.MaxValue])
+            .Sample((size, position, bit, sequence) =>
+            {
+                var envelope = new MessageEnvelope(Guid.NewGuid(), size % 16, sequence, 1_700_000_000_000_000 + sequence % 1_000_000);
+                var value = new byte[size];
+                envelope.Encode(value);
+                var intact = MessageEnvelope.TryDecode(value, out var decoded, out _) && decoded == envelope
+                    && MessageEnvelope.ReadSequence(value) == sequence
+                    && MessageEnvelope.ReadIntendedSendMicros(value) == envelope.IntendedSendMicros;
+
+                value[position % size] ^= (byte)(1 << bit);
+                return intact && !MessageEnvelope.TryDecode(value, out _, out _);
+            });
     }
 
     [Test]
