@@ -27,7 +27,7 @@ bench: setup build
 	@status=0; \
 	$(DOTNET) bench/KafkaChaos.Benchmarks/bin/Release/net10.0/KafkaChaos.Benchmarks.dll --targets 100000000 "$(CURDIR)/.cache/bench" || status=1; \
 	$(DOTNET) bench/KafkaChaos.Benchmarks/bin/Release/net10.0/KafkaChaos.Benchmarks.dll --filter '*' --job short --inProcess --artifacts "$(CURDIR)/runs/benchmarkdotnet" || status=1; \
-	$(CLI) bench --dist "$(DIST)" --runs-dir runs || status=1; \
+	$(CLI) bench experiments/bench/default.yaml --dist "$(DIST)" --runs-dir runs || status=1; \
 	exit $$status
 
 down: build

@@ -2,48 +2,69 @@ using System.CommandLine;
 using System.Globalization;
 using KafkaChaos.Bench;
 using KafkaChaos.Cluster;
+using KafkaChaos.Experiments;
+using KafkaChaos.Faults;
 using Spectre.Console;
 
 namespace KafkaChaos.Cli;
 
 /// <summary>
-/// <c>kafka-chaos bench</c>: the harness against a raw client on one cluster, over a sweep of message
-/// size × acks × linger × partitions; writes bench.json, bench.md and bench.html and exits 1 when a
-/// target is missed.
+/// <c>kafka-chaos bench [FILE]</c>: the harness against a raw client on one cluster, over a sweep of
+/// message size × acks × linger × batch size × partitions × replication factor × fault, from a bench
+/// file or from flags; writes bench.json, bench.md and bench.html and exits 1 when a target is missed.
 /// </summary>
 public static class BenchCommand
 {
     public static Command Create(CancellationToken interrupt)
     {
+        var file = new Argument<string?>("file") { Description = "a bench file (docs/bench.md); without one, the sweep comes from the flags", Arity = ArgumentArity.ZeroOrOne };
         var image = new Option<string?>("--image") { Description = "broker image; overrides --dist" };
         var dist = new Option<string?>("--dist") { Description = "Kafka distribution to build the broker image from; default $KAFKA_DIST" };
         var brokers = new Option<int>("--brokers") { Description = "brokers in the bench cluster", DefaultValueFactory = _ => 1 };
         var sizes = new Option<string>("--sizes") { Description = "message sizes in bytes, comma-separated", DefaultValueFactory = _ => "100,1024" };
         var acks = new Option<string>("--acks") { Description = "acks values, comma-separated", DefaultValueFactory = _ => "1,all" };
         var linger = new Option<string>("--linger") { Description = "linger.ms values, comma-separated", DefaultValueFactory = _ => "5" };
+        var batch = new Option<string>("--batch") { Description = "batch.size values in bytes, or default, comma-separated", DefaultValueFactory = _ => "default" };
         var partitions = new Option<string>("--partitions") { Description = "partition counts, comma-separated", DefaultValueFactory = _ => "3" };
-        var messages = new Option<long>("--messages") { Description = "messages per unthrottled run", DefaultValueFactory = _ => 100_000 };
-        var alternations = new Option<int>("--alternations") { Description = "raw/harness alternations per cell (median reported), at least 3", DefaultValueFactory = _ => 3 };
-        var runs = new Option<string>("--runs-dir") { Description = "where the bench directory is written", DefaultValueFactory = _ => "runs" };
-        var command = new Command("bench", "Measure the harness against a raw Confluent.Kafka client: throughput, latency, CPU, allocation")
+        var replication = new Option<string>("--replication-factor") { Description = "bench topic replication factors, comma-separated", DefaultValueFactory = _ => "1" };
+        var faults = new Option<string>("--faults")
         {
-            image, dist, brokers, sizes, acks, linger, partitions, messages, alternations, runs,
+            Description = $"faults, comma-separated: none, or a broker or network fault ({string.Join(", ", FaultKinds.All.Where(k => !FaultKinds.IsClientSide(k)))}), applied 1 s into every timed run and healed 5 s later",
+            DefaultValueFactory = _ => "none",
         };
+        var duration = new Option<string>("--duration") { Description = "length of each unthrottled run; its message count is the warm-up raw rate times this", DefaultValueFactory = _ => "3s" };
+        var pacedDuration = new Option<string>("--paced-duration") { Description = "length of each paced (latency) run", DefaultValueFactory = _ => "3s" };
+        var pacedShares = new Option<string>("--paced-shares") { Description = "shares of the raw maximum rate at which latency is measured, comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.8" };
+        var messages = new Option<long?>("--messages") { Description = "fix the messages per unthrottled run instead of deriving them from --duration" };
+        var alternations = new Option<int>("--alternations") { Description = "raw/harness alternations per measurement (medians reported), at least 3", DefaultValueFactory = _ => 3 };
+        var runs = new Option<string>("--runs-dir") { Description = "where the bench directory is written", DefaultValueFactory = _ => "runs" };
+        var sweepOptions = new Option[] { brokers, sizes, acks, linger, batch, partitions, replication, faults, duration, pacedDuration, pacedShares, messages, alternations };
+        var command = new Command("bench", "Measure the harness against a raw Confluent.Kafka client: throughput, latency, CPU, allocation, with and without faults")
+        {
+            file, image, dist, runs,
+        };
+        foreach (var option in sweepOptions)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
-            var cells = (from size in Numbers(parse.GetValue(sizes)!, "--sizes", 44, 1 << 20)
-                         from ack in parse.GetValue(acks)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                         from lingerMs in Numbers(parse.GetValue(linger)!, "--linger", 0, 60_000)
-                         from partitionCount in Numbers(parse.GetValue(partitions)!, "--partitions", 1, 100)
-                         select new BenchCell(size, ack, lingerMs, partitionCount)).ToList();
-            if (cells.FirstOrDefault(c => c.Acks is not ("0" or "1" or "all" or "-1")) is { } bad)
+            BenchPlan plan;
+            if (parse.GetValue(file) is { } path)
             {
-                throw new ClusterConfigException($"--acks: '{bad.Acks}' is not 0, 1 or all");
-            }
+                if (sweepOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+                {
+                    throw new ExperimentConfigException($"{given.Name}: the bench file {path} gives the sweep; edit the file instead of passing {given.Name}");
+                }
 
-            if (parse.GetValue(alternations) < 3 || parse.GetValue(messages) < 1000)
+                plan = BenchFile.Load(path);
+            }
+            else
             {
-                throw new ClusterConfigException("--alternations must be at least 3 and --messages at least 1000");
+                plan = FromOptions(parse.GetValue(brokers), parse.GetValue(sizes)!, parse.GetValue(acks)!, parse.GetValue(linger)!, parse.GetValue(batch)!,
+                    parse.GetValue(partitions)!, parse.GetValue(replication)!, parse.GetValue(faults)!, parse.GetValue(duration)!, parse.GetValue(pacedDuration)!,
+                    parse.GetValue(pacedShares)!, parse.GetValue(messages), parse.GetValue(alternations));
             }
 
             using var engine = await DockerEngine.ConnectAsync(interrupt);
@@ -53,22 +74,26 @@ public static class BenchCommand
                 parse.GetValue(dist) ?? Environment.GetEnvironmentVariable("KAFKA_DIST"),
                 BrokerImageBuilder.DefaultBaseImage, Path.Combine(Path.GetTempPath(), "kafka-chaos-dist"), Log, interrupt);
             await using var cluster = await KafkaCluster.StartAsync(engine,
-                new ClusterSpec(imageName, version, parse.GetValue(brokers), new Dictionary<string, string>()), $"bench-{Environment.ProcessId}", Log, interrupt);
-            var runner = new BenchRunner(cluster, Path.Combine(directory, "scratch"), TimeProvider.System, Log)
+                new ClusterSpec(imageName, version, plan.Brokers, new Dictionary<string, string>()), $"bench-{Environment.ProcessId}", Log, interrupt);
+            var runner = new BenchRunner(cluster, directory, TimeProvider.System, Log)
             {
-                Alternations = parse.GetValue(alternations),
-                ThroughputMessages = parse.GetValue(messages),
+                Alternations = plan.Alternations,
+                RunDuration = plan.RunDuration,
+                ThroughputMessages = plan.ThroughputMessages,
+                PacedDuration = plan.PacedDuration,
+                PacedShares = plan.PacedShares,
+                Seed = plan.Seed,
             };
             var results = new List<BenchCellResult>();
-            foreach (var cell in cells)
+            foreach (var cell in plan.Cells)
             {
-                Log($"bench cell {results.Count + 1}/{cells.Count}: {cell.Name}");
+                Log($"bench cell {results.Count + 1}/{plan.Cells.Count}: {cell.Name}");
                 results.Add(await runner.RunAsync(cell, interrupt));
             }
 
             Directory.Delete(Path.Combine(directory, "scratch"), recursive: true);
             var targets = BenchTargets.Check(results);
-            BenchReport.Write(directory, version.ToString(), results, targets);
+            BenchReport.Write(directory, version.ToString(), plan, results, targets);
             var table = new Table().AddColumns("cell", "target", "limit", "measured", "");
             foreach (var target in targets)
             {
@@ -77,17 +102,64 @@ public static class BenchCommand
             }
 
             AnsiConsole.Write(table);
+            foreach (var result in results.Where(r => r.Cell.Fault is not null))
+            {
+                AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"{result.Cell.Name} (under a fault, not held to the targets): producer ratio {result.ProducerRatio:0.000}, consumer ratio {result.ConsumerRatio:0.000}")));
+            }
+
             AnsiConsole.MarkupLine($"bench.json, bench.md, bench.html: [bold]{Markup.Escape(directory)}[/]");
             return targets.All(t => t.Met) ? ExitCodes.Ok : ExitCodes.ExpectationViolated;
         }));
         return command;
     }
 
-    private static IEnumerable<int> Numbers(string text, string option, int min, int max) =>
-        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(part =>
-            int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-                ? value
-                : throw new ClusterConfigException($"{option}: '{part}' is not a whole number {min}..{max}"));
+    private static BenchPlan FromOptions(int brokers, string sizes, string acks, string linger, string batch, string partitions, string replication, string faults,
+        string duration, string pacedDuration, string pacedShares, long? messages, int alternations)
+    {
+        if (brokers is < 1 or > BenchPlan.MaxBrokers)
+        {
+            throw new ExperimentConfigException($"--brokers: '{brokers}' is not a whole number 1..{BenchPlan.MaxBrokers}");
+        }
+
+        if (alternations is < 3 or > 25)
+        {
+            throw new ExperimentConfigException($"--alternations: '{alternations}' is not a whole number 3..25");
+        }
+
+        if (messages is < 1000 or > 1_000_000_000)
+        {
+            throw new ExperimentConfigException($"--messages: '{messages}' is not a whole number 1000..1000000000");
+        }
+
+        var runDuration = Duration(duration, "--duration");
+        var paced = Duration(pacedDuration, "--paced-duration");
+        var shortest = runDuration < paced ? runDuration : paced;
+        var faultValues = Split(faults, "--faults").Select(f => f.Text == "none"
+            ? new BenchSweep.FaultValue(null, f.Where)
+            : FaultKinds.All.Contains(f.Text)
+                ? BenchSweep.Fault(new FaultSpec { Kind = f.Text, When = new FaultTrigger(BenchPlan.DefaultFaultAt), Duration = BenchPlan.DefaultFaultDuration }, f.Where, shortest)
+                : throw new ExperimentConfigException($"--faults: '{f.Text}' is not none or one of {string.Join(", ", FaultKinds.All)}")).ToList();
+        var cells = BenchSweep.Cells(brokers, Split(sizes, "--sizes"), Split(acks, "--acks"), Split(linger, "--linger"), Split(batch, "--batch"),
+            Split(partitions, "--partitions"), Split(replication, "--replication-factor"), faultValues);
+        var shares = Split(pacedShares, "--paced-shares").Select(s => BenchPlan.TryParseShare(s.Text, out var share)
+            ? share
+            : throw new ExperimentConfigException($"--paced-shares: '{s.Text}' is not a share of the maximum rate above 0 and at most 1, such as 0.5 or 50%")).ToList();
+        if (shares.Count == 0)
+        {
+            throw new ExperimentConfigException("--paced-shares: give at least one share, such as 0.5");
+        }
+
+        return new BenchPlan("command line", brokers, alternations, runDuration, messages, paced, shares, 1, cells);
+    }
+
+    private static List<BenchSweep.Value> Split(string text, string option) =>
+        [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(part => new BenchSweep.Value(part, option))];
+
+    private static TimeSpan Duration(string text, string option) =>
+        SettingCatalog.TryParseDuration(text, out var value) && value >= TimeSpan.FromSeconds(1) && value <= TimeSpan.FromMinutes(10)
+            ? value
+            : throw new ExperimentConfigException($"{option}: '{text}' is not a duration 1 s..10 min, such as 3s");
 
     private static void Log(string line) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
 }

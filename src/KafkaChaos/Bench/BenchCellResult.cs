@@ -11,6 +11,3 @@ public sealed record BenchCellResult(
     double ProducerRatio,
     double ConsumerRatio,
     long PeakWorkingSetBytes);
-
-/// <summary>Latency at a share of the raw client's maximum rate, for both clients.</summary>
-public sealed record PacedResult(double ShareOfMax, double Rate, RunMetrics Raw, RunMetrics Harness);

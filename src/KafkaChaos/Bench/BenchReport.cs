@@ -17,11 +17,13 @@ public static class BenchReport
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static void Write(string directory, string kafkaVersion, IReadOnlyList<BenchCellResult> cells, IReadOnlyList<BenchTargetResult> targets)
+    public static void Write(string directory, string kafkaVersion, BenchPlan plan, IReadOnlyList<BenchCellResult> cells, IReadOnlyList<BenchTargetResult> targets)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         Directory.CreateDirectory(directory);
+        var runs = new { plan.Source, plan.Brokers, plan.Alternations, run_duration_s = plan.RunDuration.TotalSeconds, plan.ThroughputMessages, paced_duration_s = plan.PacedDuration.TotalSeconds, plan.PacedShares, plan.Seed };
         File.WriteAllText(Path.Combine(directory, "bench.json"),
-            JsonSerializer.Serialize(new { schema_version = 1, kafka_version = kafkaVersion, cells, targets }, Options) + "\n");
+            JsonSerializer.Serialize(new { schema_version = 2, kafka_version = kafkaVersion, plan = runs, cells, targets }, Options) + "\n");
         File.WriteAllText(Path.Combine(directory, "bench.md"), Markdown(kafkaVersion, cells, targets));
         File.WriteAllText(Path.Combine(directory, "bench.html"), Html(kafkaVersion, cells, targets));
     }
@@ -40,13 +42,30 @@ public static class BenchReport
                 $"| {c.Cell.Name} | {rp.MessagesPerSecond:N0} | {hp.MessagesPerSecond:N0} | {c.ProducerRatio:0.000} | {rp.PayloadMegabytesPerSecond:0.0} ({rp.WireMegabytesPerSecond:0.0}) | {hp.PayloadMegabytesPerSecond:0.0} ({hp.WireMegabytesPerSecond:0.0}) | {rp.CpuMicrosPerMessage:0.0} | {hp.CpuMicrosPerMessage:0.0} | {rp.AllocatedBytesPerMessage:0} | {hp.AllocatedBytesPerMessage:0} | {rc.MessagesPerSecond:N0} | {hc.MessagesPerSecond:N0} | {c.ConsumerRatio:0.000} |");
         }
 
-        text.AppendLine().AppendLine("Produce-to-ack latency from the intended send time, µs (p50 / p90 / p99 / p99.9 / p99.99 / max):").AppendLine();
-        text.AppendLine("| cell | share of max | rate | raw | harness |").AppendLine("|---|---:|---:|---|---|");
+        text.AppendLine().AppendLine("Produce-to-ack latency from the intended send time, µs: p50 / p90 / p99 / p99.9 / p99.99 / max of the run with the median p99, then the p99 of every run:").AppendLine();
+        text.AppendLine("| cell | share of max | rate | raw | harness | raw p99s | harness p99s |").AppendLine("|---|---:|---:|---|---|---|---|");
         foreach (var c in cells)
         {
             foreach (var p in c.Paced)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {c.Cell.Name} | {p.ShareOfMax:P0} | {p.Rate:N0}/s | {Percentiles(p.Raw)} | {Percentiles(p.Harness)} |");
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {c.Cell.Name} | {p.ShareOfMax:P0} | {p.Rate:N0}/s | {Percentiles(MedianP99Run(p.Raw))} | {Percentiles(MedianP99Run(p.Harness))} | {P99s(p.Raw)} | {P99s(p.Harness)} |");
+            }
+        }
+
+        if (cells.Any(c => c.Cell.Fault is not null))
+        {
+            text.AppendLine().AppendLine("Runs under a fault (not held to the targets): what each timed run met, and its failed deliveries:").AppendLine();
+            text.AppendLine("| cell | run | client | msgs/s | failed | fault |").AppendLine("|---|---|---|---:|---:|---|");
+            foreach (var c in cells.Where(c => c.Cell.Fault is not null))
+            {
+                var runs = c.RawProducer.Concat(c.HarnessProducer).Select(r => ("produce", r))
+                    .Concat(c.Paced.SelectMany(p => p.Raw.Concat(p.Harness).Select(r => (string.Create(CultureInfo.InvariantCulture, $"paced {p.ShareOfMax:P0}"), r))))
+                    .Concat(c.RawConsumer.Concat(c.HarnessConsumer).Select(r => ("consume", r)));
+                foreach (var (run, r) in runs)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"| {c.Cell.Name} | {run} | {r.Mode} | {r.MessagesPerSecond:N0} | {r.FailedDeliveries:N0} | {r.Fault} |");
+                }
             }
         }
 
@@ -65,6 +84,10 @@ public static class BenchReport
 
         return text.ToString();
     }
+
+    private static RunMetrics MedianP99Run(IReadOnlyList<RunMetrics> runs) => runs.OrderBy(r => r.Latency?.P99 ?? 0).ElementAt(runs.Count / 2);
+
+    private static string P99s(IReadOnlyList<RunMetrics> runs) => string.Join(", ", runs.Select(r => (r.Latency?.P99 ?? 0).ToString("N0", CultureInfo.InvariantCulture)));
 
     private static string Percentiles(RunMetrics run) => run.Latency is { } l
         ? string.Create(CultureInfo.InvariantCulture, $"{l.P50:N0} / {l.P90:N0} / {l.P99:N0} / {l.P999:N0} / {l.P9999:N0} / {l.Max:N0}")
@@ -96,8 +119,8 @@ public static class BenchReport
         {
             foreach (var p in c.Paced)
             {
-                latencyBars.Add(new Bar { Position = position++, Value = (p.Raw.Latency?.P99 ?? 0) / 1000.0, FillColor = palette.GetColor(0) });
-                latencyBars.Add(new Bar { Position = position++, Value = (p.Harness.Latency?.P99 ?? 0) / 1000.0, FillColor = palette.GetColor(1) });
+                latencyBars.Add(new Bar { Position = position++, Value = p.RawP99 / 1000.0, FillColor = palette.GetColor(0) });
+                latencyBars.Add(new Bar { Position = position++, Value = p.HarnessP99 / 1000.0, FillColor = palette.GetColor(1) });
                 position++;
             }
         }
@@ -106,7 +129,7 @@ public static class BenchReport
         latency.Legend.ManualItems.Add(new LegendItem { LabelText = "raw p99", FillColor = palette.GetColor(0) });
         latency.Legend.ManualItems.Add(new LegendItem { LabelText = "harness p99", FillColor = palette.GetColor(1) });
         latency.ShowLegend(Alignment.UpperLeft);
-        latency.Title("produce-to-ack p99 (ms) at 10%, 50%, 80% of max, per cell");
+        latency.Title("produce-to-ack p99 (ms, median of alternations) at each share of the max rate, per cell");
 
         var markdown = WebUtility.HtmlEncode(Markdown(kafkaVersion, cells, targets));
         return $$"""

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaChaos.Cluster;
+using KafkaChaos.Faults;
 using KafkaChaos.Journal;
 using KafkaChaos.Workload;
 
@@ -12,25 +13,50 @@ namespace KafkaChaos.Bench;
 /// <summary>
 /// Measures what the harness costs against a raw Confluent.Kafka client doing the same work, on the
 /// same cluster, with identical client settings and payload sizes: producer throughput (alternating
-/// raw and harness, raw first and harness first in turn), produce-to-ack latency at 10, 50 and 80% of
-/// the raw client's maximum rate, and consumer throughput.
+/// raw and harness, raw first and harness first in turn), produce-to-ack latency at shares of the raw
+/// client's maximum rate (10, 50 and 80% unless told otherwise; alternating the same way), and consumer
+/// throughput. A cell with a
+/// fault injects it into every timed run of both clients at the same offset, and heals it in between.
 /// </summary>
 /// <remarks>
 /// The raw producer is <c>Produce</c> with one delivery handler that reads the sequence from the value
 /// and records latency; the raw consumer is a plain <c>Consume</c> loop. The harness is the real one:
 /// envelope, outcome claiming, journal on disk, verifying consumer with its journal.
+/// Three things keep one-off costs out of the comparison, which short runs on a small machine otherwise
+/// drown in: a warm-up round per cell (JIT, the broker's log segments; also the raw rate that sizes the
+/// timed runs), timed runs long enough that connection setup and the final flush are a small share, and
+/// a warm-up of every producer (metadata and a connection to each partition's leader) before its clock
+/// starts.
 /// </remarks>
-public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, TimeProvider time, Action<string> log)
+public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProvider time, Action<string> log)
 {
+    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromMinutes(2);
+    private readonly string _scratch = Path.Combine(directory, "scratch");
+    private readonly string _faults = Path.Combine(directory, "faults");
+
     public int Alternations { get; init; } = 3;
-    public long ThroughputMessages { get; init; } = 100_000;
+
+    /// <summary>How long an unthrottled run lasts: its message count is the warm-up round's raw rate times this.</summary>
+    public TimeSpan RunDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Fixes the messages per unthrottled run instead of deriving them from <see cref="RunDuration"/>.</summary>
+    public long? ThroughputMessages { get; init; }
+
     public TimeSpan PacedDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    public IReadOnlyList<double> PacedShares { get; init; } = BenchPlan.DefaultPacedShares;
+
+    /// <summary>Messages in each client's warm-up run.</summary>
+    public long WarmUpMessages { get; init; } = 100_000;
+
+    public int Seed { get; init; } = 1;
 
     public async Task<BenchCellResult> RunAsync(BenchCell cell, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cell);
         var topic = $"bench-{Guid.NewGuid():N}"[..20];
-        await cluster.CreateTopicAsync(topic, cell.Partitions, 1, new Dictionary<string, string>(), cancellationToken);
+        await cluster.CreateTopicAsync(topic, cell.Partitions, cell.ReplicationFactor, new Dictionary<string, string>(), cancellationToken);
         var producerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
         {
             ["acks"] = cell.Acks,
@@ -38,37 +64,57 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
             ["statistics.interval.ms"] = "500",
             ["queue.buffering.max.messages"] = "1000000",
         };
+        if (cell.BatchSize is { } batchSize)
+        {
+            producerConfig["batch.size"] = batchSize.ToString(CultureInfo.InvariantCulture);
+        }
+
+        Directory.CreateDirectory(_scratch);
+        using var faults = cell.Fault is { } fault ? new CellFaults(cluster, Path.Combine(_faults, CellFaults.Slug(cell.Name)), time, log, cell, fault, topic, Seed) : null;
+        RunMetrics Produce(string mode, long count, double rate, TimeSpan? duration, Action started) => mode == "raw"
+            ? RunRawProducer(producerConfig, topic, cell, count, rate, duration, started, cancellationToken)
+            : RunHarnessProducer(producerConfig, topic, cell, count, rate, duration, started, cancellationToken);
+        async Task<RunMetrics> TimedProduce(string mode, long count, double rate, TimeSpan? duration) =>
+            await Timed(faults, started => Task.Factory.StartNew(() => Produce(mode, count, rate, duration, started), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+                cancellationToken);
+
+        // Not recorded and never under the fault: JIT, the broker's first segments, and a first rate.
+        var warmUp = Math.Max(Produce("raw", WarmUpMessages, 0, null, () => { }).MessagesPerSecond, Produce("harness", WarmUpMessages, 0, null, () => { }).MessagesPerSecond);
+
+        // Unthrottled runs send for RunDuration; the count only bounds the harness's outcome bitmap.
+        var (count, duration) = ThroughputMessages is { } fixedCount
+            ? (fixedCount, (TimeSpan?)null)
+            : (Math.Max(100_000, (long)(warmUp * RunDuration.TotalSeconds * 4)), RunDuration);
+        log($"{cell.Name}: warm-up at {warmUp:N0}/s; unthrottled runs of {(duration is { } d ? $"{d.TotalSeconds:0.#} s" : $"{count:N0} messages")}");
 
         var raw = new List<RunMetrics>();
         var harness = new List<RunMetrics>();
-        for (var i = 0; i < Alternations; i++)
+        await Alternate(async rawFirst =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (i % 2 == 0)
+            foreach (var mode in rawFirst ? new[] { "raw", "harness" } : ["harness", "raw"])
             {
-                raw.Add(RunRawProducer(producerConfig, topic, cell.MessageSize, ThroughputMessages, 0));
-                harness.Add(RunHarnessProducer(producerConfig, topic, cell.MessageSize, ThroughputMessages, 0));
-            }
-            else
-            {
-                harness.Add(RunHarnessProducer(producerConfig, topic, cell.MessageSize, ThroughputMessages, 0));
-                raw.Add(RunRawProducer(producerConfig, topic, cell.MessageSize, ThroughputMessages, 0));
+                (mode == "raw" ? raw : harness).Add(await TimedProduce(mode, count, 0, duration));
             }
 
-            log($"{cell.Name}: produce round {i + 1}: raw {raw[^1].MessagesPerSecond:N0}/s, harness {harness[^1].MessagesPerSecond:N0}/s");
-        }
+            log($"{cell.Name}: produce round {raw.Count}: raw {raw[^1].MessagesPerSecond:N0}/s, harness {harness[^1].MessagesPerSecond:N0}/s");
+        }, cancellationToken);
 
         var maxRate = Statistics.Median(raw.Select(r => r.MessagesPerSecond));
         var paced = new List<PacedResult>();
-        foreach (var share in new[] { 0.1, 0.5, 0.8 })
+        foreach (var share in PacedShares)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var rate = maxRate * share;
-            var count = Math.Max(100, (long)(rate * PacedDuration.TotalSeconds));
-            var rawPaced = RunRawProducer(producerConfig, topic, cell.MessageSize, count, rate);
-            var harnessPaced = RunHarnessProducer(producerConfig, topic, cell.MessageSize, count, rate);
+            var pacedCount = Math.Max(100, (long)(rate * PacedDuration.TotalSeconds));
+            var (rawPaced, harnessPaced) = (new List<RunMetrics>(), new List<RunMetrics>());
+            await Alternate(async rawFirst =>
+            {
+                foreach (var mode in rawFirst ? new[] { "raw", "harness" } : ["harness", "raw"])
+                {
+                    (mode == "raw" ? rawPaced : harnessPaced).Add(await TimedProduce(mode, pacedCount, rate, null));
+                }
+            }, cancellationToken);
             paced.Add(new PacedResult(share, rate, rawPaced, harnessPaced));
-            log($"{cell.Name}: {share:P0} of max ({rate:N0}/s): p99 raw {rawPaced.Latency?.P99} µs, harness {harnessPaced.Latency?.P99} µs");
+            log($"{cell.Name}: {share:P0} of max ({rate:N0}/s): median p99 raw {paced[^1].RawP99:N0} µs, harness {paced[^1].HarnessP99:N0} µs");
         }
 
         var consumerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
@@ -76,15 +122,26 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
             ["auto.offset.reset"] = "earliest",
             ["session.timeout.ms"] = ((int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(cluster.Version).TotalMilliseconds)).ToString(CultureInfo.InvariantCulture),
         };
+        var consumed = (long)Statistics.Median(raw.Select(r => (double)r.Messages)); // what one unthrottled run wrote
         var rawConsumer = new List<RunMetrics>();
         var harnessConsumer = new List<RunMetrics>();
-        for (var i = 0; i < Alternations; i++)
+        await Alternate(async rawFirst =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            rawConsumer.Add(RunRawConsumer(consumerConfig, topic, ThroughputMessages, cell.MessageSize));
-            harnessConsumer.Add(await RunHarnessConsumerAsync(consumerConfig, topic, ThroughputMessages, cell.MessageSize, cancellationToken));
-            log($"{cell.Name}: consume round {i + 1}: raw {rawConsumer[^1].MessagesPerSecond:N0}/s, harness {harnessConsumer[^1].MessagesPerSecond:N0}/s");
-        }
+            foreach (var mode in rawFirst ? new[] { "raw", "harness" } : ["harness", "raw"])
+            {
+                if (mode == "raw")
+                {
+                    rawConsumer.Add(await Timed(faults, started => Task.Factory.StartNew(() => RunRawConsumer(consumerConfig, topic, consumed, cell.MessageSize, started, cancellationToken),
+                        cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default), cancellationToken));
+                }
+                else
+                {
+                    harnessConsumer.Add(await Timed(faults, started => RunHarnessConsumerAsync(consumerConfig, topic, consumed, cell.MessageSize, started, cancellationToken), cancellationToken));
+                }
+            }
+
+            log($"{cell.Name}: consume round {rawConsumer.Count}: raw {rawConsumer[^1].MessagesPerSecond:N0}/s, harness {harnessConsumer[^1].MessagesPerSecond:N0}/s");
+        }, cancellationToken);
 
         return new BenchCellResult(cell, raw, harness, paced, rawConsumer, harnessConsumer,
             Statistics.Median(harness.Zip(raw, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
@@ -92,29 +149,79 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
             ProcessCounters.PeakWorkingSet());
     }
 
-    private RunMetrics RunRawProducer(Dictionary<string, string> config, string topic, int size, long count, double rate)
+    /// <summary>Runs <see cref="Alternations"/> rounds, raw first in even rounds and harness first in odd ones.</summary>
+    private async Task Alternate(Func<bool, Task> round, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < Alternations; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await round(i % 2 == 0);
+        }
+    }
+
+    /// <summary>
+    /// One timed run, given a callback for when its clock starts; with a fault, the fault is applied at its
+    /// offset from that moment and healed before the next run.
+    /// </summary>
+    private static async Task<RunMetrics> Timed(CellFaults? faults, Func<Action, Task<RunMetrics>> run, CancellationToken cancellationToken)
+    {
+        if (faults is null)
+        {
+            return await run(() => { });
+        }
+
+        var clockStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = run(() => clockStarted.TrySetResult());
+        var outcome = await faults.InjectAsync(running, clockStarted.Task, cancellationToken);
+        return (await running) with { Fault = outcome };
+    }
+
+    /// <summary>
+    /// The raw client: <c>Produce</c> with one delivery handler, reading the sequence and the intended send
+    /// time back from the value as the harness reads them from its envelope. It sends <c>count</c>
+    /// messages, or fewer when <c>duration</c> passes first, at <c>rate</c> (0: as fast as it can).
+    /// </summary>
+    private RunMetrics RunRawProducer(Dictionary<string, string> config, string topic, BenchCell cell, long count, double rate, TimeSpan? duration, Action started,
+        CancellationToken cancellationToken)
     {
         var latency = new LatencyRecorder();
-        var intended = new long[count];
-        long txBytes = 0;
+        long txBytes = 0, failed = 0;
         using var producer = new ProducerBuilder<byte[]?, byte[]>(config)
             .SetStatisticsHandler((_, json) => Interlocked.Exchange(ref txBytes, TxBytes(json)))
             .Build();
+        for (var partition = 0; partition < cell.Partitions; partition++)
+        {
+            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]> { Value = [] });
+        }
+
+        producer.Flush(WarmUpTimeout);
         var clock = Stopwatch.StartNew();
         void OnDelivery(DeliveryReport<byte[]?, byte[]> report)
         {
             if (!report.Error.IsError)
             {
-                var sequence = BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value);
-                latency.Record((clock.ElapsedTicks - intended[sequence]) * 1_000_000 / Stopwatch.Frequency);
+                latency.Record((clock.ElapsedTicks - BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value.AsSpan(8))) * 1_000_000 / Stopwatch.Frequency);
+            }
+            else
+            {
+                Interlocked.Increment(ref failed);
             }
         }
 
         Action<DeliveryReport<byte[]?, byte[]>> handler = OnDelivery;
         var before = ProcessCounters.Read();
-        for (long sequence = 0; sequence < count; sequence++)
+        var stopAt = duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        clock.Restart();
+        started();
+        long sent = 0;
+        for (; sent < count && !cancellationToken.IsCancellationRequested; sent++)
         {
-            var due = rate > 0 ? (long)(sequence * Stopwatch.Frequency / rate) : clock.ElapsedTicks;
+            var due = rate > 0 ? (long)(sent * Stopwatch.Frequency / rate) : clock.ElapsedTicks;
+            if (due >= stopAt)
+            {
+                break;
+            }
+
             while (rate > 0 && clock.ElapsedTicks < due)
             {
                 if (due - clock.ElapsedTicks > Stopwatch.Frequency / 500)
@@ -127,9 +234,9 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
                 }
             }
 
-            intended[sequence] = due;
-            var value = new byte[size];
-            BinaryPrimitives.WriteInt64LittleEndian(value, sequence);
+            var value = new byte[cell.MessageSize];
+            BinaryPrimitives.WriteInt64LittleEndian(value, sent);
+            BinaryPrimitives.WriteInt64LittleEndian(value.AsSpan(8), due);
             var message = new Message<byte[]?, byte[]> { Value = value };
             while (true)
             {
@@ -145,38 +252,49 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
             }
         }
 
-        producer.Flush(TimeSpan.FromMinutes(2));
+        producer.Flush(FlushTimeout);
         var seconds = clock.Elapsed.TotalSeconds;
         Thread.Sleep(600); // one more statistics callback for the wire bytes
         producer.Poll(TimeSpan.Zero);
-        return Metrics("raw", count, size, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? latency.Summarize() : null);
+        return Metrics("raw", sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? latency.Summarize() : null, Interlocked.Read(ref failed));
     }
 
-    private RunMetrics RunHarnessProducer(Dictionary<string, string> config, string topic, int size, long count, double rate)
+    /// <summary>The harness: a <see cref="SequencedProducer"/> journalling every outcome to disk.</summary>
+    private RunMetrics RunHarnessProducer(Dictionary<string, string> config, string topic, BenchCell cell, long count, double rate, TimeSpan? duration, Action started,
+        CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateDirectory(Path.Combine(scratchDirectory, "run-" + Guid.NewGuid().ToString("N"))).FullName;
+        var runDirectory = Directory.CreateDirectory(Path.Combine(_scratch, "run-" + Guid.NewGuid().ToString("N"))).FullName;
         long txBytes = 0;
         try
         {
-            using var journal = new JournalWriter(directory, time);
+            using var journal = new JournalWriter(runDirectory, time);
             journal.WriteRunStarted("bench", time.Millis(), new Dictionary<string, string>());
-            using var producer = new SequencedProducer(0, Guid.NewGuid(), topic, count, size, KeyStrategy.None, config, journal, time, _ => { },
+            using var producer = new SequencedProducer(0, Guid.NewGuid(), topic, count, cell.MessageSize, KeyStrategy.None, config, journal, time, _ => { },
                 json => Interlocked.Exchange(ref txBytes, TxBytes(json)));
+            producer.WarmUp(cell.Partitions, WarmUpTimeout);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var before = ProcessCounters.Read();
             var clock = Stopwatch.StartNew();
-            producer.Run(rate, CancellationToken.None);
-            producer.Finish(TimeSpan.FromMinutes(2));
+            started();
+            if (duration is { } d)
+            {
+                stop.CancelAfter(d);
+            }
+
+            producer.Run(rate, stop.Token);
+            producer.Finish(FlushTimeout);
             var seconds = clock.Elapsed.TotalSeconds;
             Thread.Sleep(600);
-            return Metrics("harness", count, size, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? producer.ProduceToAck.Summarize() : null);
+            return Metrics("harness", producer.Sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? producer.ProduceToAck.Summarize() : null,
+                producer.FailedDeliveries);
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(runDirectory, recursive: true);
         }
     }
 
-    private static RunMetrics RunRawConsumer(Dictionary<string, string> config, string topic, long count, int size)
+    private static RunMetrics RunRawConsumer(Dictionary<string, string> config, string topic, long count, int size, Action started, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string>(config) { ["group.id"] = $"bench-raw-{Guid.NewGuid():N}" };
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(settings).Build();
@@ -184,8 +302,9 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
         long read = 0;
         Stopwatch? clock = null;
         var before = ProcessCounters.Read();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (read < count && DateTime.UtcNow < deadline)
+        var deadline = Stopwatch.StartNew();
+        started();
+        while (read < count && deadline.Elapsed < FlushTimeout && !cancellationToken.IsCancellationRequested)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { Message: not null })
             {
@@ -196,23 +315,25 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
 
         var seconds = clock?.Elapsed.TotalSeconds ?? 0;
         consumer.Close();
-        return Metrics("raw", read, size, seconds, 0, before, null);
+        return Metrics("raw", read, size, seconds, 0, before, null, 0);
     }
 
-    private async Task<RunMetrics> RunHarnessConsumerAsync(Dictionary<string, string> config, string topic, long count, int size, CancellationToken cancellationToken)
+    private async Task<RunMetrics> RunHarnessConsumerAsync(Dictionary<string, string> config, string topic, long count, int size, Action started,
+        CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateDirectory(Path.Combine(scratchDirectory, "run-" + Guid.NewGuid().ToString("N"))).FullName;
+        var runDirectory = Directory.CreateDirectory(Path.Combine(_scratch, "run-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            using var journal = new JournalWriter(directory, time);
+            using var journal = new JournalWriter(runDirectory, time);
             journal.WriteRunStarted("bench", time.Millis(), new Dictionary<string, string>());
             var settings = new Dictionary<string, string>(config) { ["group.id"] = $"bench-harness-{Guid.NewGuid():N}" };
-            using var group = new ConsumerGroup(Guid.NewGuid(), topic, new ConsumerSpec(), settings, directory, journal, time, _ => { });
+            using var group = new ConsumerGroup(Guid.NewGuid(), topic, new ConsumerSpec(), settings, runDirectory, journal, time, _ => { });
             var before = ProcessCounters.Read();
             group.Start();
+            started();
             Stopwatch? clock = null;
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-            while (group.Progress.Records < count && DateTime.UtcNow < deadline)
+            var deadline = Stopwatch.StartNew();
+            while (group.Progress.Records < count && deadline.Elapsed < FlushTimeout)
             {
                 if (clock is null && group.Progress.Records > 0)
                 {
@@ -225,15 +346,15 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
             var seconds = clock?.Elapsed.TotalSeconds ?? 0;
             var read = group.Progress.Records;
             group.Dispose();
-            return Metrics("harness", read, size, seconds, 0, before, null);
+            return Metrics("harness", read, size, seconds, 0, before, null, 0);
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(runDirectory, recursive: true);
         }
     }
 
-    private static RunMetrics Metrics(string mode, long count, int size, double seconds, long wireBytes, ProcessCounters before, LatencySummary? latency)
+    private static RunMetrics Metrics(string mode, long count, int size, double seconds, long wireBytes, ProcessCounters before, LatencySummary? latency, long failed)
     {
         var after = ProcessCounters.Read();
         var perMessage = Math.Max(count, 1);
@@ -244,7 +365,7 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
             (after.Cpu - before.Cpu).TotalMicroseconds / perMessage,
             (double)(after.Allocated - before.Allocated) / perMessage,
             after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2,
-            latency);
+            latency, failed);
     }
 
     /// <summary>librdkafka's statistics: total bytes sent to brokers.</summary>
@@ -252,5 +373,71 @@ public sealed class BenchRunner(IKafkaTarget cluster, string scratchDirectory, T
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.TryGetProperty("tx_bytes", out var bytes) ? bytes.GetInt64() : 0;
+    }
+
+    /// <summary>
+    /// A fault cell's nemesis: one application of the fault per timed run, at the same offset for both
+    /// clients, healed (cluster whole again) before the next run; its timeline goes to a journal in the
+    /// bench directory so that what each run met can be checked afterwards.
+    /// </summary>
+    private sealed class CellFaults : IDisposable
+    {
+        private readonly KafkaCluster _cluster;
+        private readonly TimeProvider _time;
+        private readonly Action<string> _log;
+        private readonly BenchCell _cell;
+        private readonly FaultSpec _fault;
+        private readonly string _topic;
+        private readonly JournalWriter _journal;
+        private readonly Random _random;
+
+        public CellFaults(KafkaCluster cluster, string journalDirectory, TimeProvider time, Action<string> log, BenchCell cell, FaultSpec fault, string topic, int seed)
+        {
+            (_cluster, _time, _log, _cell, _fault, _topic) = (cluster, time, log, cell, fault, topic);
+            _journal = new JournalWriter(Directory.CreateDirectory(journalDirectory).FullName, time);
+            _journal.WriteRunStarted(cell.Name, time.Millis(), new Dictionary<string, string> { ["fault"] = fault.Describe(), ["topic"] = topic });
+            _random = new Random(seed);
+        }
+
+        /// <summary>Applies the fault when it is due after the run's clock started (unless the run ended first), holds it, heals it.</summary>
+        /// <returns>What the run met, for its metrics.</returns>
+        public async Task<string> InjectAsync(Task running, Task clockStarted, CancellationToken cancellationToken)
+        {
+            if (await Task.WhenAny(running, clockStarted) != clockStarted)
+            {
+                await running; // it failed before it started: let that surface
+            }
+
+            var clock = Stopwatch.StartNew();
+            var due = Task.Delay(_fault.When.At, cancellationToken);
+            if (await Task.WhenAny(running, due) != due)
+            {
+                return $"{_fault.Kind} not applied: the run ended after {clock.Elapsed.TotalSeconds:0.0} s, before the fault was due";
+            }
+
+            var fault = FaultKinds.Create(_fault, _cluster, _topic, _cell.Partitions, null, null, _random, _journal, _time, _log);
+            var appliedAt = clock.Elapsed.TotalSeconds;
+            try
+            {
+                await fault.ApplyAsync(cancellationToken);
+                await Task.WhenAny(running, Task.Delay(_fault.Duration, cancellationToken));
+            }
+            finally
+            {
+                await fault.HealAsync(cancellationToken);
+            }
+
+            return fault.Verified
+                ? $"{_fault.Kind} applied at {appliedAt:0.0} s and verified"
+                : $"{_fault.Kind} applied at {appliedAt:0.0} s but its effect was not observed";
+        }
+
+        public void Dispose()
+        {
+            _journal.WriteRunEnded(_time.Millis(), "completed");
+            _journal.Dispose();
+        }
+
+        public static string Slug(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
     }
 }

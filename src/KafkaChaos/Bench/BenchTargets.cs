@@ -7,13 +7,18 @@ namespace KafkaChaos.Bench;
 /// tail latency and extra allocation per message. A missed target is reported with the measured
 /// figure, never rounded into a pass.
 /// </summary>
+/// <remarks>
+/// The targets are about the harness's cost in steady state, so cells with a fault are reported but not
+/// held to them: there the timing of a leader election or a broker restart, not the client, sets the
+/// throughput and the tail.
+/// </remarks>
 public static class BenchTargets
 {
     public static IReadOnlyList<BenchTargetResult> Check(IEnumerable<BenchCellResult> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
         var results = new List<BenchTargetResult>();
-        foreach (var cell in cells)
+        foreach (var cell in cells.Where(c => c.Cell.Fault is null))
         {
             var name = cell.Cell.Name;
             var producerLimit = cell.Cell.MessageSize >= 1024 ? 0.95 : 0.90;
@@ -21,9 +26,8 @@ public static class BenchTargets
             results.Add(new(name, "harness consumer throughput / raw", "≥ 0.90", F(cell.ConsumerRatio, "0.000"), cell.ConsumerRatio >= 0.90));
             foreach (var paced in cell.Paced)
             {
-                var raw = paced.Raw.Latency?.P99 ?? 0;
-                var harness = paced.Harness.Latency?.P99 ?? 0;
-                results.Add(new(name, $"harness p99 at {paced.ShareOfMax:P0} of max ({paced.Rate:N0}/s)", $"≤ raw p99 × 1.05 ({raw * 1.05:N0} µs)",
+                var (raw, harness) = (paced.RawP99, paced.HarnessP99);
+                results.Add(new(name, $"harness p99 at {paced.ShareOfMax:P0} of max ({paced.Rate:N0}/s), median of {paced.Harness.Count}", $"≤ raw p99 × 1.05 ({raw * 1.05:N0} µs)",
                     $"{harness:N0} µs", harness <= raw * 1.05));
             }
 

@@ -4,7 +4,8 @@ namespace KafkaChaos.Bench;
 
 /// <summary>
 /// What one benchmark run cost and achieved: throughput (payload and wire), CPU and allocation per
-/// message, garbage collections, and latency (from the intended send time) when the run was paced.
+/// message, garbage collections, failed deliveries, latency (from the intended send time) when the run
+/// was paced, and what happened to the cell's fault when it has one.
 /// </summary>
 public sealed record RunMetrics(
     string Mode,
@@ -18,4 +19,6 @@ public sealed record RunMetrics(
     int Gen0,
     int Gen1,
     int Gen2,
-    LatencySummary? Latency);
+    LatencySummary? Latency,
+    long FailedDeliveries = 0,
+    string? Fault = null);

@@ -50,15 +50,12 @@ public static class ExperimentFile
     public static ExperimentPlan Parse(string path, string text)
     {
         var root = Root(path, text);
-        string At(YamlNode node) => $"{path}:{node.Start.Line}:{node.Start.Column}";
-        ExperimentConfigException Error(YamlNode node, string message) => new($"{At(node)}: {message}");
-
-        string Scalar(YamlNode node, string key) => node is YamlScalarNode { Value: { } value }
-            ? value
-            : throw Error(node, $"key '{key}' must be a single value, not a {(node is YamlMappingNode ? "mapping" : "list")}");
-
-        YamlMappingNode Mapping(YamlNode node, string key) => node as YamlMappingNode ?? throw Error(node, $"key '{key}' must be a mapping of keys to values");
-        YamlSequenceNode Sequence(YamlNode node, string key) => node as YamlSequenceNode ?? throw Error(node, $"key '{key}' must be a list");
+        var yaml = new YamlFile(path);
+        Func<YamlNode, string> At = yaml.At;
+        Func<YamlNode, string, ExperimentConfigException> Error = yaml.Error;
+        Func<YamlNode, string, string> Scalar = yaml.Scalar;
+        Func<YamlNode, string, YamlMappingNode> Mapping = yaml.Mapping;
+        Func<YamlNode, string, YamlSequenceNode> Sequence = yaml.Sequence;
 
         var base_ = new Dictionary<string, (string Value, string Where)>(StringComparer.Ordinal);
         string name = Path.GetFileNameWithoutExtension(path), description = "";
@@ -132,7 +129,7 @@ public static class ExperimentFile
                 case "faults":
                     foreach (var item in Sequence(value, key).Children)
                     {
-                        faults.Add(ParseFault(Mapping(item, "faults[]"), Scalar, Error, At));
+                        faults.Add(ParseFault(Mapping(item, "faults[]"), Scalar, Error));
                     }
 
                     break;
@@ -221,7 +218,11 @@ public static class ExperimentFile
         return new ExperimentPlan(name, description, path, cells, image, version);
     }
 
-    private static YamlMappingNode Root(string path, string text)
+    /// <summary>Parses <paramref name="text"/> as one YAML mapping; syntax errors name the file, line and column.</summary>
+    /// <param name="path">For messages.</param>
+    /// <param name="text">The file's text.</param>
+    /// <param name="what">What the file should look like, for the message when it is not a mapping.</param>
+    internal static YamlMappingNode Root(string path, string text, string what = "an experiment file is one YAML mapping (name:, cluster:, topic:, ...)")
     {
         var stream = new YamlStream();
         try
@@ -241,7 +242,7 @@ public static class ExperimentFile
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new ExperimentConfigException($"{path}: an experiment file is one YAML mapping (name:, cluster:, topic:, ...)");
+            throw new ExperimentConfigException($"{path}: {what}");
         }
 
         return root;
@@ -283,8 +284,9 @@ public static class ExperimentFile
         }
     }
 
-    private static FaultSpec ParseFault(YamlMappingNode node, Func<YamlNode, string, string> scalar,
-        Func<YamlNode, string, ExperimentConfigException> error, Func<YamlNode, string> at)
+    /// <summary>One entry of <c>faults</c>; the bench reads its faults with this too, with its own default timing.</summary>
+    internal static FaultSpec ParseFault(YamlMappingNode node, Func<YamlNode, string, string> scalar,
+        Func<YamlNode, string, ExperimentConfigException> error, TimeSpan? defaultAt = null, TimeSpan? defaultDuration = null)
     {
         var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in node.Children)
@@ -336,7 +338,7 @@ public static class ExperimentFile
         }
 
         TimeSpan? windowEnd = null;
-        var start = OptionalDuration("at") ?? TimeSpan.FromSeconds(5);
+        var start = OptionalDuration("at") ?? defaultAt ?? TimeSpan.FromSeconds(5);
         if (fields.TryGetValue("window", out var windowNode))
         {
             if (windowNode is not YamlSequenceNode { Children.Count: 2 } window || fields.ContainsKey("at") || fields.ContainsKey("every"))
@@ -365,7 +367,7 @@ public static class ExperimentFile
             JitterMs = Int("jitter_ms", 0, 60_000) ?? 0,
             LossPercent = loss,
             CrashPoint = crashPoint,
-            Duration = OptionalDuration("duration") ?? TimeSpan.FromSeconds(10),
+            Duration = OptionalDuration("duration") ?? defaultDuration ?? TimeSpan.FromSeconds(10),
             When = new FaultTrigger(start, OptionalDuration("every"), Int("count", 1, 1000) ?? 1, windowEnd),
         };
     }

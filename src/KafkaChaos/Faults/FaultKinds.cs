@@ -85,7 +85,7 @@ public static class FaultKinds
     public static bool IsClientSide(string kind) => kind is RestartConsumer or RestartProducer;
 
     /// <summary>Builds one application of <paramref name="fault"/>; random choices come from <paramref name="random"/>.</summary>
-    public static Fault Create(FaultSpec fault, KafkaCluster? cluster, string topic, int partitions, ConsumerGroup group, ProducerGroup producers,
+    public static Fault Create(FaultSpec fault, KafkaCluster? cluster, string topic, int partitions, ConsumerGroup? group, ProducerGroup? producers,
         Random random, JournalWriter journal, TimeProvider time, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(fault);
@@ -110,8 +110,9 @@ public static class FaultKinds
             PartitionHalves => new HalvesPartition(cluster!, topic, journal, time, log),
             NetDelay => new NetworkDelay(cluster!, topic, Brokers(), fault.DelayMs, fault.JitterMs, journal, time, log),
             NetLoss => new NetworkLoss(cluster!, topic, Brokers(), fault.LossPercent, journal, time, log),
-            RestartConsumer => new ConsumerRestart(group, fault.CrashPoint, journal, time, log),
-            RestartProducer => new ProducerRestart(producers.Lanes[random.Next(producers.Lanes.Count)], journal, time, log),
+            RestartConsumer => new ConsumerRestart(group ?? throw new InvalidOperationException($"{fault.Kind} needs the run's consumers"), fault.CrashPoint, journal, time, log),
+            RestartProducer => new ProducerRestart(producers is { } p ? p.Lanes[random.Next(p.Lanes.Count)] : throw new InvalidOperationException($"{fault.Kind} needs the run's producers"),
+                journal, time, log),
             _ => throw new ArgumentOutOfRangeException(nameof(fault), fault.Kind, "unknown fault"),
         };
     }

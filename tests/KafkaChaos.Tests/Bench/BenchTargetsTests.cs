@@ -1,4 +1,5 @@
 using KafkaChaos.Bench;
+using KafkaChaos.Faults;
 using KafkaChaos.Workload;
 using NUnit.Framework;
 
@@ -14,7 +15,7 @@ public class BenchTargetsTests
     {
         var cell = new BenchCellResult(new BenchCell(100, "1", 5, 3),
             [Run(100, 100), Run(100, 100), Run(100, 100)], [Run(91, 150), Run(89, 170), Run(90, 200)],
-            [new PacedResult(0.1, 10, Run(10, 0, 1000), Run(10, 0, 1060))],
+            [new PacedResult(0.1, 10, [Run(10, 0, 1000), Run(10, 0, 990), Run(10, 0, 5000)], [Run(10, 0, 1060), Run(10, 0, 900), Run(10, 0, 1200)])],
             [Run(100, 0)], [Run(95, 0)], ProducerRatio: 0.90, ConsumerRatio: 0.95, PeakWorkingSetBytes: 0);
 
         var results = BenchTargets.Check([cell]);
@@ -23,6 +24,16 @@ public class BenchTargetsTests
         {
             ("producer", true), ("consumer", true), ("p99", false), ("allocated", false),
         }));
+        Assert.That(results[2].Measured, Is.EqualTo("1,060 µs"), "the median p99 of the harness runs, against the median of the raw ones (1,000 µs)");
         Assert.That(results[3].Measured, Is.EqualTo("70.0 B"));
+    }
+
+    [Test]
+    public void Check_HoldsOnlyFaultFreeCellsToTheTargets()
+    {
+        var faulted = new BenchCellResult(new BenchCell(100, "all", 5, 3, null, 3, new FaultSpec { Kind = FaultKinds.KillLeader }),
+            [Run(100, 0)], [Run(10, 0)], [], [Run(100, 0)], [Run(10, 0)], ProducerRatio: 0.1, ConsumerRatio: 0.1, PeakWorkingSetBytes: 0);
+
+        Assert.That(BenchTargets.Check([faulted]), Is.Empty);
     }
 }

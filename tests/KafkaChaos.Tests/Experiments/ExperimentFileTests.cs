@@ -7,19 +7,8 @@ namespace KafkaChaos.Tests.Experiments;
 
 public class ExperimentFileTests
 {
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KafkaChaos.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
     private static IEnumerable<string> ShippedExperiments() =>
-        Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "experiments"), "*.yaml").Order();
+        Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root(), "experiments"), "*.yaml").Order();
 
     [TestCaseSource(nameof(ShippedExperiments))]
     public void Load_ShippedExperiment_ParsesWithExpectationsAndADescription(string path)
