@@ -122,14 +122,14 @@ public static class BenchCommand
             throw new ExperimentConfigException($"--brokers: '{brokers}' is not a whole number 1..{BenchPlan.MaxBrokers}");
         }
 
-        if (alternations is < 3 or > 25)
+        if (alternations is < BenchPlan.MinAlternations or > BenchPlan.MaxAlternations)
         {
-            throw new ExperimentConfigException($"--alternations: '{alternations}' is not a whole number 3..25");
+            throw new ExperimentConfigException($"--alternations: '{alternations}' is not a whole number {BenchPlan.MinAlternations}..{BenchPlan.MaxAlternations}");
         }
 
-        if (messages is < 1000 or > 1_000_000_000)
+        if (messages is < BenchPlan.MinMessages or > BenchPlan.MaxMessages)
         {
-            throw new ExperimentConfigException($"--messages: '{messages}' is not a whole number 1000..1000000000");
+            throw new ExperimentConfigException($"--messages: '{messages}' is not a whole number {BenchPlan.MinMessages}..{BenchPlan.MaxMessages}");
         }
 
         var runDuration = Duration(duration, "--duration");
@@ -157,7 +157,7 @@ public static class BenchCommand
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(part => new BenchSweep.Value(part, option))];
 
     private static TimeSpan Duration(string text, string option) =>
-        SettingCatalog.TryParseDuration(text, out var value) && value >= TimeSpan.FromSeconds(1) && value <= TimeSpan.FromMinutes(10)
+        SettingCatalog.TryParseDuration(text, out var value) && value >= BenchPlan.MinRunDuration && value <= BenchPlan.MaxRunDuration
             ? value
             : throw new ExperimentConfigException($"{option}: '{text}' is not a duration 1 s..10 min, such as 3s");
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using KafkaChaos.Tests;
 using NUnit.Framework;
 
 namespace KafkaChaos.ClusterTests;
@@ -7,22 +8,11 @@ namespace KafkaChaos.ClusterTests;
 /// <summary>The built kafka-chaos binary as a user runs it: started, signalled, waited for.</summary>
 internal static class CliProcess
 {
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KafkaChaos.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
     public static Process Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
 
     public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var cli = Path.Combine(RepositoryRoot(), "src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos");
+        var cli = Path.Combine(RepositoryPaths.Root(), "src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos");
         Assert.That(File.Exists(cli), Is.True, $"{cli} is built by 'make build'");
         var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["CI"] = "true";

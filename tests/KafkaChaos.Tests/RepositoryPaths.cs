@@ -2,7 +2,7 @@ using NUnit.Framework;
 
 namespace KafkaChaos.Tests;
 
-/// <summary>Where the repository is, for tests that read the files it ships (experiments, bench files).</summary>
+/// <summary>Where the repository is, for tests that read the files it ships or run the binary it builds (both test projects compile this file).</summary>
 internal static class RepositoryPaths
 {
     public static string Root()

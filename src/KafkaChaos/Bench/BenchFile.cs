@@ -74,13 +74,13 @@ public static class BenchFile
                         switch (runKey)
                         {
                             case "alternations":
-                                alternations = Int(runValue, "runs.alternations", 3, 25);
+                                alternations = Int(runValue, "runs.alternations", BenchPlan.MinAlternations, BenchPlan.MaxAlternations);
                                 break;
                             case "duration":
-                                runDuration = Duration(runValue, "runs.duration", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+                                runDuration = Duration(runValue, "runs.duration", BenchPlan.MinRunDuration, BenchPlan.MaxRunDuration);
                                 break;
                             case "paced_duration":
-                                pacedDuration = Duration(runValue, "runs.paced_duration", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+                                pacedDuration = Duration(runValue, "runs.paced_duration", BenchPlan.MinRunDuration, BenchPlan.MaxRunDuration);
                                 break;
                             case "paced_shares":
                                 pacedShares = runValue is YamlSequenceNode { Children.Count: > 0 } shares
@@ -90,7 +90,7 @@ public static class BenchFile
                                     : throw Error(runValue, "key 'runs.paced_shares' takes a list of shares of the maximum rate, such as [0.1, 0.5, 0.8]");
                                 break;
                             case "messages":
-                                messages = Int(runValue, "runs.messages", 1000, 1_000_000_000);
+                                messages = Int(runValue, "runs.messages", BenchPlan.MinMessages, BenchPlan.MaxMessages);
                                 break;
                             default:
                                 throw Error(runKeyNode, $"unknown key 'runs.{runKey}'; runs has {string.Join(", ", RunKeys)}");

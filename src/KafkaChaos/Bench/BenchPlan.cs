@@ -26,6 +26,12 @@ public sealed record BenchPlan(
 {
     public const int MaxBrokers = 9;
     public const int MaxCells = 200;
+    public const int MinAlternations = 3;
+    public const int MaxAlternations = 25;
+    public const int MinMessages = 1000;
+    public const int MaxMessages = 1_000_000_000;
+    public static readonly TimeSpan MinRunDuration = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxRunDuration = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan DefaultFaultAt = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultFaultDuration = TimeSpan.FromSeconds(5);
     public static readonly IReadOnlyList<double> DefaultPacedShares = [0.1, 0.5, 0.8];

@@ -30,6 +30,8 @@ namespace KafkaChaos.Bench;
 /// </remarks>
 public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProvider time, Action<string> log)
 {
+    private const string Raw = "raw";
+    private const string Harness = "harness";
     private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromMinutes(2);
     private readonly string _scratch = Path.Combine(directory, "scratch");
@@ -71,7 +73,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
 
         Directory.CreateDirectory(_scratch);
         using var faults = cell.Fault is { } fault ? new CellFaults(cluster, Path.Combine(_faults, CellFaults.Slug(cell.Name)), time, log, cell, fault, topic, Seed) : null;
-        RunMetrics Produce(string mode, long count, double rate, TimeSpan? duration, Action started) => mode == "raw"
+        RunMetrics Produce(string mode, long count, double rate, TimeSpan? duration, Action started) => mode == Raw
             ? RunRawProducer(producerConfig, topic, cell, count, rate, duration, started, cancellationToken)
             : RunHarnessProducer(producerConfig, topic, cell, count, rate, duration, started, cancellationToken);
         async Task<RunMetrics> TimedProduce(string mode, long count, double rate, TimeSpan? duration) =>
@@ -79,7 +81,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
                 cancellationToken);
 
         // Not recorded and never under the fault: JIT, the broker's first segments, and a first rate.
-        var warmUp = Math.Max(Produce("raw", WarmUpMessages, 0, null, () => { }).MessagesPerSecond, Produce("harness", WarmUpMessages, 0, null, () => { }).MessagesPerSecond);
+        var warmUp = Math.Max(Produce(Raw, WarmUpMessages, 0, null, () => { }).MessagesPerSecond, Produce(Harness, WarmUpMessages, 0, null, () => { }).MessagesPerSecond);
 
         // Unthrottled runs send for RunDuration; the count only bounds the harness's outcome bitmap.
         var (count, duration) = ThroughputMessages is { } fixedCount
@@ -87,17 +89,8 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             : (Math.Max(100_000, (long)(warmUp * RunDuration.TotalSeconds * 4)), RunDuration);
         log($"{cell.Name}: warm-up at {warmUp:N0}/s; unthrottled runs of {(duration is { } d ? $"{d.TotalSeconds:0.#} s" : $"{count:N0} messages")}");
 
-        var raw = new List<RunMetrics>();
-        var harness = new List<RunMetrics>();
-        await Alternate(async rawFirst =>
-        {
-            foreach (var mode in rawFirst ? new[] { "raw", "harness" } : ["harness", "raw"])
-            {
-                (mode == "raw" ? raw : harness).Add(await TimedProduce(mode, count, 0, duration));
-            }
-
-            log($"{cell.Name}: produce round {raw.Count}: raw {raw[^1].MessagesPerSecond:N0}/s, harness {harness[^1].MessagesPerSecond:N0}/s");
-        }, cancellationToken);
+        var (raw, harness) = await Alternate(mode => TimedProduce(mode, count, 0, duration),
+            (r, h) => log($"{cell.Name}: produce round {r.Count}: raw {r[^1].MessagesPerSecond:N0}/s, harness {h[^1].MessagesPerSecond:N0}/s"), cancellationToken);
 
         var maxRate = Statistics.Median(raw.Select(r => r.MessagesPerSecond));
         var paced = new List<PacedResult>();
@@ -105,14 +98,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         {
             var rate = maxRate * share;
             var pacedCount = Math.Max(100, (long)(rate * PacedDuration.TotalSeconds));
-            var (rawPaced, harnessPaced) = (new List<RunMetrics>(), new List<RunMetrics>());
-            await Alternate(async rawFirst =>
-            {
-                foreach (var mode in rawFirst ? new[] { "raw", "harness" } : ["harness", "raw"])
-                {
-                    (mode == "raw" ? rawPaced : harnessPaced).Add(await TimedProduce(mode, pacedCount, rate, null));
-                }
-            }, cancellationToken);
+            var (rawPaced, harnessPaced) = await Alternate(mode => TimedProduce(mode, pacedCount, rate, null), (_, _) => { }, cancellationToken);
             paced.Add(new PacedResult(share, rate, rawPaced, harnessPaced));
             log($"{cell.Name}: {share:P0} of max ({rate:N0}/s): median p99 raw {paced[^1].RawP99:N0} µs, harness {paced[^1].HarnessP99:N0} µs");
         }
@@ -123,25 +109,12 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             ["session.timeout.ms"] = ((int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(cluster.Version).TotalMilliseconds)).ToString(CultureInfo.InvariantCulture),
         };
         var consumed = (long)Statistics.Median(raw.Select(r => (double)r.Messages)); // what one unthrottled run wrote
-        var rawConsumer = new List<RunMetrics>();
-        var harnessConsumer = new List<RunMetrics>();
-        await Alternate(async rawFirst =>
-        {
-            foreach (var mode in rawFirst ? new[] { "raw", "harness" } : ["harness", "raw"])
-            {
-                if (mode == "raw")
-                {
-                    rawConsumer.Add(await Timed(faults, started => Task.Factory.StartNew(() => RunRawConsumer(consumerConfig, topic, consumed, cell.MessageSize, started, cancellationToken),
-                        cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default), cancellationToken));
-                }
-                else
-                {
-                    harnessConsumer.Add(await Timed(faults, started => RunHarnessConsumerAsync(consumerConfig, topic, consumed, cell.MessageSize, started, cancellationToken), cancellationToken));
-                }
-            }
-
-            log($"{cell.Name}: consume round {rawConsumer.Count}: raw {rawConsumer[^1].MessagesPerSecond:N0}/s, harness {harnessConsumer[^1].MessagesPerSecond:N0}/s");
-        }, cancellationToken);
+        var (rawConsumer, harnessConsumer) = await Alternate(
+            mode => mode == Raw
+                ? Timed(faults, started => Task.Factory.StartNew(() => RunRawConsumer(consumerConfig, topic, consumed, cell.MessageSize, started, cancellationToken),
+                    cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default), cancellationToken)
+                : Timed(faults, started => RunHarnessConsumerAsync(consumerConfig, topic, consumed, cell.MessageSize, started, cancellationToken), cancellationToken),
+            (r, h) => log($"{cell.Name}: consume round {r.Count}: raw {r[^1].MessagesPerSecond:N0}/s, harness {h[^1].MessagesPerSecond:N0}/s"), cancellationToken);
 
         return new BenchCellResult(cell, raw, harness, paced, rawConsumer, harnessConsumer,
             Statistics.Median(harness.Zip(raw, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
@@ -149,14 +122,27 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             ProcessCounters.PeakWorkingSet());
     }
 
-    /// <summary>Runs <see cref="Alternations"/> rounds, raw first in even rounds and harness first in odd ones.</summary>
-    private async Task Alternate(Func<bool, Task> round, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <see cref="Alternations"/> rounds of one raw and one harness run, raw first in even rounds and
+    /// harness first in odd ones, so that neither client always meets the cluster in the same state.
+    /// </summary>
+    /// <returns>Every run of each client, in order.</returns>
+    private async Task<(List<RunMetrics> Raw, List<RunMetrics> Harness)> Alternate(Func<string, Task<RunMetrics>> run,
+        Action<List<RunMetrics>, List<RunMetrics>> afterRound, CancellationToken cancellationToken)
     {
+        var (raw, harness) = (new List<RunMetrics>(), new List<RunMetrics>());
         for (var i = 0; i < Alternations; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await round(i % 2 == 0);
+            foreach (var mode in i % 2 == 0 ? [Raw, Harness] : new[] { Harness, Raw })
+            {
+                (mode == Raw ? raw : harness).Add(await run(mode));
+            }
+
+            afterRound(raw, harness);
         }
+
+        return (raw, harness);
     }
 
     /// <summary>
@@ -256,7 +242,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         var seconds = clock.Elapsed.TotalSeconds;
         Thread.Sleep(600); // one more statistics callback for the wire bytes
         producer.Poll(TimeSpan.Zero);
-        return Metrics("raw", sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? latency.Summarize() : null, Interlocked.Read(ref failed));
+        return Metrics(Raw, sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? latency.Summarize() : null, Interlocked.Read(ref failed));
     }
 
     /// <summary>The harness: a <see cref="SequencedProducer"/> journalling every outcome to disk.</summary>
@@ -285,7 +271,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             producer.Finish(FlushTimeout);
             var seconds = clock.Elapsed.TotalSeconds;
             Thread.Sleep(600);
-            return Metrics("harness", producer.Sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? producer.ProduceToAck.Summarize() : null,
+            return Metrics(Harness, producer.Sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? producer.ProduceToAck.Summarize() : null,
                 producer.FailedDeliveries);
         }
         finally
@@ -315,7 +301,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
 
         var seconds = clock?.Elapsed.TotalSeconds ?? 0;
         consumer.Close();
-        return Metrics("raw", read, size, seconds, 0, before, null, 0);
+        return Metrics(Raw, read, size, seconds, 0, before, null, 0);
     }
 
     private async Task<RunMetrics> RunHarnessConsumerAsync(Dictionary<string, string> config, string topic, long count, int size, Action started,
@@ -346,7 +332,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             var seconds = clock?.Elapsed.TotalSeconds ?? 0;
             var read = group.Progress.Records;
             group.Dispose();
-            return Metrics("harness", read, size, seconds, 0, before, null, 0);
+            return Metrics(Harness, read, size, seconds, 0, before, null, 0);
         }
         finally
         {
