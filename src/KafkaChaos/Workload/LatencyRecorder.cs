@@ -5,12 +5,17 @@ namespace KafkaChaos.Workload;
 /// <summary>
 /// Latencies in microseconds, measured from the intended send time (not the actual one) so that a
 /// stalled producer shows up as latency instead of vanishing from the samples (coordinated omission).
-/// Single writer: each recorder is fed by one client thread.
 /// </summary>
+/// <remarks>
+/// Recording is safe from several threads at once, and has to be: librdkafka runs delivery reports on
+/// whichever thread polls, so while the client's background thread serves them, a <c>Flush</c> or a
+/// <c>Poll</c> on the sending thread serves some too. A plain histogram lost samples that way.
+/// Summaries and <see cref="Add"/> are for after the writers have stopped.
+/// </remarks>
 public sealed class LatencyRecorder
 {
     private static readonly long HighestTrackableMicros = TimeSpan.FromHours(1).Ticks / 10;
-    private readonly LongHistogram _histogram = new(HighestTrackableMicros, 3);
+    private readonly LongConcurrentHistogram _histogram = new(1, HighestTrackableMicros, 3);
 
     public void Record(long micros) => _histogram.RecordValue(Math.Clamp(micros, 0, HighestTrackableMicros));
 
