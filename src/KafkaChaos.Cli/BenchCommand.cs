@@ -89,11 +89,13 @@ public static class BenchCommand
             {
                 Log($"bench cell {results.Count + 1}/{plan.Cells.Count}: {cell.Name}");
                 results.Add(await runner.RunAsync(cell, interrupt));
+
+                // After every cell, so that a later cell's failure or Ctrl-C does not lose what was measured.
+                BenchReport.Write(directory, version.ToString(), plan, results, BenchTargets.Check(results));
             }
 
             Directory.Delete(Path.Combine(directory, "scratch"), recursive: true);
             var targets = BenchTargets.Check(results);
-            BenchReport.Write(directory, version.ToString(), plan, results, targets);
             var table = new Table().AddColumns("cell", "target", "limit", "measured", "");
             foreach (var target in targets)
             {

@@ -37,6 +37,7 @@ public class BenchCommandTests : CliExperimentTest
         Assert.That(exitCode, Is.Zero, "a cell under a fault is not held to the targets, so nothing can be missed\n" + error);
         Assert.That(output, Does.Contain("under a fault, not held to the targets").And.Contain("bench.json, bench.md, bench.html"));
         Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(output + error, Does.Not.Contain("its topic stays on the cluster"), "each cell's topic is deleted after the cell");
         var directory = Directory.EnumerateDirectories(runs, "bench-*").Single();
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "bench.json")));
         Assert.That(json.RootElement.GetProperty("plan").GetProperty("source").GetString(), Is.EqualTo(ExperimentPath));
@@ -54,7 +55,29 @@ public class BenchCommandTests : CliExperimentTest
                 Assert.That(run.GetProperty("fault").GetString(), Does.Match("^pause-broker applied at 0\\.[5-9] s and verified$"), run.ToString());
             }
         });
-        Assert.That(cell.GetProperty("paced")[0].GetProperty("harness")[0].GetProperty("latency").GetProperty("p99").GetInt64(), Is.GreaterThan(0));
+        var paced = cell.GetProperty("paced")[0];
+        Assert.Multiple(() =>
+        {
+            foreach (var run in paced.GetProperty("raw").EnumerateArray().Concat(paced.GetProperty("harness").EnumerateArray()))
+            {
+                var sent = run.GetProperty("messages").GetInt64();
+                Assert.That(run.GetProperty("produce_to_ack").GetProperty("count").GetInt64(), Is.EqualTo(sent), "acks=all on 3 replicas: every message acknowledged\n" + run);
+                Assert.That(run.GetProperty("end_to_end").GetProperty("count").GetInt64(), Is.EqualTo(sent), "the consumer alongside read and timed every message\n" + run);
+                Assert.That(run.GetProperty("end_to_end").GetProperty("p99").GetInt64(), Is.GreaterThan(0));
+                Assert.That(run.GetProperty("read_to_end").GetBoolean(), Is.True);
+            }
+        });
+        var range = cell.GetProperty("consumer_range_records").GetInt64();
+        Assert.That(range, Is.GreaterThan(0));
+        Assert.Multiple(() =>
+        {
+            foreach (var run in cell.GetProperty("raw_consumer").EnumerateArray().Concat(cell.GetProperty("harness_consumer").EnumerateArray()))
+            {
+                // Every consumer run reads the records the last harness run wrote; a rebalance under the fault can make it read some twice.
+                Assert.That(run.GetProperty("messages").GetInt64(), Is.GreaterThanOrEqualTo(range), run.ToString());
+                Assert.That(run.GetProperty("read_to_end").GetBoolean(), Is.True, run.ToString());
+            }
+        });
         Assert.That(File.ReadAllText(Path.Combine(directory, "bench.md")), Does.Contain("Runs under a fault"));
         Assert.That(File.ReadAllText(Path.Combine(directory, "bench.html")), Does.Contain("data:image/png;base64,"));
         var faultJournal = File.ReadAllLines(Directory.EnumerateFiles(Path.Combine(directory, "faults"), "journal.jsonl", SearchOption.AllDirectories).Single());

@@ -1,6 +1,11 @@
 namespace KafkaChaos.Bench;
 
-/// <summary>One bench cell: every run, and the harness/raw throughput ratios (medians over the alternations).</summary>
+/// <summary>
+/// One bench cell: every run, the harness/raw throughput ratios (medians over the alternations), and
+/// how many records the consumer runs had to read (what the last unthrottled harness run wrote). A
+/// consumer run reads more than that when a fault made its group rebalance and it read again from the
+/// last commit.
+/// </summary>
 public sealed record BenchCellResult(
     BenchCell Cell,
     IReadOnlyList<RunMetrics> RawProducer,
@@ -10,4 +15,5 @@ public sealed record BenchCellResult(
     IReadOnlyList<RunMetrics> HarnessConsumer,
     double ProducerRatio,
     double ConsumerRatio,
-    long PeakWorkingSetBytes);
+    long PeakWorkingSetBytes,
+    long ConsumerRangeRecords = 0);

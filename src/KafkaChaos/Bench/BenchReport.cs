@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KafkaChaos.Workload;
 using ScottPlot;
 
 namespace KafkaChaos.Bench;
@@ -23,7 +24,7 @@ public static class BenchReport
         Directory.CreateDirectory(directory);
         var runs = new { plan.Source, plan.Brokers, plan.Alternations, run_duration_s = plan.RunDuration.TotalSeconds, plan.ThroughputMessages, paced_duration_s = plan.PacedDuration.TotalSeconds, plan.PacedShares, plan.Seed };
         File.WriteAllText(Path.Combine(directory, "bench.json"),
-            JsonSerializer.Serialize(new { schema_version = 2, kafka_version = kafkaVersion, plan = runs, cells, targets }, Options) + "\n");
+            JsonSerializer.Serialize(new { schema_version = 3, kafka_version = kafkaVersion, plan = runs, cells, targets }, Options) + "\n");
         File.WriteAllText(Path.Combine(directory, "bench.md"), Markdown(kafkaVersion, cells, targets));
         File.WriteAllText(Path.Combine(directory, "bench.html"), Html(kafkaVersion, cells, targets));
     }
@@ -42,15 +43,14 @@ public static class BenchReport
                 $"| {c.Cell.Name} | {rp.MessagesPerSecond:N0} | {hp.MessagesPerSecond:N0} | {c.ProducerRatio:0.000} | {rp.PayloadMegabytesPerSecond:0.0} ({rp.WireMegabytesPerSecond:0.0}) | {hp.PayloadMegabytesPerSecond:0.0} ({hp.WireMegabytesPerSecond:0.0}) | {rp.CpuMicrosPerMessage:0.0} | {hp.CpuMicrosPerMessage:0.0} | {rp.AllocatedBytesPerMessage:0} | {hp.AllocatedBytesPerMessage:0} | {rc.MessagesPerSecond:N0} | {hc.MessagesPerSecond:N0} | {c.ConsumerRatio:0.000} |");
         }
 
-        text.AppendLine().AppendLine("Produce-to-ack latency from the intended send time, µs: p50 / p90 / p99 / p99.9 / p99.99 / max of the run with the median p99, then the p99 of every run:").AppendLine();
-        text.AppendLine("| cell | share of max | rate | raw | harness | raw p99s | harness p99s |").AppendLine("|---|---:|---:|---|---|---|---|");
-        foreach (var c in cells)
+        LatencyTable(text, cells, "Produce-to-ack", r => r.ProduceToAck);
+        LatencyTable(text, cells, "End-to-end (to the record read by the consumer running alongside)", r => r.EndToEnd);
+        var partial = cells.SelectMany(c => c.Paced.SelectMany(p => p.Raw.Concat(p.Harness)).Concat(c.RawConsumer).Concat(c.HarnessConsumer)
+            .Where(r => r.ReadToEnd == false).Select(r => (c.Cell.Name, r))).ToList();
+        if (partial.Count > 0)
         {
-            foreach (var p in c.Paced)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {c.Cell.Name} | {p.ShareOfMax:P0} | {p.Rate:N0}/s | {Percentiles(MedianP99Run(p.Raw))} | {Percentiles(MedianP99Run(p.Harness))} | {P99s(p.Raw)} | {P99s(p.Harness)} |");
-            }
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture,
+                $"{partial.Count} consumer(s) stopped before the end offsets, when nothing more arrived (under a fault, what was truncated): {string.Join("; ", partial.Select(p => $"{p.Name} {p.r.Mode} read {p.r.Messages:N0}"))}");
         }
 
         if (cells.Any(c => c.Cell.Fault is not null))
@@ -69,11 +69,18 @@ public static class BenchReport
             }
         }
 
-        text.AppendLine().AppendLine("GC counts (gen0/1/2) and peak working set:").AppendLine();
+        text.AppendLine().AppendLine("Garbage collections over every timed run of each client (gen0/gen1/gen2, and the time they paused the process), and the peak working set:").AppendLine();
         foreach (var c in cells)
         {
-            var gc = c.HarnessProducer.Concat(c.HarnessConsumer).Aggregate((0, 0, 0), (a, r) => (a.Item1 + r.Gen0, a.Item2 + r.Gen1, a.Item3 + r.Gen2));
-            text.AppendLine(CultureInfo.InvariantCulture, $"- {c.Cell.Name}: harness runs {gc.Item1}/{gc.Item2}/{gc.Item3}; peak working set so far {c.PeakWorkingSetBytes / 1e6:0} MB");
+            var runs = c.Paced.SelectMany(p => p.Raw.Concat(p.Harness)).Concat(c.RawProducer).Concat(c.HarnessProducer).Concat(c.RawConsumer).Concat(c.HarnessConsumer).ToList();
+            string Gc(string mode)
+            {
+                var of = runs.Where(r => r.Mode == mode).ToList();
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{mode} {of.Sum(r => r.Gen0)}/{of.Sum(r => r.Gen1)}/{of.Sum(r => r.Gen2)}, paused {of.Sum(r => r.GcPauseMilliseconds):N0} ms");
+            }
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {c.Cell.Name}: {Gc("raw")}; {Gc("harness")}; peak working set so far {c.PeakWorkingSetBytes / 1e6:0} MB");
         }
 
         text.AppendLine().AppendLine("## Targets").AppendLine().AppendLine("| cell | target | limit | measured | |").AppendLine("|---|---|---|---|---|");
@@ -85,11 +92,29 @@ public static class BenchReport
         return text.ToString();
     }
 
-    private static RunMetrics MedianP99Run(IReadOnlyList<RunMetrics> runs) => runs.OrderBy(r => r.Latency?.P99 ?? 0).ElementAt(runs.Count / 2);
+    /// <summary>p50 / p90 / p99 / p99.9 / p99.99 / max of the run with the median p99, then the p99 of every run, for each share of the max rate.</summary>
+    private static void LatencyTable(StringBuilder text, IReadOnlyList<BenchCellResult> cells, string what, Func<RunMetrics, LatencySummary?> latency)
+    {
+        text.AppendLine().AppendLine(CultureInfo.InvariantCulture,
+            $"{what} latency from the intended send time, µs: p50 / p90 / p99 / p99.9 / p99.99 / max of the run with the median p99, then the p99 of every run:").AppendLine();
+        text.AppendLine("| cell | share of max | rate | raw | harness | raw p99s | harness p99s |").AppendLine("|---|---:|---:|---|---|---|---|");
+        foreach (var c in cells)
+        {
+            foreach (var p in c.Paced)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {c.Cell.Name} | {p.ShareOfMax:P0} | {p.Rate:N0}/s | {Percentiles(MedianP99Run(p.Raw, latency))} | {Percentiles(MedianP99Run(p.Harness, latency))} | {P99s(p.Raw, latency)} | {P99s(p.Harness, latency)} |");
+            }
+        }
+    }
 
-    private static string P99s(IReadOnlyList<RunMetrics> runs) => string.Join(", ", runs.Select(r => (r.Latency?.P99 ?? 0).ToString("N0", CultureInfo.InvariantCulture)));
+    private static LatencySummary? MedianP99Run(IReadOnlyList<RunMetrics> runs, Func<RunMetrics, LatencySummary?> latency) =>
+        runs.Select(latency).OrderBy(l => l?.P99 ?? 0).ElementAt(runs.Count / 2);
 
-    private static string Percentiles(RunMetrics run) => run.Latency is { } l
+    private static string P99s(IReadOnlyList<RunMetrics> runs, Func<RunMetrics, LatencySummary?> latency) =>
+        string.Join(", ", runs.Select(r => (latency(r)?.P99 ?? 0).ToString("N0", CultureInfo.InvariantCulture)));
+
+    private static string Percentiles(LatencySummary? latency) => latency is { } l
         ? string.Create(CultureInfo.InvariantCulture, $"{l.P50:N0} / {l.P90:N0} / {l.P99:N0} / {l.P999:N0} / {l.P9999:N0} / {l.Max:N0}")
         : "";
 
@@ -112,24 +137,8 @@ public static class BenchReport
         throughput.ShowLegend(Alignment.LowerRight);
         throughput.Title("throughput ratio, harness / raw (median of alternations)");
 
-        var latency = new Plot();
-        var latencyBars = new List<Bar>();
-        var position = 0;
-        foreach (var c in cells)
-        {
-            foreach (var p in c.Paced)
-            {
-                latencyBars.Add(new Bar { Position = position++, Value = p.RawP99 / 1000.0, FillColor = palette.GetColor(0) });
-                latencyBars.Add(new Bar { Position = position++, Value = p.HarnessP99 / 1000.0, FillColor = palette.GetColor(1) });
-                position++;
-            }
-        }
-
-        latency.Add.Bars(latencyBars);
-        latency.Legend.ManualItems.Add(new LegendItem { LabelText = "raw p99", FillColor = palette.GetColor(0) });
-        latency.Legend.ManualItems.Add(new LegendItem { LabelText = "harness p99", FillColor = palette.GetColor(1) });
-        latency.ShowLegend(Alignment.UpperLeft);
-        latency.Title("produce-to-ack p99 (ms, median of alternations) at each share of the max rate, per cell");
+        var produceToAck = LatencyChart(cells, "produce-to-ack", p => (p.RawP99, p.HarnessP99));
+        var endToEnd = LatencyChart(cells, "end-to-end", p => (p.RawEndToEndP99, p.HarnessEndToEndP99));
 
         var markdown = WebUtility.HtmlEncode(Markdown(kafkaVersion, cells, targets));
         return $$"""
@@ -137,8 +146,37 @@ public static class BenchReport
             <style>body{font-family:system-ui,sans-serif;margin:2em}img{max-width:100%}pre{font-size:.85em}</style></head>
             <body><h1>kafka-chaos bench (Kafka {{WebUtility.HtmlEncode(kafkaVersion)}})</h1>
             <img alt="throughput ratio" src="data:image/png;base64,{{Convert.ToBase64String(throughput.GetImageBytes(900, 320, ImageFormat.Png))}}">
-            <img alt="latency" src="data:image/png;base64,{{Convert.ToBase64String(latency.GetImageBytes(900, 320, ImageFormat.Png))}}">
+            <img alt="produce-to-ack p99" src="data:image/png;base64,{{Convert.ToBase64String(produceToAck.GetImageBytes(900, 320, ImageFormat.Png))}}">
+            <img alt="end-to-end p99" src="data:image/png;base64,{{Convert.ToBase64String(endToEnd.GetImageBytes(900, 320, ImageFormat.Png))}}">
             <pre>{{markdown}}</pre></body></html>
             """;
+    }
+
+    private static Plot LatencyChart(IReadOnlyList<BenchCellResult> cells, string what, Func<PacedResult, (long Raw, long Harness)> p99s)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        var plot = new Plot();
+        var bars = new List<Bar>();
+        var ticks = new List<Tick>();
+        var position = 0;
+        foreach (var c in cells)
+        {
+            foreach (var p in c.Paced)
+            {
+                var (raw, harness) = p99s(p);
+                ticks.Add(new Tick(position + 0.5, string.Create(CultureInfo.InvariantCulture, $"{p.ShareOfMax:P0}")));
+                bars.Add(new Bar { Position = position++, Value = raw / 1000.0, FillColor = palette.GetColor(0) });
+                bars.Add(new Bar { Position = position++, Value = harness / 1000.0, FillColor = palette.GetColor(1) });
+                position++;
+            }
+        }
+
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "raw p99", FillColor = palette.GetColor(0) });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "harness p99", FillColor = palette.GetColor(1) });
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Title($"{what} p99 (ms, median of alternations) at each share of the max rate, cell by cell");
+        return plot;
     }
 }

@@ -13,15 +13,17 @@ namespace KafkaChaos.Bench;
 /// <summary>
 /// Measures what the harness costs against a raw Confluent.Kafka client doing the same work, on the
 /// same cluster, with identical client settings and payload sizes: producer throughput (alternating
-/// raw and harness, raw first and harness first in turn), produce-to-ack latency at shares of the raw
-/// client's maximum rate (10, 50 and 80% unless told otherwise; alternating the same way), and consumer
-/// throughput. A cell with a
-/// fault injects it into every timed run of both clients at the same offset, and heals it in between.
+/// raw and harness, raw first and harness first in turn), produce-to-ack and end-to-end latency at
+/// shares of the raw client's maximum rate (10, 50 and 80% unless told otherwise; alternating the same
+/// way, each with its own client's consumer reading alongside), and consumer throughput over what one
+/// harness run wrote. A cell with a fault injects it into every timed run of both clients at the same
+/// offset, and heals it in between.
 /// </summary>
 /// <remarks>
-/// The raw producer is <c>Produce</c> with one delivery handler that reads the sequence from the value
-/// and records latency; the raw consumer is a plain <c>Consume</c> loop. The harness is the real one:
-/// envelope, outcome claiming, journal on disk, verifying consumer with its journal.
+/// The raw producer is <c>Produce</c> with one delivery handler that reads the intended send time from
+/// the value and records latency; the raw consumer is a plain <c>Consume</c> loop that does the same.
+/// The harness is the real one: envelope, outcome claiming, journal on disk, verifying consumer with its
+/// journal, all under one run id so that the consumer checks every envelope as it would in an experiment.
 /// Three things keep one-off costs out of the comparison, which short runs on a small machine otherwise
 /// drown in: a warm-up round per cell (JIT, the broker's log segments; also the raw rate that sizes the
 /// timed runs), timed runs long enough that connection setup and the final flush are a small share, and
@@ -34,6 +36,16 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
     private const string Harness = "harness";
     private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long each client's untimed first paced run lasts.</summary>
+    private static readonly TimeSpan PacedWarmUp = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a consumer may take to join its group and read the producer's warm-up records.</summary>
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a consumer may read nothing before a drain gives up, on top of the cell's fault duration.</summary>
+    private static readonly TimeSpan DrainIdleTimeout = TimeSpan.FromSeconds(30);
+    private readonly Guid _harnessRunId = Guid.NewGuid();
     private readonly string _scratch = Path.Combine(directory, "scratch");
     private readonly string _faults = Path.Combine(directory, "faults");
 
@@ -59,6 +71,21 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         ArgumentNullException.ThrowIfNull(cell);
         var topic = $"bench-{Guid.NewGuid():N}"[..20];
         await cluster.CreateTopicAsync(topic, cell.Partitions, cell.ReplicationFactor, new Dictionary<string, string>(), cancellationToken);
+        var result = await RunAsync(cell, topic, cancellationToken);
+        try
+        {
+            await cluster.DeleteTopicAsync(topic, cancellationToken);
+        }
+        catch (Exception e) when (e is InfrastructureException or KafkaException)
+        {
+            log($"{cell.Name}: its topic stays on the cluster: {e.Message}");
+        }
+
+        return result;
+    }
+
+    private async Task<BenchCellResult> RunAsync(BenchCell cell, string topic, CancellationToken cancellationToken)
+    {
         var producerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
         {
             ["acks"] = cell.Acks,
@@ -71,17 +98,39 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             producerConfig["batch.size"] = batchSize.ToString(CultureInfo.InvariantCulture);
         }
 
+        var consumerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
+        {
+            // Consumers start at committed offsets; an offset out of range (a truncated log) skips to the end.
+            ["auto.offset.reset"] = "latest",
+            ["session.timeout.ms"] = ((int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(cluster.Version).TotalMilliseconds)).ToString(CultureInfo.InvariantCulture),
+        };
+        var drainIdle = DrainIdleTimeout + (cell.Fault?.Duration ?? TimeSpan.Zero);
+
         Directory.CreateDirectory(_scratch);
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new Dictionary<string, string>(consumerConfig) { ["group.id"] = "bench-probe" })
+            .SetLogHandler((_, _) => { }).Build();
+        IReadOnlyDictionary<int, long> Ends() => PartitionEnds.Read(probe, topic, cell.Partitions);
         using var faults = cell.Fault is { } fault ? new CellFaults(cluster, Path.Combine(_faults, CellFaults.Slug(cell.Name)), time, log, cell, fault, topic, Seed) : null;
-        RunMetrics Produce(string mode, long count, double rate, TimeSpan? duration, Action started) => mode == Raw
-            ? RunRawProducer(producerConfig, topic, cell, count, rate, duration, started, cancellationToken)
-            : RunHarnessProducer(producerConfig, topic, cell, count, rate, duration, started, cancellationToken);
-        async Task<RunMetrics> TimedProduce(string mode, long count, double rate, TimeSpan? duration) =>
-            await Timed(faults, started => Task.Factory.StartNew(() => Produce(mode, count, rate, duration, started), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default),
-                cancellationToken);
+        RunMetrics Produce(string mode, long count, double rate, TimeSpan? duration, Action ready, Action started) => mode == Raw
+            ? RunRawProducer(producerConfig, topic, cell, count, rate, duration, ready, started, cancellationToken)
+            : RunHarnessProducer(producerConfig, topic, cell, count, rate, duration, ready, started, cancellationToken);
+        Task<RunMetrics> OnItsThread(Func<RunMetrics> run) => Task.Factory.StartNew(run, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task<RunMetrics> ProduceOnItsThread(string mode, long count, double rate, TimeSpan? duration, Action ready, Action started) =>
+            OnItsThread(() => Produce(mode, count, rate, duration, ready, started));
+        BenchConsumer Consumer(string mode, IReadOnlyDictionary<int, long> start, bool timeRecords)
+        {
+            var config = new Dictionary<string, string>(consumerConfig) { ["group.id"] = $"bench-{mode}-{Guid.NewGuid():N}" };
+            BenchConsumer.CommitStart(config, topic, start);
+            BenchConsumer consumer = mode == Raw
+                ? new RawBenchConsumer(config, topic, cell.Partitions, timeRecords)
+                : new HarnessBenchConsumer(config, topic, _harnessRunId, _scratch, time);
+            consumer.Start();
+            return consumer;
+        }
 
         // Not recorded and never under the fault: JIT, the broker's first segments, and a first rate.
-        var warmUp = Math.Max(Produce(Raw, WarmUpMessages, 0, null, () => { }).MessagesPerSecond, Produce(Harness, WarmUpMessages, 0, null, () => { }).MessagesPerSecond);
+        var warmUp = Math.Max(Produce(Raw, WarmUpMessages, 0, null, () => { }, () => { }).MessagesPerSecond,
+            Produce(Harness, WarmUpMessages, 0, null, () => { }, () => { }).MessagesPerSecond);
 
         // Unthrottled runs send for RunDuration; the count only bounds the harness's outcome bitmap.
         var (count, duration) = ThroughputMessages is { } fixedCount
@@ -89,37 +138,89 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             : (Math.Max(100_000, (long)(warmUp * RunDuration.TotalSeconds * 4)), RunDuration);
         log($"{cell.Name}: warm-up at {warmUp:N0}/s; unthrottled runs of {(duration is { } d ? $"{d.TotalSeconds:0.#} s" : $"{count:N0} messages")}");
 
-        var (raw, harness) = await Alternate(mode => TimedProduce(mode, count, 0, duration),
+        var (raw, harness) = await Alternate(mode => Timed(faults, started => ProduceOnItsThread(mode, count, 0, duration, () => { }, started), cancellationToken),
             (r, h) => log($"{cell.Name}: produce round {r.Count}: raw {r[^1].MessagesPerSecond:N0}/s, harness {h[^1].MessagesPerSecond:N0}/s"), cancellationToken);
 
+        // What both consumers read in the consumer runs: one more harness run, not timed and never under the
+        // fault, written now so that nothing follows it until the consumer runs. (A consumer that reaches
+        // the end of one partition first would otherwise go on reading what came next there.)
+        var harnessStart = await Task.Run(Ends, cancellationToken);
+        await ProduceOnItsThread(Harness, count, 0, duration, () => { }, () => { });
+        var harnessEnd = await Task.Run(Ends, cancellationToken);
+
+        RunMetrics ConsumeRange(string mode, Action started)
+        {
+            var before = ProcessCounters.Read();
+            using var consumer = Consumer(mode, harnessStart, timeRecords: false);
+            started();
+            var drained = consumer.Drain(harnessEnd, drainIdle, cancellationToken);
+            return Metrics(mode, drained.Records, cell.MessageSize, drained.Seconds, 0, before, null, 0) with { ReadToEnd = drained.Reached };
+        }
+
+        var (rawConsumer, harnessConsumer) = await Alternate(
+            mode => Timed(faults, started => OnItsThread(() => ConsumeRange(mode, started)), cancellationToken),
+            (r, h) => log($"{cell.Name}: consume round {r.Count}: raw {r[^1].MessagesPerSecond:N0}/s, harness {h[^1].MessagesPerSecond:N0}/s"), cancellationToken);
+
+        // A paced run: its client's consumer joins first and reads the producer's warm-up records, so that
+        // joining the group is not timed; it then reads alongside, and drains what was acknowledged.
+        async Task<RunMetrics> PacedRun(string mode, long pacedCount, double rate, Action started)
+        {
+            var consumer = Consumer(mode, await Task.Run(Ends, cancellationToken), timeRecords: true);
+            RunMetrics metrics;
+            DrainResult drained;
+            try
+            {
+                metrics = await ProduceOnItsThread(mode, pacedCount, rate, null, () => AwaitReady(consumer, mode, Ends(), cancellationToken), started);
+                drained = await Task.Run(() => consumer.Drain(Ends(), drainIdle, cancellationToken), cancellationToken);
+            }
+            finally
+            {
+                consumer.Dispose();
+            }
+
+            return metrics with { EndToEnd = consumer.EndToEnd(), ReadToEnd = drained.Reached };
+        }
+
         var maxRate = Statistics.Median(raw.Select(r => r.MessagesPerSecond));
+
+        // Not recorded and never under the fault: the first paced run of each client, with its consumer
+        // alongside, JIT-compiled code the warm-up round never ran, and was the slowest of its share.
+        foreach (var mode in new[] { Raw, Harness })
+        {
+            var rate = maxRate * PacedShares[0];
+            await PacedRun(mode, Math.Max(100, (long)(rate * PacedWarmUp.TotalSeconds)), rate, () => { });
+        }
+
         var paced = new List<PacedResult>();
         foreach (var share in PacedShares)
         {
             var rate = maxRate * share;
             var pacedCount = Math.Max(100, (long)(rate * PacedDuration.TotalSeconds));
-            var (rawPaced, harnessPaced) = await Alternate(mode => TimedProduce(mode, pacedCount, rate, null), (_, _) => { }, cancellationToken);
+            var (rawPaced, harnessPaced) = await Alternate(mode => Timed(faults, started => PacedRun(mode, pacedCount, rate, started), cancellationToken),
+                (_, _) => { }, cancellationToken);
             paced.Add(new PacedResult(share, rate, rawPaced, harnessPaced));
-            log($"{cell.Name}: {share:P0} of max ({rate:N0}/s): median p99 raw {paced[^1].RawP99:N0} µs, harness {paced[^1].HarnessP99:N0} µs");
+            log($"{cell.Name}: {share:P0} of max ({rate:N0}/s): median p99 produce-to-ack raw {paced[^1].RawP99:N0} µs, harness {paced[^1].HarnessP99:N0} µs; " +
+                $"end-to-end raw {paced[^1].RawEndToEndP99:N0} µs, harness {paced[^1].HarnessEndToEndP99:N0} µs");
         }
-
-        var consumerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
-        {
-            ["auto.offset.reset"] = "earliest",
-            ["session.timeout.ms"] = ((int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(cluster.Version).TotalMilliseconds)).ToString(CultureInfo.InvariantCulture),
-        };
-        var consumed = (long)Statistics.Median(raw.Select(r => (double)r.Messages)); // what one unthrottled run wrote
-        var (rawConsumer, harnessConsumer) = await Alternate(
-            mode => mode == Raw
-                ? Timed(faults, started => Task.Factory.StartNew(() => RunRawConsumer(consumerConfig, topic, consumed, cell.MessageSize, started, cancellationToken),
-                    cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default), cancellationToken)
-                : Timed(faults, started => RunHarnessConsumerAsync(consumerConfig, topic, consumed, cell.MessageSize, started, cancellationToken), cancellationToken),
-            (r, h) => log($"{cell.Name}: consume round {r.Count}: raw {r[^1].MessagesPerSecond:N0}/s, harness {h[^1].MessagesPerSecond:N0}/s"), cancellationToken);
 
         return new BenchCellResult(cell, raw, harness, paced, rawConsumer, harnessConsumer,
             Statistics.Median(harness.Zip(raw, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
             Statistics.Median(harnessConsumer.Zip(rawConsumer, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
-            ProcessCounters.PeakWorkingSet());
+            ProcessCounters.PeakWorkingSet(),
+            harnessEnd.Sum(end => end.Value - harnessStart.GetValueOrDefault(end.Key)));
+    }
+
+    /// <summary>
+    /// Called on the producer's thread after its warm-up and before its clock starts: waits until the
+    /// consumer has read the warm-up records, so that it is in its group and fetching every partition.
+    /// </summary>
+    private static void AwaitReady(BenchConsumer consumer, string mode, IReadOnlyDictionary<int, long> ends, CancellationToken cancellationToken)
+    {
+        if (!consumer.Drain(ends, ReadyTimeout, cancellationToken).Reached)
+        {
+            throw new InfrastructureException(
+                $"the {mode} bench consumer had not read the producer's warm-up records {ReadyTimeout.TotalSeconds:0} s after they were acknowledged: it never joined its group or was never assigned every partition");
+        }
     }
 
     /// <summary>
@@ -163,16 +264,18 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
     }
 
     /// <summary>
-    /// The raw client: <c>Produce</c> with one delivery handler, reading the sequence and the intended send
-    /// time back from the value as the harness reads them from its envelope. It sends <c>count</c>
-    /// messages, or fewer when <c>duration</c> passes first, at <c>rate</c> (0: as fast as it can).
+    /// The raw client: <c>Produce</c> with one delivery handler, reading the intended send time (Stopwatch
+    /// ticks, at offset 8 after the sequence) back from the value as the harness reads it from its
+    /// envelope. It sends <c>count</c> messages, or fewer when <c>duration</c> passes first, at <c>rate</c>
+    /// (0: as fast as it can). <c>ready</c> runs after its warm-up, before its clock starts.
     /// </summary>
-    private RunMetrics RunRawProducer(Dictionary<string, string> config, string topic, BenchCell cell, long count, double rate, TimeSpan? duration, Action started,
-        CancellationToken cancellationToken)
+    private static RunMetrics RunRawProducer(Dictionary<string, string> config, string topic, BenchCell cell, long count, double rate, TimeSpan? duration, Action ready,
+        Action started, CancellationToken cancellationToken)
     {
         var latency = new LatencyRecorder();
         long txBytes = 0, failed = 0;
         using var producer = new ProducerBuilder<byte[]?, byte[]>(config)
+            .SetLogHandler((_, _) => { }) // as the harness's clients in a bench: client warnings are not the bench's output
             .SetStatisticsHandler((_, json) => Interlocked.Exchange(ref txBytes, TxBytes(json)))
             .Build();
         for (var partition = 0; partition < cell.Partitions; partition++)
@@ -181,12 +284,12 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         }
 
         producer.Flush(WarmUpTimeout);
-        var clock = Stopwatch.StartNew();
+        ready();
         void OnDelivery(DeliveryReport<byte[]?, byte[]> report)
         {
             if (!report.Error.IsError)
             {
-                latency.Record((clock.ElapsedTicks - BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value.AsSpan(8))) * 1_000_000 / Stopwatch.Frequency);
+                latency.Record((Stopwatch.GetTimestamp() - BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value.AsSpan(8))) * 1_000_000 / Stopwatch.Frequency);
             }
             else
             {
@@ -197,20 +300,20 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         Action<DeliveryReport<byte[]?, byte[]>> handler = OnDelivery;
         var before = ProcessCounters.Read();
         var stopAt = duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
-        clock.Restart();
+        var origin = Stopwatch.GetTimestamp();
         started();
         long sent = 0;
         for (; sent < count && !cancellationToken.IsCancellationRequested; sent++)
         {
-            var due = rate > 0 ? (long)(sent * Stopwatch.Frequency / rate) : clock.ElapsedTicks;
-            if (due >= stopAt)
+            var due = rate > 0 ? origin + (long)(sent * Stopwatch.Frequency / rate) : Stopwatch.GetTimestamp();
+            if (due - origin >= stopAt)
             {
                 break;
             }
 
-            while (rate > 0 && clock.ElapsedTicks < due)
+            while (rate > 0 && Stopwatch.GetTimestamp() < due)
             {
-                if (due - clock.ElapsedTicks > Stopwatch.Frequency / 500)
+                if (due - Stopwatch.GetTimestamp() > Stopwatch.Frequency / 500)
                 {
                     producer.Poll(TimeSpan.FromMilliseconds(1));
                 }
@@ -239,105 +342,37 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         }
 
         producer.Flush(FlushTimeout);
-        var seconds = clock.Elapsed.TotalSeconds;
+        var seconds = Stopwatch.GetElapsedTime(origin).TotalSeconds;
         Thread.Sleep(600); // one more statistics callback for the wire bytes
         producer.Poll(TimeSpan.Zero);
         return Metrics(Raw, sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? latency.Summarize() : null, Interlocked.Read(ref failed));
     }
 
     /// <summary>The harness: a <see cref="SequencedProducer"/> journalling every outcome to disk.</summary>
-    private RunMetrics RunHarnessProducer(Dictionary<string, string> config, string topic, BenchCell cell, long count, double rate, TimeSpan? duration, Action started,
-        CancellationToken cancellationToken)
+    private RunMetrics RunHarnessProducer(Dictionary<string, string> config, string topic, BenchCell cell, long count, double rate, TimeSpan? duration, Action ready,
+        Action started, CancellationToken cancellationToken)
     {
-        var runDirectory = Directory.CreateDirectory(Path.Combine(_scratch, "run-" + Guid.NewGuid().ToString("N"))).FullName;
         long txBytes = 0;
-        try
-        {
-            using var journal = new JournalWriter(runDirectory, time);
-            journal.WriteRunStarted("bench", time.Millis(), new Dictionary<string, string>());
-            using var producer = new SequencedProducer(0, Guid.NewGuid(), topic, count, cell.MessageSize, KeyStrategy.None, config, journal, time, _ => { },
-                json => Interlocked.Exchange(ref txBytes, TxBytes(json)));
-            producer.WarmUp(cell.Partitions, WarmUpTimeout);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var before = ProcessCounters.Read();
-            var clock = Stopwatch.StartNew();
-            started();
-            if (duration is { } d)
-            {
-                stop.CancelAfter(d);
-            }
-
-            producer.Run(rate, stop.Token);
-            producer.Finish(FlushTimeout);
-            var seconds = clock.Elapsed.TotalSeconds;
-            Thread.Sleep(600);
-            return Metrics(Harness, producer.Sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? producer.ProduceToAck.Summarize() : null,
-                producer.FailedDeliveries);
-        }
-        finally
-        {
-            Directory.Delete(runDirectory, recursive: true);
-        }
-    }
-
-    private static RunMetrics RunRawConsumer(Dictionary<string, string> config, string topic, long count, int size, Action started, CancellationToken cancellationToken)
-    {
-        var settings = new Dictionary<string, string>(config) { ["group.id"] = $"bench-raw-{Guid.NewGuid():N}" };
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(settings).Build();
-        consumer.Subscribe(topic);
-        long read = 0;
-        Stopwatch? clock = null;
+        using var journal = new ScratchJournal(_scratch, time);
+        using var producer = new SequencedProducer(0, _harnessRunId, topic, count, cell.MessageSize, KeyStrategy.None, config, journal.Writer, time, _ => { },
+            json => Interlocked.Exchange(ref txBytes, TxBytes(json)));
+        producer.WarmUp(cell.Partitions, WarmUpTimeout);
+        ready();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var before = ProcessCounters.Read();
-        var deadline = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         started();
-        while (read < count && deadline.Elapsed < FlushTimeout && !cancellationToken.IsCancellationRequested)
+        if (duration is { } d)
         {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { Message: not null })
-            {
-                clock ??= Stopwatch.StartNew();
-                read++;
-            }
+            stop.CancelAfter(d);
         }
 
-        var seconds = clock?.Elapsed.TotalSeconds ?? 0;
-        consumer.Close();
-        return Metrics(Raw, read, size, seconds, 0, before, null, 0);
-    }
-
-    private async Task<RunMetrics> RunHarnessConsumerAsync(Dictionary<string, string> config, string topic, long count, int size, Action started,
-        CancellationToken cancellationToken)
-    {
-        var runDirectory = Directory.CreateDirectory(Path.Combine(_scratch, "run-" + Guid.NewGuid().ToString("N"))).FullName;
-        try
-        {
-            using var journal = new JournalWriter(runDirectory, time);
-            journal.WriteRunStarted("bench", time.Millis(), new Dictionary<string, string>());
-            var settings = new Dictionary<string, string>(config) { ["group.id"] = $"bench-harness-{Guid.NewGuid():N}" };
-            using var group = new ConsumerGroup(Guid.NewGuid(), topic, new ConsumerSpec(), settings, runDirectory, journal, time, _ => { });
-            var before = ProcessCounters.Read();
-            group.Start();
-            started();
-            Stopwatch? clock = null;
-            var deadline = Stopwatch.StartNew();
-            while (group.Progress.Records < count && deadline.Elapsed < FlushTimeout)
-            {
-                if (clock is null && group.Progress.Records > 0)
-                {
-                    clock = Stopwatch.StartNew();
-                }
-
-                await Task.Delay(5, cancellationToken);
-            }
-
-            var seconds = clock?.Elapsed.TotalSeconds ?? 0;
-            var read = group.Progress.Records;
-            group.Dispose();
-            return Metrics(Harness, read, size, seconds, 0, before, null, 0);
-        }
-        finally
-        {
-            Directory.Delete(runDirectory, recursive: true);
-        }
+        producer.Run(rate, stop.Token);
+        producer.Finish(FlushTimeout);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Thread.Sleep(600);
+        return Metrics(Harness, producer.Sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? producer.ProduceToAck.Summarize() : null,
+            producer.FailedDeliveries);
     }
 
     private static RunMetrics Metrics(string mode, long count, int size, double seconds, long wireBytes, ProcessCounters before, LatencySummary? latency, long failed)
@@ -351,7 +386,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             (after.Cpu - before.Cpu).TotalMicroseconds / perMessage,
             (double)(after.Allocated - before.Allocated) / perMessage,
             after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2,
-            latency, failed);
+            latency, failed, GcPauseMilliseconds: (after.GcPause - before.GcPause).TotalMilliseconds);
     }
 
     /// <summary>librdkafka's statistics: total bytes sent to brokers.</summary>

@@ -353,24 +353,19 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
         }
         else
         {
-            var command = new List<string>
+            var arguments = new List<string>
             {
-                "java", "-Xmx256m", "-cp", "/opt/kafka/libs/*", "kafka.admin.TopicCommand",
-                "--zookeeper", ZooKeeperConnect, "--create", "--topic", topic,
+                "--create", "--topic", topic,
                 "--partitions", partitions.ToString(CultureInfo.InvariantCulture),
                 "--replication-factor", replicationFactor.ToString(CultureInfo.InvariantCulture),
             };
             foreach (var (key, value) in config)
             {
-                command.Add("--config");
-                command.Add($"{key}={value}");
+                arguments.Add("--config");
+                arguments.Add($"{key}={value}");
             }
 
-            var (exitCode, output) = await _engine.ExecAsync(_brokers[0].ContainerId, command, cancellationToken);
-            if (exitCode != 0 || !output.Contains("Created topic", StringComparison.Ordinal))
-            {
-                throw new InfrastructureException($"creating topic {topic} failed (exit {exitCode}): {output.Trim()}");
-            }
+            await TopicCommandAsync(arguments, "Created topic", $"creating topic {topic}", cancellationToken);
         }
 
         var deadline = DateTime.UtcNow + StartupTimeout;
@@ -386,6 +381,36 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
         }
 
         throw new InfrastructureException($"topic {topic} did not get a leader and a full ISR for all {partitions} partitions within {StartupTimeout.TotalSeconds:0} s");
+    }
+
+    /// <summary>
+    /// Marks a topic for deletion; the controller removes its data in the background. A bench drops each
+    /// cell's topic, so that gigabytes it no longer reads neither fill the disk nor have to be re-read by
+    /// a broker recovering from a SIGKILL in a later cell.
+    /// </summary>
+    public async Task DeleteTopicAsync(string topic, CancellationToken cancellationToken)
+    {
+        if (Spec.Version.HasCreateTopicsApi)
+        {
+            await Admin.DeleteTopicsAsync([topic]);
+            return;
+        }
+
+        await TopicCommandAsync(["--delete", "--topic", topic], "marked for deletion", $"deleting topic {topic}", cancellationToken);
+    }
+
+    /// <summary>
+    /// The distribution's own TopicCommand, run in the first broker's container against ZooKeeper: how
+    /// topics are managed on brokers older than the CreateTopics API (0.10.1).
+    /// </summary>
+    private async Task TopicCommandAsync(IEnumerable<string> arguments, string success, string what, CancellationToken cancellationToken)
+    {
+        string[] command = ["java", "-Xmx256m", "-cp", "/opt/kafka/libs/*", "kafka.admin.TopicCommand", "--zookeeper", ZooKeeperConnect, .. arguments];
+        var (exitCode, output) = await _engine.ExecAsync(_brokers[0].ContainerId, command, cancellationToken);
+        if (exitCode != 0 || !output.Contains(success, StringComparison.Ordinal))
+        {
+            throw new InfrastructureException($"{what} failed (exit {exitCode}): {output.Trim()}");
+        }
     }
 
     /// <summary>

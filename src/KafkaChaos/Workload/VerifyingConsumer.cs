@@ -82,28 +82,7 @@ public sealed class VerifyingConsumer : IDisposable
     }
 
     /// <summary>The current end offset of each partition, read from the partition leaders.</summary>
-    public IReadOnlyDictionary<int, long> EndOffsets(int partitions)
-    {
-        var ends = new Dictionary<int, long>();
-        for (var partition = 0; partition < partitions; partition++)
-        {
-            // Right after a heal, leadership may still be moving: retry "not leader" for up to a minute.
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    ends[partition] = _consumer.QueryWatermarkOffsets(new TopicPartition(_topic, partition), TimeSpan.FromSeconds(10)).High.Value;
-                    break;
-                }
-                catch (KafkaException e) when (attempt < 30 && !e.Error.IsFatal)
-                {
-                    Thread.Sleep(2000);
-                }
-            }
-        }
-
-        return ends;
-    }
+    public IReadOnlyDictionary<int, long> EndOffsets(int partitions) => PartitionEnds.Read(_consumer, _topic, partitions);
 
     private void Loop()
     {

@@ -7,25 +7,29 @@ namespace KafkaChaos.Tests.Bench;
 
 public class BenchTargetsTests
 {
-    private static RunMetrics Run(double rate, double allocated, long p99 = 0) =>
-        new("x", 1000, 1, rate, 0, 0, 1, allocated, 0, 0, 0, p99 == 0 ? null : new LatencySummary(1, 1, 1, p99, p99, p99, p99));
+    private static RunMetrics Run(double rate, double allocated, long p99 = 0, long endToEndP99 = 0) =>
+        new("x", 1000, 1, rate, 0, 0, 1, allocated, 0, 0, 0, Latency(p99), EndToEnd: Latency(endToEndP99));
+
+    private static LatencySummary? Latency(long p99) => p99 == 0 ? null : new LatencySummary(1, 1, 1, p99, p99, p99, p99);
 
     [Test]
     public void Check_AppliesTheLimitsBySizeAndReportsTheMeasuredFigure()
     {
         var cell = new BenchCellResult(new BenchCell(100, "1", 5, 3),
             [Run(100, 100), Run(100, 100), Run(100, 100)], [Run(91, 150), Run(89, 170), Run(90, 200)],
-            [new PacedResult(0.1, 10, [Run(10, 0, 1000), Run(10, 0, 990), Run(10, 0, 5000)], [Run(10, 0, 1060), Run(10, 0, 900), Run(10, 0, 1200)])],
+            [new PacedResult(0.1, 10, [Run(10, 0, 1000, 3000), Run(10, 0, 990, 2000), Run(10, 0, 5000, 9000)],
+                [Run(10, 0, 1060, 3100), Run(10, 0, 900, 1000), Run(10, 0, 1200, 3000)])],
             [Run(100, 0)], [Run(95, 0)], ProducerRatio: 0.90, ConsumerRatio: 0.95, PeakWorkingSetBytes: 0);
 
         var results = BenchTargets.Check([cell]);
 
         Assert.That(results.Select(r => (r.Target.Split(' ')[1], r.Met)), Is.EqualTo(new[]
         {
-            ("producer", true), ("consumer", true), ("p99", false), ("allocated", false),
+            ("producer", true), ("consumer", true), ("produce-to-ack", false), ("end-to-end", true), ("allocated", false),
         }));
         Assert.That(results[2].Measured, Is.EqualTo("1,060 µs"), "the median p99 of the harness runs, against the median of the raw ones (1,000 µs)");
-        Assert.That(results[3].Measured, Is.EqualTo("70.0 B"));
+        Assert.That(results[3].Measured, Is.EqualTo("3,000 µs"), "end-to-end: the harness's median p99 against the raw client's (3,000 µs)");
+        Assert.That(results[4].Measured, Is.EqualTo("70.0 B"));
     }
 
     [Test]
