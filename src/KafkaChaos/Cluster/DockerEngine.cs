@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -80,13 +81,17 @@ public sealed class DockerEngine : IDisposable
     }
 
     /// <summary>A container's stdout and stderr, for copying into a run directory when something failed.</summary>
-    public async Task<string> LogsAsync(string containerId, CancellationToken cancellationToken)
+    /// <param name="containerId">The container.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="tail">Only the last lines of each stream; null: all of them.</param>
+    public async Task<string> LogsAsync(string containerId, CancellationToken cancellationToken, int? tail = null)
     {
         using var stream = await Client.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
         {
             ShowStdout = true,
             ShowStderr = true,
             Timestamps = true,
+            Tail = tail?.ToString(CultureInfo.InvariantCulture),
         }, cancellationToken);
         var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken);
         var text = new StringBuilder(stdout.Length + stderr.Length + 32).Append(stdout);

@@ -463,6 +463,14 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
         return (inspected.State.Running, inspected.State.Paused);
     }
 
+    /// <summary>The last lines a broker wrote to its stdout and stderr.</summary>
+    public async Task<IReadOnlyList<string>> LogTailAsync(BrokerNode broker, int lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        return (await _engine.LogsAsync(broker.ContainerId, cancellationToken, lines))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
     /// <summary>Runs a program in the broker's container, argument by argument (no shell).</summary>
     public Task<(long ExitCode, string Output)> ExecAsync(BrokerNode broker, IList<string> command, CancellationToken cancellationToken) =>
         _engine.ExecAsync(broker.ContainerId, command, cancellationToken);

@@ -12,12 +12,29 @@ namespace KafkaChaos.Faults;
 /// and stay out of the cluster until restarted, which is what an operator would do. So a broker that is
 /// running, unpaused and still unregistered <see cref="RejoinTimeout"/> after the heal is restarted, and
 /// the restart is part of the heal's evidence. Brokers that are stopped or paused are left alone:
-/// another fault is holding them down.
+/// another fault is holding them down. So is a broker whose log says it is still loading its logs: after
+/// an unclean shutdown (SIGKILL) it re-reads every segment written since its last recovery checkpoint,
+/// which on a topic of a few gigabytes takes minutes; restarting it would start that over and blame
+/// it for what was a slow disk. It gets up to <see cref="LogLoadingLimit"/> as long as it is loading and
+/// its log keeps moving.
 /// </remarks>
 public static class ClusterRecovery
 {
     public static readonly TimeSpan RejoinTimeout = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan LogLoadingLimit = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a loading broker may write nothing before it counts as stuck (one large segment took 21 s here).</summary>
+    public static readonly TimeSpan LogLoadingStall = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// What brokers write while loading their logs at startup, from 0.9 (<c>kafka.log.Log</c>) to KRaft
+    /// releases (<c>kafka.log.LogLoader</c>, <c>UnifiedLog</c>); all of them until the broker has started.
+    /// </summary>
+    private static readonly string[] LogLoadingMarkers =
+    [
+        "Recovering unflushed segment", "Completed load of log", "rebuilding index", "Loading producer state", "Recovering segment", "Loading logs",
+    ];
 
     /// <summary>Waits for a whole cluster, restarting brokers that are running but did not rejoin.</summary>
     public static async Task<(bool Whole, ClusterTopology Topology, IReadOnlyList<int> Restarted)> WaitAsync(KafkaCluster cluster, string topic,
@@ -32,10 +49,15 @@ public static class ClusterRecovery
             return (whole, topology, restarted);
         }
 
+        (whole, topology) = await WaitWhileLoadingLogsAsync(cluster, topic, topology, Whole, time, log, cancellationToken);
+        if (whole)
+        {
+            return (whole, topology, restarted);
+        }
+
         foreach (var broker in cluster.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
         {
-            var (running, paused) = await cluster.ContainerStateAsync(broker, cancellationToken);
-            if (!running || paused)
+            if (!await IsRunningAsync(cluster, broker, cancellationToken))
             {
                 continue;
             }
@@ -50,6 +72,74 @@ public static class ClusterRecovery
         await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
         (whole, topology) = await PollAsync(cluster, topic, Whole, HealTimeout, time, cancellationToken);
         return (whole, topology, restarted);
+    }
+
+    /// <summary>
+    /// Waits, up to <see cref="LogLoadingLimit"/>, while some broker that has not rejoined is still loading
+    /// its logs. A loading broker writes a line per segment; one whose last lines stop changing is stuck.
+    /// </summary>
+    private static async Task<(bool Whole, ClusterTopology Topology)> WaitWhileLoadingLogsAsync(KafkaCluster cluster, string topic, ClusterTopology topology,
+        Func<ClusterTopology, bool> isWhole, TimeProvider time, Action<string> log, CancellationToken cancellationToken)
+    {
+        var loadingSince = time.GetUtcNow();
+        var tails = new Dictionary<int, (string Tail, DateTimeOffset ChangedAt)>();
+        var told = new HashSet<int>();
+        while (true)
+        {
+            var loading = new List<BrokerNode>();
+            foreach (var broker in cluster.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
+            {
+                if (!await IsRunningAsync(cluster, broker, cancellationToken))
+                {
+                    continue;
+                }
+
+                var lines = await cluster.LogTailAsync(broker, 5, cancellationToken);
+                var tail = string.Join('\n', lines);
+                var now = time.GetUtcNow();
+                if (!tails.TryGetValue(broker.Id, out var seen) || seen.Tail != tail)
+                {
+                    tails[broker.Id] = seen = (tail, now);
+                }
+
+                if (IsLoadingLogs(lines) && now - seen.ChangedAt < LogLoadingStall)
+                {
+                    loading.Add(broker);
+                }
+            }
+
+            if (loading.Count == 0 || time.GetUtcNow() - loadingSince > LogLoadingLimit)
+            {
+                return (false, topology);
+            }
+
+            foreach (var broker in loading.Where(b => told.Add(b.Id)))
+            {
+                log($"{broker.Target} has not rejoined the cluster {RejoinTimeout.TotalSeconds:0} s after the heal, but is still loading its logs after an unclean shutdown; waiting for it");
+            }
+
+            var (whole, latest) = await PollAsync(cluster, topic, isWhole, TimeSpan.FromSeconds(10), time, cancellationToken);
+            topology = latest;
+            if (whole)
+            {
+                return (true, topology);
+            }
+        }
+    }
+
+    /// <summary>True when a broker's last log lines are the ones it writes while loading its logs at startup.</summary>
+    public static bool IsLoadingLogs(IReadOnlyList<string> lastLines)
+    {
+        ArgumentNullException.ThrowIfNull(lastLines);
+        return lastLines.Count > 0 && !lastLines[^1].Contains("started", StringComparison.OrdinalIgnoreCase)
+            && lastLines.Any(line => LogLoadingMarkers.Any(marker => line.Contains(marker, StringComparison.Ordinal)));
+    }
+
+    /// <summary>Running and not paused: nothing else is holding it down.</summary>
+    private static async Task<bool> IsRunningAsync(KafkaCluster cluster, BrokerNode broker, CancellationToken cancellationToken)
+    {
+        var (running, paused) = await cluster.ContainerStateAsync(broker, cancellationToken);
+        return running && !paused;
     }
 
     /// <summary>The evidence line for a restart, empty when there was none.</summary>
