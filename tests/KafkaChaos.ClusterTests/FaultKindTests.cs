@@ -97,10 +97,7 @@ public class FaultKindTests
     [Test]
     public async Task Heal_RestartsABrokerThatIsRunningButNeverRejoins()
     {
-        var zooKeeper = $"{_cluster.ZooKeeperAddress}:{ZooKeeperBrokerConfig.ZooKeeperPort}";
-        var (exit, output) = await _cluster.ExecAsync(_cluster.Broker(1),
-            ["sh", "-c", $"echo 'delete /brokers/ids/2' | /opt/kafka/bin/zookeeper-shell.sh {zooKeeper}"], CancellationToken.None);
-        Assert.That(exit, Is.Zero, output);
+        await _cluster.ZooKeeperCommandAsync("delete /brokers/ids/2", CancellationToken.None);
         Assert.That((await _cluster.TopologyAsync(Topic, CancellationToken.None)).Brokers, Does.Not.Contain(2), "broker 2 unregistered, still running");
 
         var (verified, events) = await ApplyAndHealAsync(new FaultSpec { Kind = FaultKinds.NetLoss, LossPercent = 20, Broker = 1 });

@@ -12,6 +12,13 @@ public sealed record ClusterTopology(long TimestampMs, IReadOnlyList<int> Broker
     public bool IsWhole(int brokers) =>
         Brokers.Count == brokers && Partitions.Count > 0 && Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == p.Replicas.Count);
 
+    /// <summary>
+    /// Every broker registered and every partition led, yet some replica out of its ISR: what is left to
+    /// heal is replication alone, either a follower still catching up or one no controller told to follow.
+    /// </summary>
+    public bool OnlyReplicasLag(int brokers) =>
+        Brokers.Count == brokers && Partitions.Count > 0 && Partitions.All(p => p.Leader >= 0) && !IsWhole(brokers);
+
     public override string ToString() =>
         $"brokers=[{string.Join(',', Brokers)}] controller={Controller} " + string.Join("; ", Partitions.Select(p => p.ToString()));
 }

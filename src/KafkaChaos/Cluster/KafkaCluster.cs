@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Docker.DotNet;
@@ -18,7 +19,7 @@ namespace KafkaChaos.Cluster;
 /// whatever state they are in; if this process dies instead, the next start sweeps them.
 /// Broker ids are 1..N; broker i listens at the subnet's host .(10+i), ZooKeeper at .2.
 /// </remarks>
-public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
+public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
 
@@ -462,6 +463,59 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
         var inspected = await _engine.Client.Containers.InspectContainerAsync(broker.ContainerId, cancellationToken);
         return (inspected.State.Running, inspected.State.Paused);
     }
+
+    /// <summary>
+    /// Deletes /controller, so that the brokers elect a controller again. A new controller reads every
+    /// registration and partition state from ZooKeeper and sends each live broker the leader and ISR of
+    /// every replica it holds; brokers that already have that leader epoch ignore it. This is how an
+    /// operator repairs a 0.9 controller that missed a broker re-registering (its one-shot ZooKeeper watch
+    /// saw the same set of brokers before and after, KAFKA-1120): that broker is registered, but no
+    /// controller ever told it what to replicate, so it never rejoins an ISR.
+    /// </summary>
+    public async Task ReelectControllerAsync(CancellationToken cancellationToken) => await ZooKeeperCommandAsync("delete /controller", cancellationToken);
+
+    /// <summary>
+    /// Runs one ZooKeeper shell command (such as <c>delete /controller</c>) from the first running broker's
+    /// container with the distribution's own shell. The 0.9 shell runs a command only from its input: given
+    /// as arguments, it runs it before it has connected and silently does nothing.
+    /// </summary>
+    /// <returns>What the shell printed.</returns>
+    public async Task<string> ZooKeeperCommandAsync(string command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (!ZooKeeperShellCommand().IsMatch(command))
+        {
+            throw new ArgumentException($"not a plain ZooKeeper shell command: '{command}'", nameof(command));
+        }
+
+        BrokerNode? shell = null;
+        foreach (var broker in _brokers)
+        {
+            if (await ContainerStateAsync(broker, cancellationToken) is (true, false))
+            {
+                shell = broker;
+                break;
+            }
+        }
+
+        if (shell is null)
+        {
+            throw new InfrastructureException($"no broker container is running to reach ZooKeeper from; cannot run '{command}'");
+        }
+
+        var (exitCode, output) = await _engine.ExecAsync(shell.ContainerId,
+            ["sh", "-c", $"echo '{command}' | /opt/kafka/bin/zookeeper-shell.sh {ZooKeeperConnect}"], cancellationToken);
+        if (exitCode != 0 || output.Contains("Exception", StringComparison.Ordinal) || output.Contains("KeeperErrorCode", StringComparison.Ordinal))
+        {
+            throw new InfrastructureException($"ZooKeeper command '{command}' failed (exit {exitCode}): {output.Trim()}");
+        }
+
+        return output;
+    }
+
+    /// <summary>A verb and a znode path: nothing a shell would read as more than that.</summary>
+    [GeneratedRegex("^[a-z]+ /[A-Za-z0-9_./-]*$")]
+    private static partial Regex ZooKeeperShellCommand();
 
     /// <summary>The last lines a broker wrote to its stdout and stderr.</summary>
     public async Task<IReadOnlyList<string>> LogTailAsync(BrokerNode broker, int lines, CancellationToken cancellationToken)

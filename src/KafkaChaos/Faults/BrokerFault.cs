@@ -28,12 +28,12 @@ public abstract class BrokerFault(KafkaCluster cluster, string topic, JournalWri
         var target = await UndoAsync(cancellationToken);
         var undoneAt = Time.Millis(); // the fault ends here; waiting for the cluster to recover is not part of it
         Applied = false;
-        var (whole, topology, restarted) = await ClusterRecovery.WaitAsync(cluster, topic, Time, Log, cancellationToken);
-        var recovery = (Time.Millis() - undoneAt) / 1000.0;
-        var restarts = ClusterRecovery.DescribeRestarts(restarted);
-        Record(FaultPhase.End, target, whole ? $"healed; all brokers up and all replicas in sync {recovery:0.#} s later{restarts}: {topology}"
-            : $"healed, but replicas were still out of sync {recovery:0} s later{restarts}: {topology}", undoneAt);
-        Log(whole ? $"{target} healed, all replicas in sync" : $"{target} healed, replicas still out of sync");
+        var recovery = await ClusterRecovery.WaitAsync(cluster, topic, Time, Log, cancellationToken);
+        var seconds = (Time.Millis() - undoneAt) / 1000.0;
+        var repairs = recovery.DescribeRepairs();
+        Record(FaultPhase.End, target, recovery.Whole ? $"healed; all brokers up and all replicas in sync {seconds:0.#} s later{repairs}: {recovery.Topology}"
+            : $"healed, but replicas were still out of sync {seconds:0} s later{repairs}: {recovery.Topology}", undoneAt);
+        Log(recovery.Whole ? $"{target} healed, all replicas in sync" : $"{target} healed, replicas still out of sync");
     }
 
     /// <summary>Undoes the fault.</summary>

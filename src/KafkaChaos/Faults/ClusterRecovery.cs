@@ -17,6 +17,11 @@ namespace KafkaChaos.Faults;
 /// which on a topic of a few gigabytes takes minutes; restarting it would start that over and blame
 /// it for what was a slow disk. It gets up to <see cref="LogLoadingLimit"/> as long as it is loading and
 /// its log keeps moving.
+/// <para>
+/// A broker can also be registered and never rejoin an ISR: a controller that missed it coming back
+/// (<see cref="KafkaCluster.ReelectControllerAsync"/>) never tells it what to follow. When that is all that
+/// is left a further <see cref="HealTimeout"/> on, the controller is re-elected, and that is evidence too.
+/// </para>
 /// </remarks>
 public static class ClusterRecovery
 {
@@ -37,22 +42,23 @@ public static class ClusterRecovery
     ];
 
     /// <summary>Waits for a whole cluster, restarting brokers that are running but did not rejoin.</summary>
-    public static async Task<(bool Whole, ClusterTopology Topology, IReadOnlyList<int> Restarted)> WaitAsync(KafkaCluster cluster, string topic,
-        TimeProvider time, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<RecoveryOutcome> WaitAsync(KafkaCluster cluster, string topic, TimeProvider time, Action<string> log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(log);
         bool Whole(ClusterTopology t) => t.IsWhole(cluster.Brokers.Count);
+        var started = time.GetUtcNow();
         var (whole, topology) = await PollAsync(cluster, topic, Whole, RejoinTimeout, time, cancellationToken);
         var restarted = new List<int>();
         if (whole)
         {
-            return (whole, topology, restarted);
+            return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: false);
         }
 
         (whole, topology) = await WaitWhileLoadingLogsAsync(cluster, topic, topology, Whole, time, log, cancellationToken);
         if (whole)
         {
-            return (whole, topology, restarted);
+            return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: false);
         }
 
         foreach (var broker in cluster.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
@@ -71,7 +77,18 @@ public static class ClusterRecovery
         // Restarted brokers, and brokers another fault still holds down, must come back for clients too.
         await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
         (whole, topology) = await PollAsync(cluster, topic, Whole, HealTimeout, time, cancellationToken);
-        return (whole, topology, restarted);
+        if (whole || !topology.OnlyReplicasLag(cluster.Brokers.Count))
+        {
+            return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: false);
+        }
+
+        // Every broker is registered and every partition led, and still some replica has not rejoined its ISR
+        // for minutes: a controller that missed a broker coming back never told it what to replicate. A new
+        // controller does; followers that were merely slow ignore what it sends them.
+        log($"every broker is registered but replicas are still out of sync {(time.GetUtcNow() - started).TotalSeconds:0} s after the heal ({topology}); re-electing the controller");
+        await cluster.ReelectControllerAsync(cancellationToken);
+        (whole, topology) = await PollAsync(cluster, topic, Whole, HealTimeout, time, cancellationToken);
+        return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: true);
     }
 
     /// <summary>
@@ -141,10 +158,6 @@ public static class ClusterRecovery
         var (running, paused) = await cluster.ContainerStateAsync(broker, cancellationToken);
         return running && !paused;
     }
-
-    /// <summary>The evidence line for a restart, empty when there was none.</summary>
-    public static string DescribeRestarts(IReadOnlyList<int> restarted) => restarted.Count == 0 ? ""
-        : $"; broker(s) [{string.Join(',', restarted)}] were running but had not rejoined {RejoinTimeout.TotalSeconds:0} s after the heal, and were restarted";
 
     /// <summary>Polls the topology until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
     public static async Task<(bool Met, ClusterTopology Topology)> PollAsync(KafkaCluster cluster, string topic, Func<ClusterTopology, bool> condition,

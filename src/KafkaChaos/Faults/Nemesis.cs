@@ -110,9 +110,9 @@ public sealed class Nemesis
             await NetworkRules.ClearAsync(_cluster, broker, cancellationToken);
         }
 
-        var (_, topology, restarted) = await ClusterRecovery.WaitAsync(_cluster, _topic, _time, _log, cancellationToken);
-        _journal.WriteFault(new FaultEvent("heal-all", FaultPhase.End, "cluster", _time.Millis(), $"final heal{ClusterRecovery.DescribeRestarts(restarted)}; {topology}"));
-        _log($"heal-all: {topology}");
+        var recovery = await ClusterRecovery.WaitAsync(_cluster, _topic, _time, _log, cancellationToken);
+        _journal.WriteFault(new FaultEvent("heal-all", FaultPhase.End, "cluster", _time.Millis(), $"final heal{recovery.DescribeRepairs()}; {recovery.Topology}"));
+        _log($"heal-all: {recovery.Topology}");
     }
 
     private async Task ApplyHoldHealAsync(Fault fault, FaultSpec spec, CancellationToken cancellationToken)
