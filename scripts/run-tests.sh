@@ -35,7 +35,7 @@ for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
         continue
     message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
     text = " ".join((message.text or "").split()) if message is not None else ""
-    print(f"  {r.get('testName')} ({r.get('duration')}): {text[:400]}")
+    print(f"  {r.get('testName')} ({r.get('duration')}): {text[:1500]}")
 PY
   done
 fi
