@@ -39,7 +39,7 @@ public class ControllerMissedBrokerTests
 
         // The bounce, while the controller is frozen: the old process dies, its registration goes, the new
         // process registers. The controller then reads the same three brokers it knew.
-        await cluster.PauseAsync(controller, CancellationToken.None);
+        Assert.That(await cluster.PauseAsync(controller, CancellationToken.None), Is.Null, "the controller frozen");
         try
         {
             await cluster.KillAsync(bounced, "SIGKILL", CancellationToken.None);

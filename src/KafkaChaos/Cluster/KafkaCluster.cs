@@ -451,8 +451,40 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
             new ContainerStopParameters { WaitBeforeKillSeconds = (uint)grace.TotalSeconds }, cancellationToken);
 
     /// <summary>Freezes every process of the broker's container (cgroup freezer): a hung JVM or an endless GC pause.</summary>
-    public async Task PauseAsync(BrokerNode broker, CancellationToken cancellationToken) =>
-        await _engine.Client.Containers.PauseContainerAsync(broker.ContainerId, cancellationToken);
+    /// <remarks>
+    /// The freezer gives up ("unable to freeze") when the container's processes do not all stop in time,
+    /// which happens now and then on a loaded machine (moby/moby#48205). The runtime thaws the container
+    /// again, so the pause is retried a few times before the engine's refusal is returned.
+    /// </remarks>
+    /// <returns>Null once the container is paused; otherwise the engine's reason for not freezing it.</returns>
+    public async Task<string?> PauseAsync(BrokerNode broker, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        const int attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _engine.Client.Containers.PauseContainerAsync(broker.ContainerId, cancellationToken);
+                return null;
+            }
+            catch (DockerApiException e) when (e.ResponseBody.Contains("unable to freeze", StringComparison.Ordinal))
+            {
+                if ((await ContainerStateAsync(broker, cancellationToken)).Paused)
+                {
+                    return null;
+                }
+
+                if (attempt == attempts)
+                {
+                    return $"{e.ResponseBody.Trim()} ({attempts} attempts)";
+                }
+
+                _log($"the engine could not freeze {broker.Target} (attempt {attempt} of {attempts}); trying again");
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            }
+        }
+    }
 
     public async Task UnpauseAsync(BrokerNode broker, CancellationToken cancellationToken) =>
         await _engine.Client.Containers.UnpauseContainerAsync(broker.ContainerId, cancellationToken);

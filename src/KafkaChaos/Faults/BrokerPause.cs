@@ -16,7 +16,13 @@ public sealed class BrokerPause(KafkaCluster cluster, string topic, BrokerNode b
     {
         var before = await Cluster.TopologyAsync(Topic, cancellationToken);
         Record(FaultPhase.Start, broker.Target, $"freeze every process; before: {before}");
-        await Cluster.PauseAsync(broker, cancellationToken);
+        if (await Cluster.PauseAsync(broker, cancellationToken) is { } refused)
+        {
+            Record(FaultPhase.NotApplied, broker.Target, $"the Docker engine could not freeze the container: {refused}");
+            Log($"not applied: the Docker engine could not freeze {broker.Target}");
+            return;
+        }
+
         Applied = true;
         var (_, paused) = await Cluster.ContainerStateAsync(broker, cancellationToken);
         var (gone, after) = await WaitForTopologyAsync(t => t.Brokers.Count > 0 && !t.Brokers.Contains(broker.Id), EffectTimeout, cancellationToken);
