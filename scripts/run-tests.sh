@@ -35,7 +35,9 @@ for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
         continue
     message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
     text = " ".join((message.text or "").split()) if message is not None else ""
-    print(f"  {r.get('testName')} ({r.get('duration')}): {text[:1500]}")
+    if len(text) > 1500:  # the start says what was asserted, the end what the program said last
+        text = text[:700] + " [...] " + text[-800:]
+    print(f"  {r.get('testName')} ({r.get('duration')}): {text}")
 PY
   done
 fi
