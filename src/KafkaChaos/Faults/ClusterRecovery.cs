@@ -20,7 +20,8 @@ namespace KafkaChaos.Faults;
 /// <para>
 /// A broker can also be registered and never rejoin an ISR: a controller that missed it coming back
 /// (<see cref="KafkaCluster.ReelectControllerAsync"/>) never tells it what to follow. When that is all that
-/// is left a further <see cref="HealTimeout"/> on, the controller is re-elected, and that is evidence too.
+/// is left a further <see cref="HealTimeout"/> on, and no other fault holds a broker, the controller is
+/// re-elected, and that is evidence too.
 /// </para>
 /// </remarks>
 public static class ClusterRecovery
@@ -77,7 +78,7 @@ public static class ClusterRecovery
         // Restarted brokers, and brokers another fault still holds down, must come back for clients too.
         await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
         (whole, topology) = await PollAsync(cluster, topic, Whole, HealTimeout, time, cancellationToken);
-        if (whole || !topology.OnlyReplicasLag(cluster.Brokers.Count))
+        if (whole || !topology.OnlyReplicasLag(cluster.Brokers.Count) || await HeldByAnotherFaultAsync(cluster, log, cancellationToken))
         {
             return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: false);
         }
@@ -150,6 +151,27 @@ public static class ClusterRecovery
         ArgumentNullException.ThrowIfNull(lastLines);
         return lastLines.Count > 0 && !lastLines[^1].Contains("started", StringComparison.OrdinalIgnoreCase)
             && lastLines.Any(line => LogLoadingMarkers.Any(marker => line.Contains(marker, StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// Whether a fault that overlaps this one still holds a broker paused, stopped or behind network rules.
+    /// That explains lagging replicas, and a new controller would only change what that fault is doing.
+    /// </summary>
+    private static async Task<bool> HeldByAnotherFaultAsync(KafkaCluster cluster, Action<string> log, CancellationToken cancellationToken)
+    {
+        foreach (var broker in cluster.Brokers)
+        {
+            var held = !await IsRunningAsync(cluster, broker, cancellationToken) ? "paused or stopped"
+                : await NetworkRules.LeftoversAsync(cluster, broker, cancellationToken) is { Length: > 0 } rules ? $"behind network rules ({rules})"
+                : null;
+            if (held is not null)
+            {
+                log($"replicas are still out of sync, but another fault holds {broker.Target} {held}; leaving the controller alone");
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Running and not paused: nothing else is holding it down.</summary>
