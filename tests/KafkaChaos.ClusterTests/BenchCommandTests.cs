@@ -62,7 +62,10 @@ public class BenchCommandTests : CliExperimentTest
             {
                 var sent = run.GetProperty("messages").GetInt64();
                 Assert.That(run.GetProperty("produce_to_ack").GetProperty("count").GetInt64(), Is.EqualTo(sent), "acks=all on 3 replicas: every message acknowledged\n" + run);
-                Assert.That(run.GetProperty("end_to_end").GetProperty("count").GetInt64(), Is.EqualTo(sent), "the consumer alongside read and timed every message\n" + run);
+                // Each run's group is new, so its coordinator is any broker; when that is the paused one, the
+                // consumer reads again from its last commit and times those records twice.
+                Assert.That(run.GetProperty("end_to_end").GetProperty("count").GetInt64(), Is.GreaterThanOrEqualTo(sent),
+                    "the consumer alongside read and timed every message\n" + run);
                 Assert.That(run.GetProperty("end_to_end").GetProperty("p99").GetInt64(), Is.GreaterThan(0));
                 Assert.That(run.GetProperty("read_to_end").GetBoolean(), Is.True);
             }
