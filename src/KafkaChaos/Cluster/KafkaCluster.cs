@@ -439,16 +439,31 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     public BrokerNode Broker(int id) => _brokers.FirstOrDefault(b => b.Id == id)
         ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"no broker {id}; brokers are 1..{_brokers.Count}");
 
-    public async Task KillAsync(BrokerNode broker, string signal, CancellationToken cancellationToken) =>
-        await _engine.Client.Containers.KillContainerAsync(broker.ContainerId, new ContainerKillParameters { Signal = signal }, cancellationToken);
+    /// <summary>Sends the broker's container a signal.</summary>
+    /// <remarks>
+    /// Kill, stop and pause check for cancellation before they start, never while the engine carries them
+    /// out: a cancelled request still takes effect in the engine, possibly after the final heal had
+    /// looked, and would leave a broker down that the heal believes up.
+    /// </remarks>
+    public async Task KillAsync(BrokerNode broker, string signal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        cancellationToken.ThrowIfCancellationRequested();
+        await _engine.Client.Containers.KillContainerAsync(broker.ContainerId, new ContainerKillParameters { Signal = signal }, CancellationToken.None);
+    }
 
     public async Task StartAsync(BrokerNode broker, CancellationToken cancellationToken) =>
         await StartContainerAsync(broker.ContainerId, cancellationToken);
 
     /// <summary>Graceful stop: SIGTERM (a controlled shutdown), then SIGKILL after <paramref name="grace"/>.</summary>
-    public async Task StopAsync(BrokerNode broker, TimeSpan grace, CancellationToken cancellationToken) =>
+    /// <remarks>Not cancelled once started, as <see cref="KillAsync"/> says; it ends within <paramref name="grace"/>.</remarks>
+    public async Task StopAsync(BrokerNode broker, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        cancellationToken.ThrowIfCancellationRequested();
         await _engine.Client.Containers.StopContainerAsync(broker.ContainerId,
-            new ContainerStopParameters { WaitBeforeKillSeconds = (uint)grace.TotalSeconds }, cancellationToken);
+            new ContainerStopParameters { WaitBeforeKillSeconds = (uint)grace.TotalSeconds }, CancellationToken.None);
+    }
 
     /// <summary>Freezes every process of the broker's container (cgroup freezer): a hung JVM or an endless GC pause.</summary>
     /// <remarks>
@@ -465,7 +480,8 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
         {
             try
             {
-                await _engine.Client.Containers.PauseContainerAsync(broker.ContainerId, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                await _engine.Client.Containers.PauseContainerAsync(broker.ContainerId, CancellationToken.None); // see KillAsync
                 return null;
             }
             catch (DockerApiException e) when (e.ResponseBody.Contains("unable to freeze", StringComparison.Ordinal))

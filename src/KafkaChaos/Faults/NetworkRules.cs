@@ -48,7 +48,8 @@ public static class NetworkRules
             command.Add($"{jitterMs}ms");
         }
 
-        var (exit, output) = await cluster.ExecAsync(broker, command, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (exit, output) = await cluster.ExecAsync(broker, command, CancellationToken.None); // see RunAsync
         if (exit != 0 && output.Contains("qdisc kind is unknown", StringComparison.Ordinal))
         {
             return false;
@@ -121,7 +122,8 @@ public static class NetworkRules
     {
         foreach (var (chain, hook) in new[] { (InChain, "INPUT"), (OutChain, "OUTPUT") })
         {
-            await cluster.ExecAsync(broker, ["iptables", "-N", chain], cancellationToken); // fails harmlessly when it exists
+            cancellationToken.ThrowIfCancellationRequested();
+            await cluster.ExecAsync(broker, ["iptables", "-N", chain], CancellationToken.None); // fails harmlessly when it exists; see RunAsync
             if ((await cluster.ExecAsync(broker, ["iptables", "-C", hook, "-j", chain], cancellationToken)).ExitCode != 0)
             {
                 await RunAsync(cluster, broker, ["iptables", "-I", hook, "-j", chain], cancellationToken);
@@ -129,9 +131,15 @@ public static class NetworkRules
         }
     }
 
+    /// <summary>
+    /// Runs a command that changes the broker's rules. Cancellation is checked before it starts, never
+    /// while it runs: cancelling only stops waiting for the exec, and the rule would then land after
+    /// the final heal had cleared the broker (seen on a Ctrl-C that left a net-loss DROP rule behind).
+    /// </summary>
     private static async Task RunAsync(KafkaCluster cluster, BrokerNode broker, IList<string> command, CancellationToken cancellationToken)
     {
-        var (exit, output) = await cluster.ExecAsync(broker, command, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (exit, output) = await cluster.ExecAsync(broker, command, CancellationToken.None);
         if (exit != 0)
         {
             throw new InfrastructureException($"{broker.Target}: '{string.Join(' ', command)}' failed with exit code {exit}: {output.Trim()}");
