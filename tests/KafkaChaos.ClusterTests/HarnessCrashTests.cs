@@ -129,14 +129,42 @@ public class HarnessCrashTests : CliExperimentTest
         var runs = Path.Combine(Folder, "runs");
         using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs, "--keep-cluster");
         _ = run.StandardOutput.ReadToEndAsync();
-        var stderr = run.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(15)); // both faults active
+        var lines = new System.Text.StringBuilder();
+        while (await run.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line)
+        {
+            lines.AppendLine(line);
+            if (line.Contains("faults active: ", StringComparison.Ordinal) && line.Contains("isolate-broker", StringComparison.Ordinal)
+                && line.Contains("net-loss", StringComparison.Ordinal))
+            {
+                break; // both faults applied: a cut-off broker and a DROP rule to undo
+            }
+        }
+
         await CliProcess.SignalAsync(run, "INT");
+        lines.Append(await run.StandardError.ReadToEndAsync());
         await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        var log = await stderr;
+        var log = lines.ToString();
+        Assert.That(log, Does.Contain("faults active: "), "the run got as far as both faults");
         Assert.That(run.ExitCode, Is.EqualTo(130), log);
         var clusterId = System.Text.RegularExpressions.Regex.Match(log, @"kept cluster (\S+):").Groups[1].Value;
         Assert.That(clusterId, Is.Not.Empty, log);
+        try
+        {
+            await AssertKeptAndHealedAsync(clusterId, log);
+        }
+        finally
+        {
+            // Whatever failed above, the kept cluster must not outlive the test and fail every later one.
+            var down = await CliProcess.RunAsync("cluster", "down", clusterId);
+            Assert.That(down.ExitCode, Is.Zero, down.Error);
+        }
+
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+
+    private static async Task AssertKeptAndHealedAsync(string clusterId, string log)
+    {
+        Assert.That(log, Does.Contain($"undid every fault on the kept cluster {clusterId}"));
 
         // Kept means: running, every fault undone, and not stale to the sweep every start does.
         var swept = await CliProcess.RunAsync("cluster", "down");
@@ -160,10 +188,6 @@ public class HarnessCrashTests : CliExperimentTest
                 Assert.That(rules.Split('\n').Where(r => r.StartsWith("-A KAFKA_CHAOS", StringComparison.Ordinal)), Is.Empty, $"fault rules left on {container.Names[0]}");
             }
         }
-
-        var down = await CliProcess.RunAsync("cluster", "down", clusterId);
-        Assert.That(down.ExitCode, Is.Zero, down.Error);
-        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
     [Test]

@@ -183,6 +183,11 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
 
                     if (KeepCluster)
                     {
+                        if (status != "completed")
+                        {
+                            await UndoFaultsQuietlyAsync(cluster);
+                        }
+
                         cluster.Release();
                         KeptCluster = cluster;
                         log($"kept cluster {cluster.RunId}: bootstrap servers {cluster.BootstrapServers}; remove it with 'kafka-chaos cluster down {cluster.RunId}'");
@@ -382,6 +387,24 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     private static InfrastructureException RunDirectoryFailure(string directory, IOException e) =>
         new($"writing to the run directory failed ({e.Message}); free space under {directory}, or choose another --runs-dir, and run again. "
             + "What was written before the failure is kept, and 'kafka-chaos verify' checks it", e);
+
+    /// <summary>
+    /// A kept cluster is promised healed, and a run cut short (Ctrl-C, a failure) skipped the final heal:
+    /// its faults are undone here, within a minute, and a failure to is said rather than thrown.
+    /// </summary>
+    private async Task UndoFaultsQuietlyAsync(KafkaCluster cluster)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await FaultUndo.EverythingAsync(cluster, limit.Token);
+            log($"undid every fault on the kept cluster {cluster.RunId}");
+        }
+        catch (Exception e) when (e is Docker.DotNet.DockerApiException or InfrastructureException or IOException or OperationCanceledException or HttpRequestException)
+        {
+            log($"could not undo every fault on the kept cluster {cluster.RunId} ({e.Message}); brokers may still be paused, stopped or cut off");
+        }
+    }
 
     /// <summary>Removes the cluster; when the engine is gone, says so and leaves it to the next start's sweep.</summary>
     private async Task RemoveQuietlyAsync(KafkaCluster cluster)

@@ -95,21 +95,7 @@ public sealed class Nemesis
             return;
         }
 
-        foreach (var broker in _cluster.Brokers)
-        {
-            var (running, paused) = await _cluster.ContainerStateAsync(broker, cancellationToken);
-            if (paused)
-            {
-                await _cluster.UnpauseAsync(broker, cancellationToken);
-            }
-            else if (!running)
-            {
-                await _cluster.StartAsync(broker, cancellationToken);
-            }
-
-            await NetworkRules.ClearAsync(_cluster, broker, cancellationToken);
-        }
-
+        await FaultUndo.EverythingAsync(_cluster, cancellationToken);
         var recovery = await ClusterRecovery.WaitAsync(_cluster, _topic, _time, _log, cancellationToken);
         _journal.WriteFault(new FaultEvent("heal-all", FaultPhase.End, "cluster", _time.Millis(), $"final heal{recovery.DescribeRepairs()}; {recovery.Topology}"));
         _log($"heal-all: {recovery.Topology}");
