@@ -512,6 +512,10 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
         return (inspected.State.Running, inspected.State.Paused);
     }
 
+    /// <summary>Running and not paused: neither stopped nor frozen by a fault.</summary>
+    public async Task<bool> IsRunningAsync(BrokerNode broker, CancellationToken cancellationToken) =>
+        await ContainerStateAsync(broker, cancellationToken) is (true, false);
+
     /// <summary>
     /// Deletes /controller, so that the brokers elect a controller again. A new controller reads every
     /// registration and partition state from ZooKeeper and sends each live broker the leader and ISR of
@@ -539,7 +543,7 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
         BrokerNode? shell = null;
         foreach (var broker in _brokers)
         {
-            if (await ContainerStateAsync(broker, cancellationToken) is (true, false))
+            if (await IsRunningAsync(broker, cancellationToken))
             {
                 shell = broker;
                 break;

@@ -64,7 +64,7 @@ public static class ClusterRecovery
 
         foreach (var broker in cluster.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
         {
-            if (!await IsRunningAsync(cluster, broker, cancellationToken))
+            if (!await cluster.IsRunningAsync(broker, cancellationToken))
             {
                 continue;
             }
@@ -107,7 +107,7 @@ public static class ClusterRecovery
             var loading = new List<BrokerNode>();
             foreach (var broker in cluster.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
             {
-                if (!await IsRunningAsync(cluster, broker, cancellationToken))
+                if (!await cluster.IsRunningAsync(broker, cancellationToken))
                 {
                     continue;
                 }
@@ -161,7 +161,7 @@ public static class ClusterRecovery
     {
         foreach (var broker in cluster.Brokers)
         {
-            var held = !await IsRunningAsync(cluster, broker, cancellationToken) ? "paused or stopped"
+            var held = !await cluster.IsRunningAsync(broker, cancellationToken) ? "paused or stopped"
                 : await NetworkRules.LeftoversAsync(cluster, broker, cancellationToken) is { Length: > 0 } rules ? $"behind network rules ({rules})"
                 : null;
             if (held is not null)
@@ -172,13 +172,6 @@ public static class ClusterRecovery
         }
 
         return false;
-    }
-
-    /// <summary>Running and not paused: nothing else is holding it down.</summary>
-    private static async Task<bool> IsRunningAsync(KafkaCluster cluster, BrokerNode broker, CancellationToken cancellationToken)
-    {
-        var (running, paused) = await cluster.ContainerStateAsync(broker, cancellationToken);
-        return running && !paused;
     }
 
     /// <summary>Polls the topology until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
