@@ -103,6 +103,11 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             // Consumers start at committed offsets; an offset out of range (a truncated log) skips to the end.
             ["auto.offset.reset"] = "latest",
             ["session.timeout.ms"] = ((int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(cluster.Version).TotalMilliseconds)).ToString(CultureInfo.InvariantCulture),
+            // Once 100,000 records wait in its queue (queued.min.messages), librdkafka postpones the next fetch by
+            // this long, 1 s by default, while a client empties that queue in about 0.2 s and then idles. Which
+            // client crosses that line depends on a few hundred ns per record, so the default turned a small
+            // difference into seconds of idling in some rounds and none in others (docs/bench.md).
+            ["fetch.queue.backoff.ms"] = "10",
         };
         var drainIdle = DrainIdleTimeout + (cell.Fault?.Duration ?? TimeSpan.Zero);
 
