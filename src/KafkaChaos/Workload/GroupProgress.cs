@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace KafkaChaos.Workload;
 
 /// <summary>
@@ -20,11 +22,11 @@ public sealed class GroupProgress
     {
         lock (_gate)
         {
-            _next[partition] = Math.Max(_next.GetValueOrDefault(partition), offset + 1);
+            ref var next = ref CollectionsMarshal.GetValueRefOrAddDefault(_next, partition, out _);
+            next = Math.Max(next, offset + 1);
             Records++;
+            Volatile.Write(ref _lastRecordMillis, nowMillis);
         }
-
-        Interlocked.Exchange(ref _lastRecordMillis, nowMillis);
     }
 
     /// <summary>Partitions whose next offset to read is still below <paramref name="endOffsets"/>.</summary>

@@ -203,8 +203,9 @@ public sealed class VerifyingConsumer : IDisposable
         var offset = result.Offset.Value;
         if (!TryReadEnvelope(result, out var envelope))
         {
-            _journal.WriteConsumed(new ConsumedRecord(Id, -1, -1, partition, offset, _time.Millis(), ConsumeKind.Unreadable));
-            _progress.Reached(partition, offset, _time.Millis());
+            var readMillis = _time.Millis();
+            _journal.WriteConsumed(new ConsumedRecord(Id, -1, -1, partition, offset, readMillis, ConsumeKind.Unreadable));
+            _progress.Reached(partition, offset, readMillis);
             return;
         }
 
@@ -223,9 +224,12 @@ public sealed class VerifyingConsumer : IDisposable
             _dedup?.Add(envelope.ProducerId, envelope.Sequence);
         }
 
-        var nowMillis = _time.Millis();
+        // One clock read serves both the journal and the latency: a read costs about 35 ns on a VM, 2% of
+        // the consumer thread at 600,000 records/s.
+        var nowMicros = _time.Micros();
+        var nowMillis = nowMicros / 1000;
         _journal.WriteConsumed(new ConsumedRecord(Id, envelope.ProducerId, envelope.Sequence, partition, offset, nowMillis, kind));
-        EndToEnd.Record(_time.Micros() - envelope.IntendedSendMicros);
+        EndToEnd.Record(nowMicros - envelope.IntendedSendMicros);
         _progress.Reached(partition, offset, nowMillis);
     }
 
