@@ -17,6 +17,7 @@ public class MessageEnvelopeTests
         Assert.That(decoded, Is.EqualTo(envelope));
     }
 
+    [TestCase(2)]
     [TestCase(3)]
     [TestCase(4)]
     [TestCase(43)]
@@ -47,6 +48,15 @@ public class MessageEnvelopeTests
                 value[position % size] ^= (byte)(1 << bit);
                 return intact && !MessageEnvelope.TryDecode(value, out _, out _);
             });
+    }
+
+    [TestCase("", 0x00000000u)]
+    [TestCase("a", 0xC1D04330u)]
+    [TestCase("123456789", 0xE3069283u)]
+    [TestCase("The quick brown fox jumps over the lazy dog", 0x22620404u)]
+    public void Checksum_IsCrc32C(string text, uint expected)
+    {
+        Assert.That(MessageEnvelope.Checksum(System.Text.Encoding.ASCII.GetBytes(text)), Is.EqualTo(expected));
     }
 
     [Test]
