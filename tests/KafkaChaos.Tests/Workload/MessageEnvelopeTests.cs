@@ -60,6 +60,27 @@ public class MessageEnvelopeTests
     }
 
     [Test]
+    public void TryDecode_AChangedFillerByte_IsRejectedWithItsPosition()
+    {
+        var value = new byte[1024];
+        new MessageEnvelope(Guid.NewGuid(), 1, 2, 3).Encode(value);
+        value[700] = (byte)'#';
+
+        Assert.That(MessageEnvelope.TryDecode(value, out _, out var error), Is.False);
+        Assert.That(error, Does.Contain("filler").And.Contain("700"));
+    }
+
+    [Test]
+    public void TryDecode_ValueLongerThanAnyEnvelope_IsRejectedWithReason()
+    {
+        var value = new byte[MessageEnvelope.MaxSize + 1];
+        new MessageEnvelope(Guid.NewGuid(), 1, 2, 3).Encode(value.AsSpan(0, MessageEnvelope.MaxSize));
+
+        Assert.That(MessageEnvelope.TryDecode(value, out _, out var error), Is.False);
+        Assert.That(error, Does.Contain("longer"));
+    }
+
+    [Test]
     public void TryDecode_ShortValue_IsRejectedWithReason()
     {
         Assert.That(MessageEnvelope.TryDecode(new byte[10], out _, out var error), Is.False);
