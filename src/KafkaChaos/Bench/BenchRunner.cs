@@ -108,6 +108,9 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             // client crosses that line depends on a few hundred ns per record, so the default turned a small
             // difference into seconds of idling in some rounds and none in others (docs/bench.md).
             ["fetch.queue.backoff.ms"] = "10",
+            // Neither consumer reads a record's topic, timestamp or headers; the verifying consumer turns them
+            // off on its own, and the raw one gets the same settings.
+            [ConfigPropertyNames.Consumer.ConsumeResultFields] = "none",
         };
         var drainIdle = DrainIdleTimeout + (cell.Fault?.Duration ?? TimeSpan.Zero);
 

@@ -14,7 +14,7 @@ public sealed class VerifyingConsumer : IDisposable
 {
     private const int NoCrash = -1;
 
-    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly IConsumer<Ignore, MessageEnvelope?> _consumer;
     private readonly ConsumerSpec _spec;
     private readonly JournalWriter _journal;
     private readonly DedupStore? _dedup;
@@ -25,7 +25,7 @@ public sealed class VerifyingConsumer : IDisposable
     private readonly string _topic;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<ConsumeResult<byte[]?, byte[]?>> _batch = [];
+    private readonly List<ConsumeResult<Ignore, MessageEnvelope?>> _batch = [];
     private int _crashRequest = NoCrash;
     private Thread? _thread;
     private Exception? _failure;
@@ -44,7 +44,8 @@ public sealed class VerifyingConsumer : IDisposable
         _progress = progress;
         _time = time;
         _clientLog = clientLog;
-        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+        _consumer = new ConsumerBuilder<Ignore, MessageEnvelope?>(WithoutUnusedFields(config))
+            .SetValueDeserializer(EnvelopeDeserializer.Instance)
             .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
             .SetErrorHandler((_, e) => clientLog($"{Name} error {e.Code}: {e.Reason}"))
             .Build();
@@ -119,7 +120,7 @@ public sealed class VerifyingConsumer : IDisposable
                     {
                         foreach (var result in _batch)
                         {
-                            _consumer.StoreOffset(result);
+                            _consumer.StoreOffset(new TopicPartitionOffset(_topic, result.Partition, result.Offset + 1));
                         }
                     }
                     else
@@ -153,7 +154,7 @@ public sealed class VerifyingConsumer : IDisposable
         _batch.Clear();
         while (_batch.Count < _spec.BatchSize)
         {
-            ConsumeResult<byte[]?, byte[]?>? next;
+            ConsumeResult<Ignore, MessageEnvelope?>? next;
             try
             {
                 next = _consumer.Consume(_batch.Count == 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
@@ -193,11 +194,11 @@ public sealed class VerifyingConsumer : IDisposable
     }
 
     private List<TopicPartitionOffset> NextOffsets() =>
-        _batch.GroupBy(r => r.TopicPartition)
-            .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1))
+        _batch.GroupBy(r => r.Partition.Value)
+            .Select(g => new TopicPartitionOffset(_topic, g.Key, g.Max(r => r.Offset.Value) + 1))
             .ToList();
 
-    private void Process(ConsumeResult<byte[]?, byte[]?> result)
+    private void Process(ConsumeResult<Ignore, MessageEnvelope?> result)
     {
         var partition = result.Partition.Value;
         var offset = result.Offset.Value;
@@ -233,10 +234,10 @@ public sealed class VerifyingConsumer : IDisposable
         _progress.Reached(partition, offset, nowMillis);
     }
 
-    private bool TryReadEnvelope(ConsumeResult<byte[]?, byte[]?> result, out MessageEnvelope envelope)
+    private bool TryReadEnvelope(ConsumeResult<Ignore, MessageEnvelope?> result, out MessageEnvelope envelope)
     {
-        envelope = default;
-        return result.Message.Value is { } value && MessageEnvelope.TryDecode(value, out envelope, out _) && envelope.RunId == _runId;
+        envelope = result.Message.Value.GetValueOrDefault();
+        return result.Message.Value.HasValue && envelope.RunId == _runId;
     }
 
     private void CrashIfRequested(CrashPoint point, int processedInBatch, string what)
@@ -261,12 +262,12 @@ public sealed class VerifyingConsumer : IDisposable
     }
 
     /// <summary>Waits, up to three commit intervals, until a background commit covers <paramref name="record"/>.</summary>
-    private void WaitForAutoCommitPast(ConsumeResult<byte[]?, byte[]?> record)
+    private void WaitForAutoCommitPast(ConsumeResult<Ignore, MessageEnvelope?> record)
     {
         var deadline = _time.Millis() + (3L * _spec.AutoCommitIntervalMs) + 1000;
         while (_time.Millis() < deadline && !_stop.IsCancellationRequested)
         {
-            var committed = _consumer.Committed([record.TopicPartition], TimeSpan.FromSeconds(5));
+            var committed = _consumer.Committed([new TopicPartition(_topic, record.Partition)], TimeSpan.FromSeconds(5));
             if (committed.Count == 1 && committed[0].Offset.Value > record.Offset.Value)
             {
                 return;
@@ -275,6 +276,14 @@ public sealed class VerifyingConsumer : IDisposable
             Thread.Sleep(50);
         }
     }
+
+    /// <summary>
+    /// The settings with the per-record fields this consumer never reads turned off: the client would
+    /// otherwise decode the topic's name into a new string, and look up the timestamp and the headers,
+    /// for every record. Everything here names the topic from <see cref="_topic"/> instead.
+    /// </summary>
+    private static Dictionary<string, string> WithoutUnusedFields(IReadOnlyDictionary<string, string> config) =>
+        new(config, StringComparer.Ordinal) { [ConfigPropertyNames.Consumer.ConsumeResultFields] = "none" };
 
     /// <summary>Stops the loop after its current batch; a graceful stop closes the client (commit and leave).</summary>
     public void Dispose()
