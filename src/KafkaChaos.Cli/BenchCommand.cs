@@ -34,7 +34,7 @@ public static class BenchCommand
         };
         var duration = new Option<string>("--duration") { Description = "length of each unthrottled run; its message count is the warm-up raw rate times this", DefaultValueFactory = _ => "3s" };
         var pacedDuration = new Option<string>("--paced-duration") { Description = "length of each paced (latency) run", DefaultValueFactory = _ => "3s" };
-        var pacedShares = new Option<string>("--paced-shares") { Description = "shares of the raw maximum rate at which latency is measured, comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.8" };
+        var pacedShares = new Option<string>("--paced-shares") { Description = "shares of the raw client's maximum sustained rate at which latency is measured, comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.8" };
         var messages = new Option<long?>("--messages") { Description = "fix the messages per unthrottled run instead of deriving them from --duration" };
         var alternations = new Option<int>("--alternations") { Description = "raw/harness alternations per measurement (medians reported), at least 3", DefaultValueFactory = _ => 3 };
         var runs = new Option<string>("--runs-dir") { Description = "where the bench directory is written", DefaultValueFactory = _ => "runs" };

@@ -56,6 +56,19 @@ public class BenchCommandTests : CliExperimentTest
             }
         });
         var paced = cell.GetProperty("paced")[0];
+        var sustained = cell.GetProperty("sustained").EnumerateArray().ToList();
+        Assert.That(sustained, Has.Count.EqualTo(3), "one sustained run of the raw client per alternation");
+        Assert.Multiple(() =>
+        {
+            foreach (var run in sustained)
+            {
+                Assert.That(run.GetProperty("messages_per_second").GetDouble(), Is.GreaterThan(0), run.ToString());
+                Assert.That(run.GetProperty("read_to_end").GetBoolean(), Is.True, "its consumer read every message\n" + run);
+                Assert.That(run.TryGetProperty("fault", out _), Is.False, "the shares are of what the whole cluster sustains\n" + run);
+            }
+        });
+        var sustainedRate = sustained.Select(r => r.GetProperty("messages_per_second").GetDouble()).Order().ElementAt(1);
+        Assert.That(paced.GetProperty("rate").GetDouble(), Is.EqualTo(sustainedRate * 0.5).Within(0.001), "the paced share is of the median sustained rate");
         Assert.Multiple(() =>
         {
             foreach (var run in paced.GetProperty("raw").EnumerateArray().Concat(paced.GetProperty("harness").EnumerateArray()))

@@ -42,7 +42,14 @@ internal abstract class BenchConsumer : IDisposable
     /// been read for <paramref name="idleTimeout"/>. Both clients are timed by this same loop, so they
     /// are measured alike: from the first record it sees to the moment it sees the last one read.
     /// </summary>
-    public DrainResult Drain(IReadOnlyDictionary<int, long> ends, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public DrainResult Drain(IReadOnlyDictionary<int, long> ends, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
+        DrainUntil(() => HasReached(ends), idleTimeout, cancellationToken);
+
+    /// <summary>As <see cref="Drain"/>, until <see cref="Records"/> reaches <paramref name="records"/>.</summary>
+    public DrainResult DrainRecords(long records, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
+        DrainUntil(() => Records >= records, idleTimeout, cancellationToken);
+
+    private DrainResult DrainUntil(Func<bool> done, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         var startRecords = Records;
         long firstSeen = 0;
@@ -58,7 +65,7 @@ internal abstract class BenchConsumer : IDisposable
 
             DrainResult Ended(bool reached) =>
                 new(reached, firstSeen == 0 ? 0 : Stopwatch.GetElapsedTime(firstSeen, now).TotalSeconds, records - startRecords);
-            if (HasReached(ends))
+            if (done())
             {
                 return Ended(reached: true);
             }

@@ -10,7 +10,7 @@ namespace KafkaChaos.Bench;
 /// <param name="RunDuration">Length of an unthrottled run; its message count is the warm-up raw rate times this.</param>
 /// <param name="ThroughputMessages">Fixes the messages per unthrottled run instead; null: from <paramref name="RunDuration"/>.</param>
 /// <param name="PacedDuration">Length of the schedule of each paced (latency) run.</param>
-/// <param name="PacedShares">The shares of the raw client's maximum rate at which latency is measured.</param>
+/// <param name="PacedShares">The shares of the raw client's maximum sustained rate (with its consumer alongside) at which latency is measured.</param>
 /// <param name="Seed">Seeds the faults' random choices (which broker, which partition).</param>
 /// <param name="Cells">The sweep, in order.</param>
 public sealed record BenchPlan(

@@ -43,9 +43,17 @@ public static class BenchReport
                 $"| {c.Cell.Name} | {rp.MessagesPerSecond:N0} | {hp.MessagesPerSecond:N0} | {c.ProducerRatio:0.000} | {rp.PayloadMegabytesPerSecond:0.0} ({rp.WireMegabytesPerSecond:0.0}) | {hp.PayloadMegabytesPerSecond:0.0} ({hp.WireMegabytesPerSecond:0.0}) | {rp.CpuMicrosPerMessage:0.0} | {hp.CpuMicrosPerMessage:0.0} | {rp.AllocatedBytesPerMessage:0} | {hp.AllocatedBytesPerMessage:0} | {rc.MessagesPerSecond:N0} | {hc.MessagesPerSecond:N0} | {c.ConsumerRatio:0.000} |");
         }
 
+        text.AppendLine().AppendLine(
+            "Maximum sustained rate, which the latency runs take their shares of: the raw producer unthrottled with its consumer reading alongside, messages over the time until the consumer had read them all (median, then every run); the raw producer alone for comparison:").AppendLine();
+        foreach (var c in cells)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"- {c.Cell.Name}: {Statistics.Median(c.Sustained.Select(r => r.MessagesPerSecond)):N0}/s ({string.Join(", ", c.Sustained.Select(r => r.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}); alone {Statistics.Median(c.RawProducer.Select(r => r.MessagesPerSecond)):N0}/s");
+        }
+
         LatencyTable(text, cells, "Produce-to-ack", r => r.ProduceToAck);
         LatencyTable(text, cells, "End-to-end (to the record read by the consumer running alongside)", r => r.EndToEnd);
-        var partial = cells.SelectMany(c => c.Paced.SelectMany(p => p.Raw.Concat(p.Harness)).Concat(c.RawConsumer).Concat(c.HarnessConsumer)
+        var partial = cells.SelectMany(c => c.Paced.SelectMany(p => p.Raw.Concat(p.Harness)).Concat(c.RawConsumer).Concat(c.HarnessConsumer).Concat(c.Sustained)
             .Where(r => r.ReadToEnd == false).Select(r => (c.Cell.Name, r))).ToList();
         if (partial.Count > 0)
         {

@@ -3,7 +3,7 @@ using KafkaChaos.Workload;
 namespace KafkaChaos.Bench;
 
 /// <summary>
-/// Latency at a share of the raw client's maximum rate: every alternation of both clients, and the
+/// Latency at a share of the raw client's maximum sustained rate (<see cref="BenchCellResult.Sustained"/>): every alternation of both clients, and the
 /// median p99 of each, produce-to-ack and end-to-end, which is what the target compares (one run's p99
 /// moves with the machine).
 /// </summary>

@@ -19,7 +19,7 @@ public class BenchTargetsTests
             [Run(100, 100), Run(100, 100), Run(100, 100)], [Run(91, 150), Run(89, 170), Run(90, 200)],
             [new PacedResult(0.1, 10, [Run(10, 0, 1000, 3000), Run(10, 0, 990, 2000), Run(10, 0, 5000, 9000)],
                 [Run(10, 0, 1060, 3100), Run(10, 0, 900, 1000), Run(10, 0, 1200, 3000)])],
-            [Run(100, 0)], [Run(95, 0)], ProducerRatio: 0.90, ConsumerRatio: 0.95, PeakWorkingSetBytes: 0);
+            [Run(100, 0)], [Run(95, 0)], [Run(100, 0)], ProducerRatio: 0.90, ConsumerRatio: 0.95, PeakWorkingSetBytes: 0);
 
         var results = BenchTargets.Check([cell]);
 
@@ -36,7 +36,7 @@ public class BenchTargetsTests
     public void Check_HoldsOnlyFaultFreeCellsToTheTargets()
     {
         var faulted = new BenchCellResult(new BenchCell(100, "all", 5, 3, null, 3, new FaultSpec { Kind = FaultKinds.KillLeader }),
-            [Run(100, 0)], [Run(10, 0)], [], [Run(100, 0)], [Run(10, 0)], ProducerRatio: 0.1, ConsumerRatio: 0.1, PeakWorkingSetBytes: 0);
+            [Run(100, 0)], [Run(10, 0)], [], [Run(100, 0)], [Run(10, 0)], [Run(100, 0)], ProducerRatio: 0.1, ConsumerRatio: 0.1, PeakWorkingSetBytes: 0);
 
         Assert.That(BenchTargets.Check([faulted]), Is.Empty);
     }
