@@ -18,4 +18,8 @@ public sealed record BenchCellResult(
     double ProducerRatio,
     double ConsumerRatio,
     long PeakWorkingSetBytes,
-    long ConsumerRangeRecords = 0);
+    long ConsumerRangeRecords = 0)
+{
+    /// <summary>The maximum sustained rate: the median of <see cref="Sustained"/>, which the paced shares are of.</summary>
+    public double SustainedRate => Statistics.Median(Sustained.Select(r => r.MessagesPerSecond));
+}

@@ -48,7 +48,7 @@ public static class BenchReport
         foreach (var c in cells)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"- {c.Cell.Name}: {Statistics.Median(c.Sustained.Select(r => r.MessagesPerSecond)):N0}/s ({string.Join(", ", c.Sustained.Select(r => r.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}); alone {Statistics.Median(c.RawProducer.Select(r => r.MessagesPerSecond)):N0}/s");
+                $"- {c.Cell.Name}: {c.SustainedRate:N0}/s ({string.Join(", ", c.Sustained.Select(r => r.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}); alone {Statistics.Median(c.RawProducer.Select(r => r.MessagesPerSecond)):N0}/s");
         }
 
         LatencyTable(text, cells, "Produce-to-ack", r => r.ProduceToAck);

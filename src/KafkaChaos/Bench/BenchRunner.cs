@@ -197,7 +197,8 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         // alone is faster where the consumer shares its cores: at 80 % of its rate, both clients' paced runs
         // fell behind their schedules here, and their p99s were seconds of backlog, not latency.
         // Not under the fault: the shares are of what the whole cluster sustains.
-        var sustainedCount = Math.Max(100, (long)(Statistics.Median(raw.Select(r => r.MessagesPerSecond)) * RunDuration.TotalSeconds));
+        var aloneRate = Statistics.Median(raw.Select(r => r.MessagesPerSecond));
+        var sustainedCount = Math.Max(100, (long)(aloneRate * RunDuration.TotalSeconds));
         async Task<RunMetrics> SustainedRun()
         {
             using var consumer = Consumer(Raw, await Task.Run(Ends, cancellationToken), timeRecords: false);
@@ -235,7 +236,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         }
 
         var maxRate = Statistics.Median(sustained.Select(r => r.MessagesPerSecond));
-        log($"{cell.Name}: sustained with its consumer alongside, the raw client {maxRate:N0}/s (alone {Statistics.Median(raw.Select(r => r.MessagesPerSecond)):N0}/s)");
+        log($"{cell.Name}: sustained with its consumer alongside, the raw client {maxRate:N0}/s (alone {aloneRate:N0}/s)");
 
         // Not recorded and never under the fault: the first paced run of each client, with its consumer
         // alongside, JIT-compiled code the warm-up round never ran, and was the slowest of its share.
