@@ -96,11 +96,11 @@ public static class BenchCommand
 
             Directory.Delete(Path.Combine(directory, "scratch"), recursive: true);
             var targets = BenchTargets.Check(results);
-            var table = new Table().AddColumns("cell", "target", "limit", "measured", "");
+            var table = new Table().AddColumns("cell", "target", "limit", "measured", "spread", "");
             foreach (var target in targets)
             {
                 table.AddRow(Markup.Escape(target.Cell), Markup.Escape(target.Target), Markup.Escape(target.Limit), Markup.Escape(target.Measured),
-                    target.Met ? "[green]met[/]" : "[red]MISSED[/]");
+                    Markup.Escape(target.Spread ?? ""), $"[{(target.Met ? "green" : "red")}]{Markup.Escape(target.Verdict)}[/]");
             }
 
             AnsiConsole.Write(table);

@@ -91,10 +91,13 @@ public static class BenchReport
             text.AppendLine(CultureInfo.InvariantCulture, $"- {c.Cell.Name}: {Gc("raw")}; {Gc("harness")}; peak working set so far {c.PeakWorkingSetBytes / 1e6:0} MB");
         }
 
-        text.AppendLine().AppendLine("## Targets").AppendLine().AppendLine("| cell | target | limit | measured | |").AppendLine("|---|---|---|---|---|");
+        text.AppendLine().AppendLine("## Targets").AppendLine().AppendLine(
+            "Ratios are medians over the alternation rounds. The spread is a confidence interval for that median from the per-round ratios; " +
+            "where it holds the limit, the verdict is within the noise of this machine (\"within noise\").").AppendLine();
+        text.AppendLine("| cell | target | limit | measured | spread | |").AppendLine("|---|---|---|---|---|---|");
         foreach (var t in targets)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {t.Cell} | {t.Target} | {t.Limit} | {t.Measured} | {(t.Met ? "met" : "**MISSED**")} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {t.Cell} | {t.Target} | {t.Limit} | {t.Measured} | {t.Spread} | {(t.Met ? t.Verdict : $"**{t.Verdict}**")} |");
         }
 
         return text.ToString();

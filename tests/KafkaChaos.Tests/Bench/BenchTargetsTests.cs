@@ -33,6 +33,28 @@ public class BenchTargetsTests
     }
 
     [Test]
+    public void Check_SaysWhenTheRoundsSpreadAcrossTheLimit()
+    {
+        // Producer rounds 0.80, 1.20, 0.93, 0.96, 0.99: the median clears 0.90, but one round fell below it.
+        // Consumer rounds 0.95 to 1.10: every round clears 0.90.
+        var cell = new BenchCellResult(new BenchCell(100, "all", 5, 3),
+            [Run(100, 0), Run(100, 0), Run(100, 0), Run(100, 0), Run(100, 0)], [Run(80, 0), Run(120, 0), Run(93, 0), Run(96, 0), Run(99, 0)],
+            [new PacedResult(0.1, 10,
+                [Run(10, 0, 1000, 1000), Run(10, 0, 1000, 1000), Run(10, 0, 1000, 1000), Run(10, 0, 1000, 1000), Run(10, 0, 1000, 1000)],
+                [Run(10, 0, 2000, 1000), Run(10, 0, 2100, 1010), Run(10, 0, 2200, 1020), Run(10, 0, 2300, 990), Run(10, 0, 2400, 1100)])],
+            [Run(100, 0), Run(100, 0), Run(100, 0), Run(100, 0), Run(100, 0)], [Run(95, 0), Run(110, 0), Run(100, 0), Run(97, 0), Run(105, 0)],
+            [Run(100, 0)], ProducerRatio: 0.96, ConsumerRatio: 1.00, PeakWorkingSetBytes: 0);
+
+        var results = BenchTargets.Check([cell]);
+
+        Assert.That(results.Take(4).Select(r => r.Verdict), Is.EqualTo(new[] { "met, within noise", "met", "MISSED", "met, within noise" }),
+            "producer: 0.80 in one round; consumer: all rounds clear; produce-to-ack: every round twice raw; end-to-end: 0.99 to 1.10 holds 1.05");
+        Assert.That(results[0].Spread, Is.EqualTo("per round 0.800 to 1.200 (93.8% interval of the median of 5)"));
+        Assert.That(results[2].Spread, Is.EqualTo("harness/raw p99 per round 2.00 to 2.40 (93.8% interval of the median of 5)"));
+        Assert.That(results[4].Spread, Is.Null, "allocation has no rounds to spread");
+    }
+
+    [Test]
     public void Check_HoldsOnlyFaultFreeCellsToTheTargets()
     {
         var faulted = new BenchCellResult(new BenchCell(100, "all", 5, 3, null, 3, new FaultSpec { Kind = FaultKinds.KillLeader }),
