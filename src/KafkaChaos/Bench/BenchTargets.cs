@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaChaos.Workload;
 
 namespace KafkaChaos.Bench;
 
@@ -35,8 +36,8 @@ public static class BenchTargets
                 Rounds(cell.HarnessConsumer, cell.RawConsumer, r => r.MessagesPerSecond)));
             foreach (var paced in cell.Paced)
             {
-                results.Add(P99(name, "produce-to-ack", paced, paced.RawP99, paced.HarnessP99, r => r.ProduceToAck?.P99));
-                results.Add(P99(name, "end-to-end", paced, paced.RawEndToEndP99, paced.HarnessEndToEndP99, r => r.EndToEnd?.P99));
+                results.Add(P99(name, "produce-to-ack", paced, r => r.ProduceToAck));
+                results.Add(P99(name, "end-to-end", paced, r => r.EndToEnd));
             }
 
             var extra = Statistics.Median(cell.HarnessProducer.Select(r => r.AllocatedBytesPerMessage)) - Statistics.Median(cell.RawProducer.Select(r => r.AllocatedBytesPerMessage));
@@ -56,11 +57,12 @@ public static class BenchTargets
         return new(cell, target, $"≥ {F(limit, "0.00")}", F(median, "0.000"), median >= limit, Spread(interval, rounds.Length, "0.000"), interval.Contains(limit));
     }
 
-    private static BenchTargetResult P99(string cell, string latency, PacedResult paced, long raw, long harness, Func<RunMetrics, long?> p99)
+    private static BenchTargetResult P99(string cell, string what, PacedResult paced, Func<RunMetrics, LatencySummary?> latency)
     {
-        var rounds = Rounds(paced.Harness, paced.Raw, r => p99(r));
+        var (raw, harness) = (PacedResult.MedianP99(paced.Raw, latency), PacedResult.MedianP99(paced.Harness, latency));
+        var rounds = Rounds(paced.Harness, paced.Raw, r => latency(r)?.P99);
         var interval = Statistics.IntervalOfMedian(rounds);
-        return new(cell, $"harness {latency} p99 at {paced.ShareOfMax:P0} of max ({paced.Rate:N0}/s), median of {paced.Harness.Count}",
+        return new(cell, $"harness {what} p99 at {paced.ShareOfMax:P0} of max ({paced.Rate:N0}/s), median of {paced.Harness.Count}",
             $"≤ raw p99 × 1.05 ({raw * 1.05:N0} µs)", $"{harness:N0} µs", harness <= raw * 1.05,
             "harness/raw p99 " + Spread(interval, rounds.Length, "0.00"), interval.Contains(1.05));
     }

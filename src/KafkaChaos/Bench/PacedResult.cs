@@ -17,6 +17,7 @@ public sealed record PacedResult(double ShareOfMax, double Rate, IReadOnlyList<R
 
     public long HarnessEndToEndP99 => MedianP99(Harness, r => r.EndToEnd);
 
-    private static long MedianP99(IReadOnlyList<RunMetrics> runs, Func<RunMetrics, LatencySummary?> latency) =>
+    /// <summary>The median of the runs' p99s of <paramref name="latency"/> (0 for a run without it).</summary>
+    internal static long MedianP99(IReadOnlyList<RunMetrics> runs, Func<RunMetrics, LatencySummary?> latency) =>
         (long)Statistics.Median(runs.Select(r => (double)(latency(r)?.P99 ?? 0)));
 }
