@@ -259,8 +259,6 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         }
 
         return new BenchCellResult(cell, raw, harness, paced, rawConsumer, harnessConsumer, sustained,
-            Statistics.Median(harness.Zip(raw, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
-            Statistics.Median(harnessConsumer.Zip(rawConsumer, (h, r) => h.MessagesPerSecond / r.MessagesPerSecond)),
             ProcessCounters.PeakWorkingSet(),
             harnessEnd.Sum(end => end.Value - harnessStart.GetValueOrDefault(end.Key)));
     }

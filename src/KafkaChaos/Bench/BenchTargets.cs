@@ -30,10 +30,8 @@ public static class BenchTargets
         {
             var name = cell.Cell.Name;
             var producerLimit = cell.Cell.MessageSize >= 1024 ? 0.95 : 0.90;
-            results.Add(Ratio(name, "harness producer throughput / raw", producerLimit, cell.ProducerRatio,
-                Rounds(cell.HarnessProducer, cell.RawProducer, r => r.MessagesPerSecond)));
-            results.Add(Ratio(name, "harness consumer throughput / raw", 0.90, cell.ConsumerRatio,
-                Rounds(cell.HarnessConsumer, cell.RawConsumer, r => r.MessagesPerSecond)));
+            results.Add(Ratio(name, "harness producer throughput / raw", producerLimit, cell.ProducerRatio, cell.ProducerRounds));
+            results.Add(Ratio(name, "harness consumer throughput / raw", 0.90, cell.ConsumerRatio, cell.ConsumerRounds));
             foreach (var paced in cell.Paced)
             {
                 results.Add(P99(name, "produce-to-ack", paced, r => r.ProduceToAck));
@@ -47,24 +45,20 @@ public static class BenchTargets
         return results;
     }
 
-    /// <summary>Harness over raw, round by round: run i of each client ran next to the other's run i.</summary>
-    private static double[] Rounds(IReadOnlyList<RunMetrics> harness, IReadOnlyList<RunMetrics> raw, Func<RunMetrics, double?> figure) =>
-        harness.Zip(raw, (h, r) => figure(h) is { } hv && figure(r) is { } rv && rv > 0 ? hv / rv : double.NaN).Where(x => !double.IsNaN(x)).ToArray();
-
-    private static BenchTargetResult Ratio(string cell, string target, double limit, double median, double[] rounds)
+    private static BenchTargetResult Ratio(string cell, string target, double limit, double median, IReadOnlyList<double> rounds)
     {
         var interval = Statistics.IntervalOfMedian(rounds);
-        return new(cell, target, $"≥ {F(limit, "0.00")}", F(median, "0.000"), median >= limit, Spread(interval, rounds.Length, "0.000"), interval.Contains(limit));
+        return new(cell, target, $"≥ {F(limit, "0.00")}", F(median, "0.000"), median >= limit, Spread(interval, rounds.Count, "0.000"), interval.Contains(limit));
     }
 
     private static BenchTargetResult P99(string cell, string what, PacedResult paced, Func<RunMetrics, LatencySummary?> latency)
     {
         var (raw, harness) = (PacedResult.MedianP99(paced.Raw, latency), PacedResult.MedianP99(paced.Harness, latency));
-        var rounds = Rounds(paced.Harness, paced.Raw, r => latency(r)?.P99);
+        IReadOnlyList<double> rounds = BenchCellResult.RoundRatios(paced.Harness, paced.Raw, r => latency(r)?.P99);
         var interval = Statistics.IntervalOfMedian(rounds);
         return new(cell, $"harness {what} p99 at {paced.ShareOfMax:P0} of max ({paced.Rate:N0}/s), median of {paced.Harness.Count}",
             $"≤ raw p99 × 1.05 ({raw * 1.05:N0} µs)", $"{harness:N0} µs", harness <= raw * 1.05,
-            "harness/raw p99 " + Spread(interval, rounds.Length, "0.00"), interval.Contains(1.05));
+            "harness/raw p99 " + Spread(interval, rounds.Count, "0.00"), interval.Contains(1.05));
     }
 
     private static string Spread(MedianInterval interval, int rounds, string format) =>

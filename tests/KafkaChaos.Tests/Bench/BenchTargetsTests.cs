@@ -19,7 +19,7 @@ public class BenchTargetsTests
             [Run(100, 100), Run(100, 100), Run(100, 100)], [Run(91, 150), Run(89, 170), Run(90, 200)],
             [new PacedResult(0.1, 10, [Run(10, 0, 1000, 3000), Run(10, 0, 990, 2000), Run(10, 0, 5000, 9000)],
                 [Run(10, 0, 1060, 3100), Run(10, 0, 900, 1000), Run(10, 0, 1200, 3000)])],
-            [Run(100, 0)], [Run(95, 0)], [Run(100, 0)], ProducerRatio: 0.90, ConsumerRatio: 0.95, PeakWorkingSetBytes: 0);
+            [Run(100, 0)], [Run(95, 0)], [Run(100, 0)], PeakWorkingSetBytes: 0);
 
         var results = BenchTargets.Check([cell]);
 
@@ -43,7 +43,7 @@ public class BenchTargetsTests
                 [Run(10, 0, 1000, 1000), Run(10, 0, 1000, 1000), Run(10, 0, 1000, 1000), Run(10, 0, 1000, 1000), Run(10, 0, 1000, 1000)],
                 [Run(10, 0, 2000, 1000), Run(10, 0, 2100, 1010), Run(10, 0, 2200, 1020), Run(10, 0, 2300, 990), Run(10, 0, 2400, 1100)])],
             [Run(100, 0), Run(100, 0), Run(100, 0), Run(100, 0), Run(100, 0)], [Run(95, 0), Run(110, 0), Run(100, 0), Run(97, 0), Run(105, 0)],
-            [Run(100, 0)], ProducerRatio: 0.96, ConsumerRatio: 1.00, PeakWorkingSetBytes: 0);
+            [Run(100, 0)], PeakWorkingSetBytes: 0);
 
         var results = BenchTargets.Check([cell]);
 
@@ -55,10 +55,25 @@ public class BenchTargetsTests
     }
 
     [Test]
+    public void Ratios_AreMediansOfTheRoundsThatMeasuredTheRawClient()
+    {
+        // Round 1's raw producer measured nothing: that round has no ratio, rather than an infinite one.
+        var cell = new BenchCellResult(new BenchCell(100, "all", 5, 3),
+            [Run(0, 0), Run(100, 0), Run(100, 0)], [Run(50, 0), Run(90, 0), Run(96, 0)], [],
+            [Run(100, 0), Run(200, 0), Run(100, 0)], [Run(90, 0), Run(220, 0), Run(120, 0)], [Run(100, 0)], PeakWorkingSetBytes: 0);
+
+        Assert.That(cell.ProducerRounds, Is.EqualTo(new[] { 0.90, 0.96 }));
+        Assert.That(cell.ProducerRatio, Is.EqualTo(0.93).Within(1e-12));
+        Assert.That(cell.ConsumerRounds, Is.EqualTo(new[] { 0.90, 1.10, 1.20 }).Within(1e-12));
+        Assert.That(cell.ConsumerRatio, Is.EqualTo(1.10).Within(1e-12));
+        Assert.That(BenchTargets.Check([cell])[0].Measured, Is.EqualTo("0.930"), "the target reads the same median the report shows");
+    }
+
+    [Test]
     public void Check_HoldsOnlyFaultFreeCellsToTheTargets()
     {
         var faulted = new BenchCellResult(new BenchCell(100, "all", 5, 3, null, 3, new FaultSpec { Kind = FaultKinds.KillLeader }),
-            [Run(100, 0)], [Run(10, 0)], [], [Run(100, 0)], [Run(10, 0)], [Run(100, 0)], ProducerRatio: 0.1, ConsumerRatio: 0.1, PeakWorkingSetBytes: 0);
+            [Run(100, 0)], [Run(10, 0)], [], [Run(100, 0)], [Run(10, 0)], [Run(100, 0)], PeakWorkingSetBytes: 0);
 
         Assert.That(BenchTargets.Check([faulted]), Is.Empty);
     }
