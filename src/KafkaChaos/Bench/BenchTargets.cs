@@ -54,11 +54,11 @@ public static class BenchTargets
     private static BenchTargetResult P99(string cell, string what, PacedResult paced, Func<RunMetrics, LatencySummary?> latency)
     {
         var (raw, harness) = (PacedResult.MedianP99(paced.Raw, latency), PacedResult.MedianP99(paced.Harness, latency));
-        IReadOnlyList<double> rounds = BenchCellResult.RoundRatios(paced.Harness, paced.Raw, r => latency(r)?.P99);
+        var rounds = BenchCellResult.RoundRatios(paced.Harness, paced.Raw, r => latency(r)?.P99);
         var interval = Statistics.IntervalOfMedian(rounds);
         return new(cell, $"harness {what} p99 at {paced.ShareOfMax:P0} of max ({paced.Rate:N0}/s), median of {paced.Harness.Count}",
             $"≤ raw p99 × 1.05 ({raw * 1.05:N0} µs)", $"{harness:N0} µs", harness <= raw * 1.05,
-            "harness/raw p99 " + Spread(interval, rounds.Count, "0.00"), interval.Contains(1.05));
+            "harness/raw p99 " + Spread(interval, rounds.Length, "0.00"), interval.Contains(1.05));
     }
 
     private static string Spread(MedianInterval interval, int rounds, string format) =>
