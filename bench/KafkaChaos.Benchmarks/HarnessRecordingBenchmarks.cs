@@ -17,6 +17,7 @@ public class HarnessRecordingBenchmarks
 {
     private const int Entries = 1_000_000;
     private readonly LatencyRecorder _latency = new();
+    private readonly ConsumerProgress _progress = new GroupProgress().Join();
     private string _directory = "";
     private JournalWriter? _journal;
     private long _sequence;
@@ -52,6 +53,16 @@ public class HarnessRecordingBenchmarks
         {
             var sequence = _sequence++;
             _journal!.WriteConsumed(new ConsumedRecord(0, 0, sequence, (int)(sequence % 3), sequence / 3, 1_763_900_000_000 + (sequence >> 10)));
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Entries)]
+    public void ConsumerProgressRecord()
+    {
+        for (var i = 0; i < Entries; i++)
+        {
+            var sequence = _sequence++;
+            _progress.Reached((int)(sequence % 3), sequence / 3, 1_763_900_000_000 + (sequence >> 10));
         }
     }
 

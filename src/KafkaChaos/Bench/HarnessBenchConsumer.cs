@@ -22,7 +22,7 @@ internal sealed class HarnessBenchConsumer : BenchConsumer
 
     public override void Start() => _group.Start();
 
-    public override bool HasReached(IReadOnlyDictionary<int, long> ends) => _group.Progress.Behind(ends).Count == 0;
+    public override bool HasReached(IReadOnlyDictionary<int, long> ends) => _group.Progress.HasReached(ends);
 
     public override LatencySummary EndToEnd() => _group.EndToEnd().Summarize();
 

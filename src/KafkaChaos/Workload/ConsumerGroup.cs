@@ -180,7 +180,7 @@ public sealed class ConsumerGroup : IDisposable
     {
         var id = _nextId++;
         var config = new Dictionary<string, string>(_config, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos-" + ClientNames.Consumer(id) };
-        var consumer = new VerifyingConsumer(id, _runId, _topic, _spec, config, _journal, _dedup, Progress, _time, _clientLog);
+        var consumer = new VerifyingConsumer(id, _runId, _topic, _spec, config, _journal, _dedup, Progress.Join(), _time, _clientLog);
         lock (_gate)
         {
             _live.Add(consumer);

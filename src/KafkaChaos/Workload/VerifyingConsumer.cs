@@ -18,7 +18,7 @@ public sealed class VerifyingConsumer : IDisposable
     private readonly ConsumerSpec _spec;
     private readonly JournalWriter _journal;
     private readonly DedupStore? _dedup;
-    private readonly GroupProgress _progress;
+    private readonly ConsumerProgress _progress;
     private readonly TimeProvider _time;
     private readonly Guid _runId;
     private readonly Action<string> _clientLog;
@@ -32,7 +32,7 @@ public sealed class VerifyingConsumer : IDisposable
     private bool _disposed;
 
     public VerifyingConsumer(int id, Guid runId, string topic, ConsumerSpec spec, IReadOnlyDictionary<string, string> config,
-        JournalWriter journal, DedupStore? dedup, GroupProgress progress, TimeProvider time, Action<string> clientLog)
+        JournalWriter journal, DedupStore? dedup, ConsumerProgress progress, TimeProvider time, Action<string> clientLog)
     {
         Id = id;
         Name = ClientNames.Consumer(id);
