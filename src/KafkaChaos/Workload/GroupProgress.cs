@@ -74,7 +74,7 @@ public sealed class GroupProgress
 
     /// <summary>Partitions whose next offset to read is still below <paramref name="endOffsets"/>.</summary>
     public IReadOnlyList<int> Behind(IReadOnlyDictionary<int, long> endOffsets) =>
-        endOffsets.Where(end => end.Value > 0 && Next(end.Key) < end.Value).Select(end => end.Key).ToArray();
+        endOffsets.Where(end => IsBehind(end.Key, end.Value)).Select(end => end.Key).ToArray();
 
     /// <summary>True when every partition has been read up to <paramref name="endOffsets"/>.</summary>
     public bool HasReached(IReadOnlyDictionary<int, long> endOffsets)
@@ -82,7 +82,7 @@ public sealed class GroupProgress
         ArgumentNullException.ThrowIfNull(endOffsets);
         foreach (var (partition, end) in endOffsets)
         {
-            if (end > 0 && Next(partition) < end)
+            if (IsBehind(partition, end))
             {
                 return false;
             }
@@ -90,4 +90,7 @@ public sealed class GroupProgress
 
         return true;
     }
+
+    /// <summary>An empty partition (end 0) is never behind.</summary>
+    private bool IsBehind(int partition, long end) => end > 0 && Next(partition) < end;
 }
