@@ -1,5 +1,4 @@
-using System.Globalization;
-using KafkaChaos.Experiments;
+using KafkaChaos.Ledger;
 using KafkaChaos.Reporting;
 using Spectre.Console;
 
@@ -8,14 +7,14 @@ namespace KafkaChaos.Cli;
 /// <summary>The verdict table of a whole run, one row per cell, as summary.md has it.</summary>
 public static class MatrixTable
 {
-    private static readonly string[] Columns = ["lost", "lost_unacked", "duplicate_writes", "redeliveries", "duplicates_processed", "phantoms", "out_of_order"];
-
     public static void Print(ResultsDocument results)
     {
+        ArgumentNullException.ThrowIfNull(results);
+        var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != "unsupported").Select(c => c.Counts));
         var table = new Table { Title = new TableTitle(Markup.Escape($"{results.Experiment}: {results.Status}")) }.AddColumn("cell").AddColumn("verdict");
-        foreach (var column in Columns)
+        foreach (var column in columns)
         {
-            table.AddColumn(new TableColumn(column).RightAligned());
+            table.AddColumn(new TableColumn(column.Name).RightAligned());
         }
 
         table.AddColumn("expectations");
@@ -24,12 +23,16 @@ public static class MatrixTable
             var verdict = Reports.Verdict(cell);
             var color = verdict switch { "pass" => "green", "unsupported" => "grey", _ => "red" };
             var row = new List<string> { Markup.Escape(cell.Name), $"[{color}]{verdict}[/]" };
-            row.AddRange(Columns.Select(c => Expectation.Read(cell.Counts, c).ToString("N0", CultureInfo.InvariantCulture)));
+            row.AddRange(columns.Select(c => cell.Status == "unsupported" ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts))));
             row.Add(Markup.Escape(cell.Status == "unsupported" ? cell.Reason ?? "" :
-                string.Join("; ", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "ok" : "VIOLATED")} {e.Expectation} (got {e.Actual})"))));
+                string.Join("; ", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "ok" : "VIOLATED")} {e.Expectation} (got {e.Got})"))));
             table.AddRow(row.ToArray());
         }
 
         AnsiConsole.Write(table);
+        if (results.Cells.Any(c => c.Status is not "unsupported" && !c.JudgedOnFinalLog))
+        {
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(Reports.NoFinalReadNote)}[/]");
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using KafkaChaos.Cluster;
 using KafkaChaos.Experiments;
 using KafkaChaos.Faults;
+using KafkaChaos.Ledger;
 using KafkaChaos.Reporting;
 using KafkaChaos.Workload;
 using Spectre.Console;
@@ -157,14 +158,14 @@ public static class RunCommand
             {
                 outcome = await new MatrixRunner(engine, TimeProvider.System, live.Log) { Progress = live.Update, KeepCluster = parse.GetValue(keepCluster) }.RunAsync(plan, imageName, version, runsDirectory,
                     (done, total, cell) => live.Log(cell.Status is "completed"
-                        ? $"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} redeliveries={cell.Counts.Redeliveries}"
+                        ? $"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} never_processed={LedgerCountCatalog.Format(cell.Counts.NeverProcessed)} redeliveries={cell.Counts.Redeliveries}"
                         : $"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: {cell.Reason ?? cell.Status} (the counts cover only what was journalled before that)"),
                     interrupt, external);
             }
             if (outcome.Results.Cells.Count == 1 && outcome.Results.Cells[0].Status != "unsupported")
             {
                 var cell = outcome.Results.Cells[0];
-                VerdictTable.Print($"{cell.Name} (Kafka {version})", cell.Counts, cell.HistoryTruncated);
+                VerdictTable.Print($"{cell.Name} (Kafka {version})", cell.Counts, cell.HistoryTruncated, cell.JudgedOnFinalLog, cell.InvalidReasons ?? []);
             }
 
             if (outcome.Results.Cells.Count > 1)
@@ -180,7 +181,7 @@ public static class RunCommand
             var notPassed = outcome.Results.Cells.Where(c => c.Status != "unsupported" && !c.Passed).ToList();
             foreach (var cell in notPassed.Where(c => !c.Valid))
             {
-                AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(cell.Name)}: a fault was not applied: {Markup.Escape(string.Join("; ", cell.FaultsNotApplied))}");
+                AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(cell.Name)}: {Markup.Escape(string.Join("; ", Reports.InvalidReasons(cell)))}");
             }
 
             return notPassed.Count > 0 ? ExitCodes.ExpectationViolated : ExitCodes.Ok;

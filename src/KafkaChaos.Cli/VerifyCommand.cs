@@ -28,7 +28,7 @@ public static class VerifyCommand
             if (directory is null)
             {
                 var verdict = LedgerChecker.Check(JournalReader.ReadHistoryFiles(producedPath!, consumedPath!));
-                VerdictTable.Print("histories", verdict.Counts, verdict.HistoryTruncated);
+                VerdictTable.Print("histories", verdict);
                 return Task.FromResult(ExitCodes.Ok);
             }
 
@@ -55,15 +55,10 @@ public static class VerifyCommand
             {
                 var journal = JournalReader.ReadRunDirectory(cellDirectory);
                 var recomputed = LedgerChecker.Check(journal.History);
-                VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({journal.EndStatus ?? "no end record: the tool stopped mid-run"})", recomputed.Counts, recomputed.HistoryTruncated);
+                VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({journal.EndStatus ?? "no end record: the tool stopped mid-run"})", recomputed);
                 if (journal.EndStatus != "completed")
                 {
                     Console.Error.WriteLine("note: this run did not complete, so 'lost' also counts acked messages the final read never got to; only a completed run's 'lost' means lost");
-                }
-
-                if (!recomputed.Valid)
-                {
-                    Console.Error.WriteLine($"invalid: {string.Join("; ", recomputed.FaultsNotApplied)}");
                 }
 
                 if (storedCell is not null && storedCell.Counts != recomputed.Counts)

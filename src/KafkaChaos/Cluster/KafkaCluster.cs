@@ -601,11 +601,14 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
         }
     }
 
-    /// <summary>Lets go of the cluster without removing it: this process's clients close, the containers keep running.</summary>
+    /// <summary>
+    /// Lets go of the cluster without removing it: this process's clients close, the containers keep
+    /// running. A later <see cref="DisposeAsync"/> still removes it (the next cell of a matrix, a test).
+    /// </summary>
     public void Release()
     {
-        _disposed = true;
         _admin?.Dispose();
+        _admin = null;
     }
 
     /// <summary>Removes every container and the network, whatever state they are in.</summary>

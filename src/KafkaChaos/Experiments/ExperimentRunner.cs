@@ -224,7 +224,11 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         var recorded = JournalReader.ReadRunDirectory(cellDirectory);
         var verdict = LedgerChecker.Check(recorded.History);
         var cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies,
-            verdict.Timeline, verdict.Valid, verdict.FaultsNotApplied, status, error);
+            verdict.Timeline, verdict.Valid, verdict.FaultsNotApplied, status, error)
+        {
+            InvalidReasons = verdict.InvalidReasons,
+            JudgedOnFinalLog = verdict.JudgedOnFinalLog,
+        };
         return (cell, failure);
     }
 
@@ -270,6 +274,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = ReportProgressAsync(spec.Name, producer, group, nemesis, stopProgress.Token);
         bool caughtUp;
+        IReadOnlyDictionary<int, long> ends;
         try
         {
             var produce = Task.Factory.StartNew(() => producer.Run(stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -296,7 +301,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
             await Task.Delay(spec.QuietPeriod, time, cancellationToken);
 
-            var ends = await Task.Run(() => group.EndOffsets(spec.Partitions), cancellationToken);
+            ends = await Task.Run(() => group.EndOffsets(spec.Partitions), cancellationToken);
             log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
             caughtUp = await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
         }
@@ -307,7 +312,16 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         }
 
         log(caughtUp ? $"consumers caught up: {group.Progress.Records} records read" : $"consumers went idle for {spec.DrainIdleTimeout.TotalSeconds:0} s before reaching the end offsets; {group.Progress.Records} records read");
+        journal.WriteDrainEnded(time.Millis(), new GroupDrainSummary(caughtUp, caughtUp
+            ? $"every partition read or committed to its end offset; {group.Progress.Records} records read"
+            : $"{string.Join(", ", group.Progress.Behind(ends).Select(p => $"partition {p} read to offset {group.Progress.Next(p)} of {ends[p]}"))}; nothing arrived for {spec.DrainIdleTimeout.TotalSeconds:0} s"));
         group.Dispose();
+
+        // Durability is judged on the log as it is now, read whole by a reader outside the group.
+        var finalRead = await Task.Run(() => new FinalLogReader(topic, spec.Partitions, runGuid, target.ClientSettings, journal, time, clientLog)
+            .Read(spec.DrainIdleTimeout, cancellationToken), cancellationToken);
+        journal.WriteFinalReadEnded(time.Millis(), finalRead);
+        log(finalRead.Complete ? $"final read: {finalRead.Detail}" : $"final read incomplete, the cell is invalid: {finalRead.Detail}");
         latencies["produce_to_ack"] = producer.ProduceToAck().Summarize();
         latencies["end_to_end"] = group.EndToEnd().Summarize();
     }

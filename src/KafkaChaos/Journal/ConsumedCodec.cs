@@ -2,7 +2,7 @@ namespace KafkaChaos.Journal;
 
 /// <summary>
 /// Binary form of a <see cref="ConsumedRecord"/> in <c>consumed.bin</c> (layout in docs/journal.md):
-/// consumer, kind, [producer, Δsequence], partition, Δoffset, Δtimestamp.
+/// consumer, kind, [producer, Δsequence], partition, Δoffset, Δtimestamp. The same form serves final.bin.
 /// </summary>
 internal static class ConsumedCodec
 {
@@ -10,7 +10,7 @@ internal static class ConsumedCodec
     {
         buffer.WriteVarint((uint)record.Consumer);
         buffer.WriteByte((byte)record.Kind);
-        if (record.Kind != ConsumeKind.Unreadable)
+        if (ConsumeKindNames.CarriesMessage(record.Kind))
         {
             buffer.WriteVarint((uint)record.Producer);
             buffer.WriteSigned(record.Sequence - state.Sequence);
@@ -28,7 +28,7 @@ internal static class ConsumedCodec
     {
         var consumer = reader.ReadInt32();
         var kindByte = reader.ReadByte();
-        if (kindByte > (byte)ConsumeKind.Unreadable)
+        if (kindByte > (byte)ConsumeKindNames.Highest)
         {
             throw new FormatException($"unknown consume kind {kindByte}");
         }
@@ -36,7 +36,7 @@ internal static class ConsumedCodec
         var kind = (ConsumeKind)kindByte;
         var producer = -1;
         long sequence = -1;
-        if (kind != ConsumeKind.Unreadable)
+        if (ConsumeKindNames.CarriesMessage(kind))
         {
             producer = reader.ReadInt32();
             state.Sequence += reader.ReadSigned();

@@ -29,6 +29,9 @@ public static class JournalReader
         var config = new Dictionary<string, string>(StringComparer.Ordinal);
         var faults = new List<FaultEvent>();
         string? endStatus = null;
+        var format = 1;
+        FinalReadSummary? finalRead = null;
+        GroupDrainSummary? drain = null;
 
         var truncated = ForEachLine(path, (root, where) =>
         {
@@ -36,6 +39,12 @@ public static class JournalReader
             switch (type)
             {
                 case "run":
+                    format = (int)(OptionalInt64(root, "format", where) ?? 1);
+                    if (format is < 1 or > JournalWriter.Format)
+                    {
+                        throw new JournalFormatException($"{where}: journal format {format} is not one this version reads (1 to {JournalWriter.Format}); a newer kafka-chaos wrote it");
+                    }
+
                     runId = RequiredString(root, "run_id", where);
                     startedMs = RequiredInt64(root, "ts_ms", where);
                     if (root.TryGetProperty("config", out var cfg) && cfg.ValueKind == JsonValueKind.Object)
@@ -49,6 +58,12 @@ public static class JournalReader
                     break;
                 case "fault":
                     faults.Add(ParseFault(root, where));
+                    break;
+                case "final-read":
+                    finalRead = ParseFinalRead(root, where);
+                    break;
+                case "drain":
+                    drain = new GroupDrainSummary(RequiredString(root, "status", where) == "caught-up", OptionalString(root, "detail") ?? "");
                     break;
                 case "end":
                     endStatus = RequiredString(root, "status", where);
@@ -66,12 +81,21 @@ public static class JournalReader
         var producedPath = Path.Combine(runDirectory, JournalWriter.ProducedFileName);
         var consumedPath = Path.Combine(runDirectory, JournalWriter.ConsumedFileName);
         var (producedLength, producedTorn) = BlockReader.Scan(producedPath);
+        var finalPath = Path.Combine(runDirectory, JournalWriter.FinalReadFileName);
         var (consumedLength, consumedTorn) = BlockReader.Scan(consumedPath);
+        var (finalLength, finalTorn) = BlockReader.Scan(finalPath);
         var history = new History(
             ReadProduced(producedPath, producedLength),
             ReadConsumed(consumedPath, consumedLength),
             faults,
-            truncated || producedTorn || consumedTorn);
+            truncated || producedTorn || consumedTorn || finalTorn)
+        {
+            FinalRead = ReadConsumed(finalPath, finalLength),
+            // A final read whose records were torn off is not the whole log: it is judged incomplete.
+            FinalReadEnd = finalRead is not null && finalTorn ? finalRead with { Complete = false, Detail = $"{finalPath} ends in a torn block" } : finalRead,
+            Drain = drain,
+            HasAssignments = format >= 2,
+        };
         return new RunJournal(runId, startedMs, config, history, endStatus);
     }
 
@@ -85,9 +109,21 @@ public static class JournalReader
         var consumers = new NameTable();
         var produced = new List<ProduceOutcome>();
         var consumed = new List<ConsumedRecord>();
+        var final = new List<ConsumedRecord>();
+        var assignments = false;
         var truncated = ForEachLine(producedPath, (root, where) => produced.Add(ParseProduced(root, where, producers)));
-        truncated |= ForEachLine(consumedPath, (root, where) => consumed.Add(ParseConsumed(root, where, producers, consumers)));
-        return new History(produced, consumed, [], truncated, producers.Names);
+        truncated |= ForEachLine(consumedPath, (root, where) =>
+        {
+            var (record, isFinal) = ParseConsumed(root, where, producers, consumers);
+            assignments |= ConsumeKindNames.IsAssignmentChange(record.Kind);
+            (isFinal ? final : consumed).Add(record);
+        });
+        return new History(produced, consumed, [], truncated, producers.Names)
+        {
+            FinalRead = final,
+            FinalReadEnd = final.Count > 0 ? new FinalReadSummary(true, new Dictionary<int, long>(), final.Count, "final-read lines of the history") : null,
+            HasAssignments = assignments,
+        };
     }
 
     private static IEnumerable<ProduceOutcome> ReadProduced(string path, long validLength) =>
@@ -247,25 +283,55 @@ public static class JournalReader
             RequiredInt64(root, "ts_ms", where));
     }
 
-    private static ConsumedRecord ParseConsumed(JsonElement root, string where, NameTable producers, NameTable consumers)
+    /// <returns>The record, and whether it belongs to the final read.</returns>
+    private static (ConsumedRecord Record, bool Final) ParseConsumed(JsonElement root, string where, NameTable producers, NameTable consumers)
     {
         var kind = ConsumeKind.Processed;
         if (OptionalString(root, "kind") is { } kindName && !ConsumeKindNames.TryParse(kindName, out kind))
         {
-            throw new JournalFormatException($"{where}: key 'kind' has value '{kindName}'; expected processed, duplicate-skipped, abandoned or unreadable");
+            throw new JournalFormatException($"{where}: key 'kind' has value '{kindName}'; expected one of {ConsumeKindNames.Listed}");
+        }
+
+        var consumer = consumers.IdOf(RequiredString(root, "consumer", where));
+        var partition = OptionalInt32(root, "partition", where) is { } p and >= 0 and <= MaxPartition ? p : throw Missing("partition", where);
+        var timestamp = RequiredInt64(root, "ts_ms", where);
+        if (ConsumeKindNames.IsAssignmentChange(kind))
+        {
+            return (new ConsumedRecord(consumer, -1, -1, partition, -1, timestamp, kind), false);
         }
 
         var producerName = OptionalString(root, "producer");
         var sequence = OptionalInt64(root, "seq", where);
         var readable = kind != ConsumeKind.Unreadable && producerName is not null && sequence is not null;
-        return new ConsumedRecord(
-            consumers.IdOf(RequiredString(root, "consumer", where)),
+        var record = new ConsumedRecord(
+            consumer,
             readable ? producers.IdOf(producerName!) : -1,
             readable ? NonNegative(sequence!.Value, "seq", where) : -1,
-            OptionalInt32(root, "partition", where) is { } partition and >= 0 and <= MaxPartition ? partition : throw Missing("partition", where),
+            partition,
             OptionalInt64(root, "offset", where) is { } offset and >= 0 ? offset : throw Missing("offset", where),
-            RequiredInt64(root, "ts_ms", where),
+            timestamp,
             readable ? kind : ConsumeKind.Unreadable);
+        return (record, kind == ConsumeKind.FinalRead);
+    }
+
+    private static FinalReadSummary ParseFinalRead(JsonElement root, string where)
+    {
+        var ends = new Dictionary<int, long>();
+        if (root.TryGetProperty("end_offsets", out var endOffsets) && endOffsets.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in endOffsets.EnumerateObject())
+            {
+                if (!int.TryParse(property.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var partition)
+                    || property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var end))
+                {
+                    throw new JournalFormatException($"{where}: key 'end_offsets' has entry '{property.Name}': {property.Value.GetRawText()}; expected partition: offset");
+                }
+
+                ends[partition] = end;
+            }
+        }
+
+        return new FinalReadSummary(RequiredString(root, "status", where) == "complete", ends, OptionalInt64(root, "records", where) ?? 0, OptionalString(root, "detail") ?? "");
     }
 
     private static long NonNegative(long value, string key, string where) =>

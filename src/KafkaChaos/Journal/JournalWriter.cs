@@ -5,7 +5,7 @@ namespace KafkaChaos.Journal;
 /// <summary>
 /// Appends a run's history to its run directory (docs/journal.md): the run, fault timeline and end as
 /// JSON lines in <c>journal.jsonl</c>, and the high-volume outcomes as compact binary blocks in
-/// <c>produced.bin</c> and <c>consumed.bin</c>.
+/// <c>produced.bin</c>, <c>consumed.bin</c> and <c>final.bin</c>.
 /// </summary>
 /// <remarks>
 /// Thread-safe: delivery handlers, consumer loops and the nemesis write concurrently, each stream under
@@ -19,6 +19,14 @@ public sealed class JournalWriter : IDisposable
     public const string FileName = "journal.jsonl";
     public const string ProducedFileName = "produced.bin";
     public const string ConsumedFileName = "consumed.bin";
+    public const string FinalReadFileName = "final.bin";
+
+    /// <summary>
+    /// The journal format this writer writes. 1: no format field, no final read, no assignment changes.
+    /// 2: the final read (final.bin and a <c>final-read</c> line), assignment changes in consumed.bin, the
+    /// group's <c>drain</c> line.
+    /// </summary>
+    public const int Format = 2;
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly Lock _gate = new();
@@ -27,6 +35,7 @@ public sealed class JournalWriter : IDisposable
     private readonly ITimer _flushTimer;
     private readonly BlockWriter _produced;
     private readonly BlockWriter _consumed;
+    private readonly BlockWriter _final;
     private bool _disposed;
 
     public JournalWriter(string runDirectory, TimeProvider time)
@@ -36,6 +45,7 @@ public sealed class JournalWriter : IDisposable
         _json = new Utf8JsonWriter(_file, new JsonWriterOptions { SkipValidation = true });
         _produced = new BlockWriter(System.IO.Path.Combine(runDirectory, ProducedFileName), Failure);
         _consumed = new BlockWriter(System.IO.Path.Combine(runDirectory, ConsumedFileName), Failure);
+        _final = new BlockWriter(System.IO.Path.Combine(runDirectory, FinalReadFileName), Failure);
         _flushTimer = time.CreateTimer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
 
@@ -50,6 +60,7 @@ public sealed class JournalWriter : IDisposable
         Append(json =>
         {
             json.WriteString("type", "run");
+            json.WriteNumber("format", Format);
             json.WriteString("run_id", runId);
             json.WriteNumber("ts_ms", timestampMs);
             json.WriteStartObject("config");
@@ -82,6 +93,52 @@ public sealed class JournalWriter : IDisposable
         }
     }
 
+    /// <summary>One record of the final read: kind <see cref="ConsumeKind.FinalRead"/>, or <see cref="ConsumeKind.Unreadable"/>.</summary>
+    public void WriteFinalRead(in ConsumedRecord record)
+    {
+        lock (_final.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_final.IsDisposed, this);
+            ConsumedCodec.Encode(_final.Pending, record, ref _final.State);
+            _final.RecordEncoded();
+        }
+    }
+
+    /// <summary>How the final read ended; its records are flushed first, so the line never claims more than is on disk.</summary>
+    public void WriteFinalReadEnded(long timestampMs, FinalReadSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        _final.Flush(durable: false);
+        Append(json =>
+        {
+            json.WriteString("type", "final-read");
+            json.WriteNumber("ts_ms", timestampMs);
+            json.WriteString("status", summary.Complete ? "complete" : "incomplete");
+            json.WriteNumber("records", summary.Records);
+            json.WriteStartObject("end_offsets");
+            foreach (var (partition, end) in summary.EndOffsets.OrderBy(e => e.Key))
+            {
+                json.WriteNumber(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), end);
+            }
+
+            json.WriteEndObject();
+            json.WriteString("detail", summary.Detail);
+        });
+    }
+
+    /// <summary>How the group's drain ended.</summary>
+    public void WriteDrainEnded(long timestampMs, GroupDrainSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        Append(json =>
+        {
+            json.WriteString("type", "drain");
+            json.WriteNumber("ts_ms", timestampMs);
+            json.WriteString("status", summary.CaughtUp ? "caught-up" : "idle");
+            json.WriteString("detail", summary.Detail);
+        });
+    }
+
     public void WriteFault(FaultEvent fault)
     {
         Append(json =>
@@ -111,6 +168,7 @@ public sealed class JournalWriter : IDisposable
     {
         _produced.Flush(durable);
         _consumed.Flush(durable);
+        _final.Flush(durable);
         lock (_gate)
         {
             if (_disposed)
@@ -131,6 +189,7 @@ public sealed class JournalWriter : IDisposable
         _flushTimer.Dispose();
         _produced.Dispose();
         _consumed.Dispose();
+        _final.Dispose();
         lock (_gate)
         {
             if (_disposed)

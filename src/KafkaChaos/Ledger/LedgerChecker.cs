@@ -7,16 +7,18 @@ namespace KafkaChaos.Ledger;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A message is identified by producer + sequence; where it was stored by partition + offset. Stored
-/// positions come from acks and from what consumers read, so a duplicate that no consumer read and no
-/// ack reported cannot be seen; that is a limit of any black-box checker, stated in docs/results.md.
+/// A message is identified by producer + sequence; where it was stored by partition + offset. Durability
+/// is judged on the final log, read after the heal from the beginning of every partition by a reader
+/// outside the group: a message the group read and Kafka later truncated is lost, not delivered.
+/// Delivery is judged on what the group read and processed. A history without a final read (journal
+/// format 1, an interrupted run) is judged as before it existed: stored means read by the group, and the
+/// counts that need the final log are null.
 /// </para>
 /// <para>
-/// It streams: produced outcomes once, consumed records once, produced outcomes again, holding only
-/// <see cref="SequenceSet"/>s, which cost almost nothing for in-order numbers, so 10^8 messages check
-/// in bounded memory. Out-of-order is judged in the order each partition was read, which is offset
-/// order. Examples are the first ones met in journal order, so the same history always gives the same
-/// verdict.
+/// It streams: produced outcomes, the final read, the group's records, produced outcomes again. It holds
+/// <see cref="SequenceSet"/>s, which cost almost nothing for in-order numbers, and the final log's
+/// offset-to-message index (<see cref="FinalLogIndex"/>, 8 bytes per record). Examples are the first
+/// ones met in journal order, so the same history always gives the same verdict.
 /// </para>
 /// </remarks>
 public static class LedgerChecker
@@ -28,9 +30,11 @@ public static class LedgerChecker
         ArgumentNullException.ThrowIfNull(history);
         var run = new Run(history);
         run.ReadOutcomes();
+        run.ReadFinalLog();
         run.ReadConsumption();
         run.SettleOutcomes();
-        run.FindUnackedDeliveredPositions();
+        run.FindStoredPositions();
+        run.FindNeverProcessed();
         return run.Verdict();
     }
 
@@ -74,6 +78,11 @@ public static class LedgerChecker
         public void Visit(in ProduceOutcome item) => run.ReadOutcome(in item);
     }
 
+    private readonly struct FinalReader(Run run) : IVisitor<ConsumedRecord>
+    {
+        public void Visit(in ConsumedRecord item) => run.ReadFinalRecord(in item);
+    }
+
     private readonly struct ConsumptionReader(Run run) : IVisitor<ConsumedRecord>
     {
         public void Visit(in ConsumedRecord item) => run.ReadRecord(in item);
@@ -86,26 +95,33 @@ public static class LedgerChecker
 
     private sealed class Run(History history)
     {
+        /// <summary>Nothing read in the current assignment (or none at all) of an instance's partition.</summary>
+        private static readonly (long Last, long Highest) NothingRead = (-1, -1);
+
         private readonly FaultEvent[] _faults = history.Faults.OrderBy(f => f.TimestampMs).ToArray();
+        private readonly bool _final = history.HasFinalRead;
+        private readonly bool _finalComplete = history.FinalReadEnd is { Complete: true };
+        private readonly bool _assignments = history.HasAssignments;
         private readonly Dictionary<int, ProducerLedger> _producers = [];
         private readonly List<SequenceSet?> _partitionOffsets = [];
+        private readonly FinalLogIndex _finalLog = new();
+        private readonly Dictionary<(int Partition, long Offset), ulong> _readBeyondFinalLog = [];
+        private readonly HashSet<(int Partition, long Offset)> _inconsistent = [];
+        private readonly Dictionary<int, List<(long Last, long Highest)>> _positions = [];
+        private readonly List<(int Consumer, int Partition, long From, long To, long TimestampMs)> _gaps = [];
         private readonly TimelineBuilder _timeline = new();
-        private readonly Dictionary<string, List<AnomalyExample>> _examples = new(StringComparer.Ordinal)
-        {
-            ["lost"] = [],
-            ["unacked_but_delivered"] = [],
-            ["duplicate_writes"] = [],
-            ["redeliveries"] = [],
-            ["duplicates_processed"] = [],
-            ["phantoms"] = [],
-            ["out_of_order"] = [],
-        };
+        private readonly Dictionary<string, List<AnomalyExample>> _examples = LedgerCountCatalog.All
+            .Where(c => c.IsAnomaly || c.Name is "unacked_but_delivered")
+            .ToDictionary(c => c.Name, _ => new List<AnomalyExample>(), StringComparer.Ordinal);
 
-        private readonly List<(int Producer, long Sequence, long TimestampMs)> _unackedDelivered = [];
+        private readonly List<(string Count, int Producer, long Sequence, long TimestampMs)> _storedUnacked = [];
         private ProducerLedger? _last;
+        private int _lastConsumer = int.MinValue;
+        private List<(long Last, long Highest)>? _lastPositions;
         private bool _repeatedOutcomes;
-        private long _sent, _acked, _failed, _unknown, _consumed, _abandoned, _lost, _lostUnacked, _unackedButDelivered;
-        private long _duplicateWrites, _redeliveries, _duplicatesProcessed, _phantoms, _outOfOrder;
+        private long _sent, _acked, _failed, _unknown, _consumed, _abandoned, _lost, _lostAfterRead, _lostUnacked, _unackedButDelivered, _failedButStored;
+        private long _duplicateWrites, _redeliveries, _redeliveriesWithin, _duplicatesProcessed, _phantoms, _outOfOrder;
+        private long _processedInFinalLog, _neverProcessed, _pollSkips, _nonmonotonicPolls;
 
         /// <summary>Pass 1: every send's first outcome.</summary>
         public void ReadOutcomes()
@@ -133,7 +149,48 @@ public static class LedgerChecker
             }
         }
 
-        /// <summary>Pass 2: every delivery, in the order consumers journalled them.</summary>
+        /// <summary>Pass 2, with a final read: what the log holds, where, in how many copies and in what order.</summary>
+        public void ReadFinalLog()
+        {
+            if (_final)
+            {
+                var visitor = new FinalReader(this);
+                Each(history.FinalRead, ref visitor);
+            }
+        }
+
+        public void ReadFinalRecord(in ConsumedRecord record)
+        {
+            var producer = record.Kind == ConsumeKind.Unreadable ? null : KnownProducer(record.Producer);
+            if (producer is null || !producer.WasSent(record.Sequence))
+            {
+                if (_finalLog.Set(record.Partition, record.Offset, FinalLogIndex.Unreadable) == FinalLogIndex.Absent)
+                {
+                    _phantoms++;
+                    Example("phantoms", record);
+                }
+
+                return;
+            }
+
+            if (_finalLog.Set(record.Partition, record.Offset, FinalLogIndex.Message(record.Producer, record.Sequence)) != FinalLogIndex.Absent)
+            {
+                return; // The same offset read twice by the final reader: the first read counts.
+            }
+
+            if (!producer.InFinalLog.Add(record.Sequence))
+            {
+                _duplicateWrites++;
+                Example("duplicate_writes", record);
+            }
+            else if (!producer.CheckOrder(record.Partition, record.Sequence))
+            {
+                _outOfOrder++;
+                Example("out_of_order", record);
+            }
+        }
+
+        /// <summary>Pass 3: every record the group was given, and every assignment change, in the order consumers journalled them.</summary>
         public void ReadConsumption()
         {
             var visitor = new ConsumptionReader(this);
@@ -142,6 +199,11 @@ public static class LedgerChecker
 
         public void ReadRecord(in ConsumedRecord record)
         {
+            if (_assignments && !TrackPosition(in record))
+            {
+                return; // an assignment change
+            }
+
             if (record.Kind == ConsumeKind.Abandoned)
             {
                 _abandoned++;
@@ -158,9 +220,13 @@ public static class LedgerChecker
             }
 
             var producer = record.Kind == ConsumeKind.Unreadable ? null : KnownProducer(record.Producer);
-            if (producer is null || !producer.WasSent(record.Sequence))
+            var known = producer is not null && producer.WasSent(record.Sequence);
+            var heldInFinalLog = _final && CompareWithFinalLog(record.Partition, record.Offset,
+                known ? FinalLogIndex.Message(record.Producer, record.Sequence) : FinalLogIndex.Unreadable, record.TimestampMs);
+            if (!known)
             {
-                if (firstDelivery)
+                // With a final read, a record the log still holds was judged there, once per offset.
+                if (firstDelivery && !heldInFinalLog)
                 {
                     _phantoms++;
                     Example("phantoms", record);
@@ -171,31 +237,140 @@ public static class LedgerChecker
 
             if (firstDelivery)
             {
-                if (!producer.Delivered.Add(record.Sequence))
+                var firstCopy = producer!.Delivered.Add(record.Sequence);
+                if (!_final)
                 {
-                    // A second stored copy; where the first copy sat decides the order, not this one.
-                    _duplicateWrites++;
-                    Example("duplicate_writes", record);
-                }
-                else if (!producer.CheckOrder(record.Partition, record.Sequence))
-                {
-                    _outOfOrder++;
-                    Example("out_of_order", record);
+                    if (!firstCopy)
+                    {
+                        // A second stored copy; where the first copy sat decides the order, not this one.
+                        _duplicateWrites++;
+                        Example("duplicate_writes", record);
+                    }
+                    else if (!producer.CheckOrder(record.Partition, record.Sequence))
+                    {
+                        _outOfOrder++;
+                        Example("out_of_order", record);
+                    }
                 }
             }
 
-            if (record.Kind == ConsumeKind.Processed && !producer.Processed.Add(record.Sequence))
+            if (record.Kind == ConsumeKind.Processed)
             {
-                _duplicatesProcessed++;
-                Example("duplicates_processed", record);
+                if (!producer!.Processed.Add(record.Sequence))
+                {
+                    _duplicatesProcessed++;
+                    Example("duplicates_processed", record);
+                }
+                else if (_final && producer.InFinalLog.Contains(record.Sequence))
+                {
+                    _processedInFinalLog++;
+                }
             }
         }
 
-        /// <summary>Pass 3: each send's fate, now that every delivery is known.</summary>
+        /// <summary>
+        /// Follows each instance's position in each partition through its assignments: a read at or
+        /// below the last one of the same assignment is a rewind, a read at or below the highest one a
+        /// redelivery within the assignment, a read past the next offset a candidate skip (judged against
+        /// the final log once it is known).
+        /// </summary>
+        /// <returns>False for an assignment change, which is not a record.</returns>
+        private bool TrackPosition(in ConsumedRecord record)
+        {
+            var positions = Positions(record.Consumer);
+            while (positions.Count <= record.Partition)
+            {
+                positions.Add(NothingRead);
+            }
+
+            if (ConsumeKindNames.IsAssignmentChange(record.Kind))
+            {
+                positions[record.Partition] = NothingRead;
+                return false;
+            }
+
+            var (last, highest) = positions[record.Partition];
+            if (last >= 0)
+            {
+                if (record.Offset <= last)
+                {
+                    _nonmonotonicPolls++;
+                    Example("nonmonotonic_poll", record, $"{ClientNames.Consumer(record.Consumer)} read offset {record.Offset} after {last}");
+                }
+                else if (record.Offset > last + 1)
+                {
+                    _gaps.Add((record.Consumer, record.Partition, last + 1, record.Offset - 1, record.TimestampMs));
+                }
+            }
+
+            if (record.Offset <= highest && record.Kind != ConsumeKind.Abandoned && PartitionOffsets(record.Partition).Contains(record.Offset))
+            {
+                _redeliveriesWithin++;
+            }
+
+            positions[record.Partition] = (record.Offset, Math.Max(highest, record.Offset));
+            return true;
+        }
+
+        /// <summary>
+        /// Records an inconsistency when the final log (or, past its end, an earlier group read) holds a
+        /// different message at the same partition and offset.
+        /// </summary>
+        /// <returns>True when the final log holds a record at that offset.</returns>
+        private bool CompareWithFinalLog(int partition, long offset, ulong message, long timestampMs)
+        {
+            var held = _finalLog.Get(partition, offset);
+            if (held != FinalLogIndex.Absent)
+            {
+                if (held != message && message != FinalLogIndex.Absent)
+                {
+                    Inconsistent(partition, offset, held, timestampMs);
+                }
+
+                return true;
+            }
+
+            // Past what the final log holds (truncated and never written again): compare the observations
+            // with each other. Only a complete final read says where the log ends.
+            if (_finalComplete && message != FinalLogIndex.Absent)
+            {
+                ref var seen = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_readBeyondFinalLog, (partition, offset), out var exists);
+                if (!exists)
+                {
+                    seen = message;
+                }
+                else if (seen != message)
+                {
+                    Inconsistent(partition, offset, seen, timestampMs);
+                }
+            }
+
+            return false;
+        }
+
+        private void Inconsistent(int partition, long offset, ulong held, long timestampMs)
+        {
+            if (_inconsistent.Add((partition, offset)))
+            {
+                var detail = held == FinalLogIndex.Unreadable ? "the other copy is not a message of this run" : null;
+                Example("inconsistent_offsets", null, null, partition, offset, timestampMs, detail);
+            }
+        }
+
+        /// <summary>Pass 4: each send's fate, now that the final log and every delivery are known.</summary>
         public void SettleOutcomes()
         {
             var visitor = new OutcomeSettler(this);
             Each(history.Produced, ref visitor);
+            foreach (var (consumer, partition, from, to, timestampMs) in _gaps)
+            {
+                if (_final && _finalLog.AnyIn(partition, from, to))
+                {
+                    _pollSkips++;
+                    Example("poll_skip", null, null, partition, from, timestampMs,
+                        $"{ClientNames.Consumer(consumer)} read offset {to + 1} after {from - 1}, over offsets the log holds");
+                }
+            }
         }
 
         public void SettleOutcome(in ProduceOutcome outcome)
@@ -207,28 +382,48 @@ public static class LedgerChecker
                 return;
             }
 
-            var delivered = producer.Delivered.Contains(outcome.Sequence);
+            var stored = _final ? producer.InFinalLog.Contains(outcome.Sequence) : producer.Delivered.Contains(outcome.Sequence);
             if (outcome.Status == ProduceStatus.Acked)
             {
-                if (!delivered)
+                if (_final && outcome.HasPosition)
+                {
+                    CompareWithFinalLog(outcome.Partition, outcome.Offset, FinalLogIndex.Message(outcome.Producer, outcome.Sequence), outcome.TimestampMs);
+                }
+
+                if (!stored)
                 {
                     _lost++;
-                    Example("lost", outcome.Producer, outcome.Sequence, outcome.HasPosition ? outcome.Partition : null,
-                        outcome.HasPosition ? outcome.Offset : null, outcome.TimestampMs);
+                    var read = _final && producer.Delivered.Contains(outcome.Sequence);
+                    if (read)
+                    {
+                        _lostAfterRead++;
+                        Example("lost_after_read", outcome.Producer, outcome.Sequence, Position(outcome).Partition, Position(outcome).Offset, outcome.TimestampMs);
+                    }
+
+                    Example("lost", outcome.Producer, outcome.Sequence, Position(outcome).Partition, Position(outcome).Offset, outcome.TimestampMs);
                 }
-                else if (outcome.HasPosition && !PartitionOffsets(outcome.Partition).Contains(outcome.Offset))
+                else if (!_final && outcome.HasPosition && !PartitionOffsets(outcome.Partition).Contains(outcome.Offset))
                 {
                     // Read at some other offset, never at the one acked: two stored copies.
                     _duplicateWrites++;
                     Example("duplicate_writes", outcome.Producer, outcome.Sequence, outcome.Partition, outcome.Offset, outcome.TimestampMs);
                 }
             }
-            else if (delivered)
+            else if (stored)
             {
-                _unackedButDelivered++;
-                if (_unackedDelivered.Count < MaxExamples)
+                var count = outcome.Status == ProduceStatus.Failed ? "failed_but_stored" : "unacked_but_delivered";
+                if (outcome.Status == ProduceStatus.Failed)
                 {
-                    _unackedDelivered.Add((outcome.Producer, outcome.Sequence, outcome.TimestampMs));
+                    _failedButStored++;
+                }
+                else
+                {
+                    _unackedButDelivered++;
+                }
+
+                if (_storedUnacked.Count(e => e.Count == count) < MaxExamples)
+                {
+                    _storedUnacked.Add((count, outcome.Producer, outcome.Sequence, outcome.TimestampMs));
                 }
             }
             else
@@ -237,20 +432,20 @@ public static class LedgerChecker
             }
         }
 
-        /// <summary>Pass 4, only when needed: where the first unacked-but-delivered examples were read.</summary>
-        public void FindUnackedDeliveredPositions()
+        /// <summary>Pass 5, only when needed: where the first stored-but-unacknowledged examples are.</summary>
+        public void FindStoredPositions()
         {
-            if (_unackedDelivered.Count == 0)
+            if (_storedUnacked.Count == 0)
             {
                 return;
             }
 
-            var wanted = _unackedDelivered.ToDictionary(e => (e.Producer, e.Sequence), e => e.TimestampMs);
+            var wanted = _storedUnacked.Select(e => (e.Producer, e.Sequence)).ToHashSet();
             var found = new Dictionary<(int, long), (int Partition, long Offset)>();
-            foreach (var record in history.Consumed)
+            foreach (var record in _final ? history.FinalRead : history.Consumed)
             {
-                if (record.Kind is ConsumeKind.Processed or ConsumeKind.DuplicateSkipped
-                    && wanted.ContainsKey((record.Producer, record.Sequence)))
+                if (record.Kind is ConsumeKind.Processed or ConsumeKind.DuplicateSkipped or ConsumeKind.FinalRead
+                    && wanted.Contains((record.Producer, record.Sequence)))
                 {
                     found.TryAdd((record.Producer, record.Sequence), (record.Partition, record.Offset));
                     if (found.Count == wanted.Count)
@@ -260,11 +455,43 @@ public static class LedgerChecker
                 }
             }
 
-            foreach (var (producer, sequence, timestampMs) in _unackedDelivered)
+            foreach (var (count, producer, sequence, timestampMs) in _storedUnacked)
             {
                 var position = found.GetValueOrDefault((producer, sequence), (-1, -1));
-                Example("unacked_but_delivered", producer, sequence, position.Partition >= 0 ? position.Partition : null,
+                Example(count, producer, sequence, position.Partition >= 0 ? position.Partition : null,
                     position.Offset >= 0 ? position.Offset : null, timestampMs);
+            }
+        }
+
+        /// <summary>
+        /// Counts what the final log holds that the group never processed; only when there is some does it
+        /// read the final log again for the first examples.
+        /// </summary>
+        public void FindNeverProcessed()
+        {
+            if (!_final)
+            {
+                return;
+            }
+
+            _neverProcessed = _producers.Values.Sum(p => p.InFinalLog.Count) - _processedInFinalLog;
+            if (_neverProcessed == 0)
+            {
+                return;
+            }
+
+            var named = new HashSet<(int, long)>();
+            foreach (var record in history.FinalRead)
+            {
+                if (record.Kind == ConsumeKind.FinalRead && KnownProducer(record.Producer) is { } producer && producer.WasSent(record.Sequence)
+                    && !producer.Processed.Contains(record.Sequence) && named.Add((record.Producer, record.Sequence)))
+                {
+                    Example("never_processed", record);
+                    if (named.Count == MaxExamples)
+                    {
+                        break;
+                    }
+                }
             }
         }
 
@@ -278,19 +505,45 @@ public static class LedgerChecker
                 Unknown = _unknown,
                 Consumed = _consumed,
                 Lost = _lost,
+                LostAfterRead = _final ? _lostAfterRead : null,
+                NeverProcessed = _final ? _neverProcessed : null,
                 LostUnacked = _lostUnacked,
                 UnackedButDelivered = _unackedButDelivered,
+                FailedButStored = _failedButStored,
                 DuplicateWrites = _duplicateWrites,
                 Redeliveries = _redeliveries,
+                RedeliveriesAfterRebalance = _assignments ? _redeliveries - _redeliveriesWithin : null,
+                RedeliveriesWithinAssignment = _assignments ? _redeliveriesWithin : null,
                 DuplicatesProcessed = _duplicatesProcessed,
+                InconsistentOffsets = _final ? _inconsistent.Count : null,
+                PollSkip = _final && _assignments ? _pollSkips : null,
+                NonmonotonicPoll = _assignments ? _nonmonotonicPolls : null,
                 Phantoms = _phantoms,
                 OutOfOrder = _outOfOrder,
                 Abandoned = _abandoned,
             };
             var examples = _examples.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<AnomalyExample>)kv.Value, StringComparer.Ordinal);
             var notApplied = _faults.Where(f => f.Phase == FaultPhase.NotApplied).Select(f => $"{f.Fault} on {f.Target}: {f.Detail}").ToArray();
-            return new LedgerVerdict(counts, examples, _timeline.Build(), history.Truncated, notApplied);
+            var invalid = notApplied.Select(f => $"fault not applied: {f}").ToList();
+            if (history.FinalReadEnd is { Complete: false } final)
+            {
+                invalid.Add($"the final read did not reach the end of the log: {final.Detail}");
+            }
+
+            if (history.Drain is { CaughtUp: false } drain)
+            {
+                invalid.Add($"the consumer group went idle before the end offsets: {drain.Detail}");
+            }
+
+            return new LedgerVerdict(counts, examples, _timeline.Build(), history.Truncated, notApplied)
+            {
+                InvalidReasons = invalid,
+                JudgedOnFinalLog = _final,
+            };
         }
+
+        private static (int? Partition, long? Offset) Position(in ProduceOutcome outcome) =>
+            outcome.HasPosition ? (outcome.Partition, outcome.Offset) : (null, null);
 
         private ProducerLedger Producer(int id)
         {
@@ -307,6 +560,22 @@ public static class LedgerChecker
             return _last = producer;
         }
 
+        private List<(long Last, long Highest)> Positions(int consumer)
+        {
+            if (consumer == _lastConsumer)
+            {
+                return _lastPositions!;
+            }
+
+            if (!_positions.TryGetValue(consumer, out var positions))
+            {
+                _positions[consumer] = positions = [];
+            }
+
+            _lastConsumer = consumer;
+            return _lastPositions = positions;
+        }
+
         private SequenceSet PartitionOffsets(int partition)
         {
             while (_partitionOffsets.Count <= partition)
@@ -320,25 +589,31 @@ public static class LedgerChecker
         private ProducerLedger? KnownProducer(int id) =>
             _last is { } last && last.Id == id ? last : _producers.TryGetValue(id, out var producer) ? _last = producer : null;
 
-        private void Example(string anomaly, in ConsumedRecord record)
+        private void Example(string anomaly, in ConsumedRecord record, string? detail = null)
         {
             if (_examples[anomaly].Count < MaxExamples)
             {
-                var readable = record.Kind != ConsumeKind.Unreadable;
+                var readable = ConsumeKindNames.CarriesMessage(record.Kind);
                 _examples[anomaly].Add(new AnomalyExample(
                     readable ? history.ProducerName(record.Producer) : null,
                     readable ? record.Sequence : null,
                     record.Partition,
                     record.Offset,
-                    Nearest(record.TimestampMs)));
+                    Nearest(record.TimestampMs))
+                {
+                    Detail = detail,
+                });
             }
         }
 
-        private void Example(string anomaly, int producer, long sequence, int? partition, long? offset, long timestampMs)
+        private void Example(string anomaly, int? producer, long? sequence, int? partition, long? offset, long timestampMs, string? detail = null)
         {
             if (_examples[anomaly].Count < MaxExamples)
             {
-                _examples[anomaly].Add(new AnomalyExample(history.ProducerName(producer), sequence, partition, offset, Nearest(timestampMs)));
+                _examples[anomaly].Add(new AnomalyExample(producer is { } p ? history.ProducerName(p) : null, sequence, partition, offset, Nearest(timestampMs))
+                {
+                    Detail = detail,
+                });
             }
         }
 
@@ -383,8 +658,11 @@ public static class LedgerChecker
 
         public int Id { get; } = id;
 
-        /// <summary>Sequences read at least once (at any offset, by any consumer).</summary>
+        /// <summary>Sequences read at least once (at any offset, by any consumer of the group).</summary>
         public SequenceSet Delivered { get; } = new();
+
+        /// <summary>Sequences the final read found in the log.</summary>
+        public SequenceSet InFinalLog { get; } = new();
 
         /// <summary>Sequences whose processing ran at least once.</summary>
         public SequenceSet Processed { get; } = new();

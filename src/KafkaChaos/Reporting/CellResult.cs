@@ -6,7 +6,8 @@ namespace KafkaChaos.Reporting;
 
 /// <summary>
 /// One matrix cell in results.json: its settings, the checker's verdict, the fault timeline, latencies
-/// and throughput per second. <see cref="Valid"/> is false when a fault was not applied. <see cref="Status"/>
+/// and throughput per second. <see cref="Valid"/> is false when the counts cannot be a verdict, and
+/// <see cref="InvalidReasons"/> says why. <see cref="Status"/>
 /// is completed, interrupted, failed or unsupported (with <see cref="Reason"/>); <see cref="Directory"/>
 /// is where its journal is, relative to the run directory.
 /// </summary>
@@ -26,6 +27,12 @@ public sealed record CellResult(
     string? Directory = null,
     IReadOnlyList<ExpectationResult>? Expectations = null)
 {
+    /// <summary>Why the cell is not valid: a fault not applied, a final read or group drain that fell short.</summary>
+    public IReadOnlyList<string>? InvalidReasons { get; init; }
+
+    /// <summary>Durability was judged on a final read of the whole log; false for histories without one, judged on the group's reads.</summary>
+    public bool JudgedOnFinalLog { get; init; }
+
     /// <summary>A cell the broker version cannot run (idempotence on 0.9): not run, and not a failure.</summary>
     public static CellResult Unsupported(string name, IReadOnlyDictionary<string, string> config, string reason) =>
         new(name, config, new LedgerCounts(), new Dictionary<string, IReadOnlyList<AnomalyExample>>(), false, [], null, [], true, [], "unsupported", reason);

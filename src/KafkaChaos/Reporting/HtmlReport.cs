@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using KafkaChaos.Ledger;
 
 namespace KafkaChaos.Reporting;
 
@@ -43,18 +44,30 @@ public static class HtmlReport
             <p>{{E(results.Description ?? "")}}</p>
             <p>Run <code>{{E(results.RunId)}}</code>: <strong>{{E(results.Status)}}</strong>{{(results.Error is { } err ? " — " + E(err) : "")}}</p>
             <h2>Verdicts</h2>
-            <table><tr><th>cell</th><th>verdict</th><th>sent</th><th>acked</th><th>lost</th><th>lost_unacked</th><th>unacked_but_delivered</th><th>duplicate_writes</th><th>redeliveries</th><th>duplicates_processed</th><th>phantoms</th><th>out_of_order</th><th>expectations</th></tr>
             """);
+        var columns = new[] { LedgerCountCatalog.Find("sent")!, LedgerCountCatalog.Find("acked")! }.Concat(LedgerCountCatalog.Columns(ran.Select(c => c.Counts))).ToArray();
+        html.Append("<table><tr><th>cell</th><th>verdict</th>");
+        foreach (var column in columns)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th title=\"{E(column.Meaning)}\">{E(column.Name)}</th>");
+        }
+
+        html.Append("<th>expectations</th></tr>\n");
         foreach (var cell in results.Cells)
         {
             var verdict = Reports.Verdict(cell);
-            var counts = new[] { "sent", "acked", "lost", "lost_unacked", "unacked_but_delivered", "duplicate_writes", "redeliveries", "duplicates_processed", "phantoms", "out_of_order" }
-                .Select(c => $"<td>{Experiments.Expectation.Read(cell.Counts, c):N0}</td>");
-            var expectations = string.Join("<br>", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "✔" : "✘")} {E(e.Expectation)} (got {e.Actual})"));
+            var counts = columns.Select(c => $"<td>{(cell.Status == "unsupported" ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts)))}</td>");
+            var expectations = string.Join("<br>", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "✔" : "✘")} {E(e.Expectation)} (got {e.Got})"));
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(cell.Name)}</td><td class=\"{verdict}\">{verdict}</td>{string.Concat(counts)}<td style=\"text-align:left\">{expectations}</td></tr>\n");
         }
 
-        html.Append("</table>\n<h2>Charts</h2>\n");
+        html.Append("</table>\n");
+        if (ran.Any(c => !c.JudgedOnFinalLog))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p><em>{E(Reports.NoFinalReadNote)}.</em></p>\n");
+        }
+
+        html.Append("<p>Counts are defined in docs/results.md; hover a column's name for its meaning. Columns show <code>lost</code> and every other count above 0 in some cell.</p>\n<h2>Charts</h2>\n");
         foreach (var (title, png) in charts)
         {
             html.Append(CultureInfo.InvariantCulture, $"<figure><img class=\"chart\" alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"><figcaption>{E(title)}</figcaption></figure>\n");
@@ -69,6 +82,11 @@ public static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<p>{E(cell.Status)}: {E(reason)}</p>\n");
             }
 
+            foreach (var invalid in cell.Status == "completed" ? Reports.InvalidReasons(cell) : [])
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<p class=\"invalid\">invalid: {E(invalid)}</p>\n");
+            }
+
             html.Append("<h4>Fault timeline</h4><table><tr><th>time (UTC)</th><th>fault</th><th>phase</th><th>target</th><th>evidence</th></tr>\n");
             foreach (var fault in cell.Faults)
             {
@@ -79,7 +97,7 @@ public static class HtmlReport
             html.Append("</table><h4>Examples</h4><ul>\n");
             foreach (var (anomaly, examples) in cell.Examples.Where(e => e.Value.Count > 0))
             {
-                html.Append(CultureInfo.InvariantCulture, $"<li>{E(anomaly)}: {E(string.Join("; ", examples.Select(x => $"{x.Producer}/{x.Sequence} at {x.Partition}/{x.Offset}{(x.NearestFault is { } f ? $" ({f})" : "")}")))}</li>\n");
+                html.Append(CultureInfo.InvariantCulture, $"<li>{E(anomaly)}: {E(string.Join("; ", examples.Select(Reports.Describe)))}</li>\n");
             }
 
             html.Append("</ul><h4>Settings</h4><table>\n");

@@ -32,23 +32,23 @@ public static class JUnitReport
     private static XElement Case(string suite, CellResult cell)
     {
         var testcase = new XElement("testcase", new XAttribute("classname", suite), new XAttribute("name", cell.Name));
-        var counts = string.Join(", ", Experiments.Expectation.Counts.Select(c => $"{c}={Experiments.Expectation.Read(cell.Counts, c)}"));
+        var counts = string.Join(", ", Ledger.LedgerCountCatalog.All.Select(c => $"{c.Name}={(c.Read(cell.Counts) is { } v ? v.ToString(CultureInfo.InvariantCulture) : "—")}"));
         switch (Reports.Verdict(cell))
         {
             case "unsupported":
                 testcase.Add(new XElement("skipped", new XAttribute("message", cell.Reason ?? "unsupported")));
                 break;
             case "invalid":
-                testcase.Add(new XElement("failure", new XAttribute("message", "invalid: a fault was not applied"), new XAttribute("type", "invalid"),
-                    string.Join("\n", cell.FaultsNotApplied) + "\n" + counts));
+                testcase.Add(new XElement("failure", new XAttribute("message", "invalid: " + string.Join("; ", Reports.InvalidReasons(cell))), new XAttribute("type", "invalid"),
+                    string.Join("\n", Reports.InvalidReasons(cell)) + "\n" + counts));
                 break;
             case "fail":
                 var violated = (cell.Expectations ?? []).Where(e => !e.Met).ToList();
                 var examples = violated.SelectMany(e => cell.Examples.TryGetValue(e.Count, out var list)
-                    ? list.Select(x => $"  {e.Count}: {x.Producer}/{x.Sequence} at {x.Partition}/{x.Offset}{(x.NearestFault is { } f ? $" (nearest fault: {f})" : "")}")
+                    ? list.Select(x => $"  {e.Count}: {Reports.Describe(x)}")
                     : []);
                 testcase.Add(new XElement("failure",
-                    new XAttribute("message", string.Join("; ", violated.Select(e => $"expected {e.Expectation}, got {e.Actual}"))),
+                    new XAttribute("message", string.Join("; ", violated.Select(e => $"expected {e.Expectation}, got {e.Got}"))),
                     new XAttribute("type", "expectation"),
                     counts + "\n" + string.Join("\n", examples)));
                 break;

@@ -8,7 +8,6 @@ public static class ReportCharts
 {
     private const int Width = 900;
     private const int Height = 320;
-    private static readonly string[] AnomalyCounts = ["lost", "duplicate_writes", "redeliveries", "duplicates_processed", "unacked_but_delivered"];
 
     /// <summary>Acknowledgements and consumption per second through one cell, with each fault's window shaded.</summary>
     public static byte[] Throughput(CellResult cell)
@@ -76,27 +75,28 @@ public static class ReportCharts
             kinds.SelectMany((k, ki) => series.Select((s, si) => ($"{k} {s.Name}", palette.GetColor((ki * series.Length) + si)))).ToArray());
     }
 
-    /// <summary>Lost and duplicate counts per cell.</summary>
+    /// <summary>Per cell, <c>lost</c> and every anomaly above 0 in some cell.</summary>
     public static byte[] Anomalies(IReadOnlyList<CellResult> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
+        var anomalies = Ledger.LedgerCountCatalog.Columns(cells.Select(c => c.Counts)).Where(c => c.IsAnomaly).Select(c => c.Name).ToArray();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         for (var c = 0; c < cells.Count; c++)
         {
-            for (var a = 0; a < AnomalyCounts.Length; a++)
+            for (var a = 0; a < anomalies.Length; a++)
             {
                 bars.Add(new Bar
                 {
-                    Position = (c * (AnomalyCounts.Length + 1)) + a,
-                    Value = Experiments.Expectation.Read(cells[c].Counts, AnomalyCounts[a]),
+                    Position = (c * (anomalies.Length + 1)) + a,
+                    Value = Ledger.LedgerCountCatalog.Read(cells[c].Counts, anomalies[a]) ?? 0,
                     FillColor = palette.GetColor(a),
                 });
             }
         }
 
-        return GroupedBars("lost and duplicated messages per cell", cells, bars, AnomalyCounts.Length,
-            AnomalyCounts.Select((a, i) => (a, palette.GetColor(i))).ToArray());
+        return GroupedBars("lost and duplicated messages per cell", cells, bars, anomalies.Length,
+            anomalies.Select((a, i) => (a, palette.GetColor(i))).ToArray());
     }
 
     /// <summary>Each fault application's start and end (or the cell's end when it never healed).</summary>

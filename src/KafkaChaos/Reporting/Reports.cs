@@ -28,6 +28,27 @@ public static class Reports
         };
     }
 
+    /// <summary>Why a cell is invalid, for every report; results.json of schema 1 has only the faults not applied.</summary>
+    public static IReadOnlyList<string> InvalidReasons(CellResult cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return cell.InvalidReasons is { Count: > 0 } reasons ? reasons : cell.FaultsNotApplied.Select(f => $"fault not applied: {f}").ToArray();
+    }
+
+    /// <summary>One example as every report writes it: message, position, what else it showed, and the nearest fault.</summary>
+    public static string Describe(Ledger.AnomalyExample example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        var message = example.Producer is { } producer ? $"{producer}/{example.Sequence}" : "(no message)";
+        var at = example.Partition is { } p ? $" at partition {p} offset {example.Offset}" : "";
+        var detail = example.Detail is { } d ? $": {d}" : "";
+        var fault = example.NearestFault is { } f ? $" (nearest fault: {f})" : "";
+        return message + at + detail + fault;
+    }
+
+    /// <summary>Said once under every table of cells judged without a final read.</summary>
+    public const string NoFinalReadNote = "no final read of the log (the run did not complete, or its journal predates it): 'lost' counts acked messages no consumer read, and '—' marks counts that need the final log";
+
     /// <summary>Writes beside the file and renames over it, so a crash never leaves a half-written report.</summary>
     public static void WriteAtomically(string path, string text)
     {

@@ -15,6 +15,6 @@ public sealed record ResultsDocument(
     string? Experiment = null,
     string? Description = null)
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
     public const string FileName = "results.json";
 }

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
+using KafkaChaos.Ledger;
 
 namespace KafkaChaos.Reporting;
 
 /// <summary>summary.md: the verdict table, one row per cell, with expectation results and what went wrong.</summary>
 public static class SummaryMarkdown
 {
-    private static readonly string[] Columns = ["lost", "lost_unacked", "unacked_but_delivered", "duplicate_writes", "redeliveries", "duplicates_processed", "phantoms", "out_of_order"];
-
     public static string Render(ResultsDocument results)
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -23,20 +22,28 @@ public static class SummaryMarkdown
             text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**{results.Status}:** {Escape(error)}");
         }
 
+        var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != "unsupported").Select(c => c.Counts));
         text.AppendLine();
-        text.AppendLine("| cell | verdict | sent | acked | " + string.Join(" | ", Columns) + " | expectations |");
-        text.AppendLine("|---|---|---:|---:|" + string.Concat(Columns.Select(_ => "---:|")) + "---|");
+        text.AppendLine("| cell | verdict | sent | acked | " + string.Join(" | ", columns.Select(c => c.Name)) + " | expectations |");
+        text.AppendLine("|---|---|---:|---:|" + string.Concat(columns.Select(_ => "---:|")) + "---|");
         foreach (var cell in results.Cells)
         {
-            var counts = Columns.Select(c => Experiments.Expectation.Read(cell.Counts, c).ToString("N0", CultureInfo.InvariantCulture));
+            var ran = cell.Status != "unsupported";
+            var counts = columns.Select(c => ran ? LedgerCountCatalog.Format(c.Read(cell.Counts)) : "—");
             var expectations = cell.Expectations is { Count: > 0 } list
-                ? string.Join("<br>", list.Select(e => $"{(e.Met ? "✔" : "✘")} {Escape(e.Expectation)} (got {e.Actual.ToString(CultureInfo.InvariantCulture)})"))
+                ? string.Join("<br>", list.Select(e => $"{(e.Met ? "✔" : "✘")} {Escape(e.Expectation)} (got {e.Got})"))
                 : "";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {Escape(cell.Name)} | **{Reports.Verdict(cell)}** | {cell.Counts.Sent:N0} | {cell.Counts.Acked:N0} | {string.Join(" | ", counts)} | {expectations} |");
+                $"| {Escape(cell.Name)} | **{Reports.Verdict(cell)}** | {(ran ? LedgerCountCatalog.Format(cell.Counts.Sent) : "—")} | {(ran ? LedgerCountCatalog.Format(cell.Counts.Acked) : "—")} | {string.Join(" | ", counts)} | {expectations} |");
         }
 
-        var notes = results.Cells.Where(c => c.Reason is not null || c.FaultsNotApplied.Count > 0 || c.HistoryTruncated).ToList();
+        if (results.Cells.Any(c => c.Status != "unsupported" && !c.JudgedOnFinalLog))
+        {
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"_{Reports.NoFinalReadNote}._");
+        }
+
+        text.AppendLine().AppendLine("Counts are defined in docs/results.md. Columns show `lost` and every other count above 0 in some cell.");
+        var notes = results.Cells.Where(c => c.Reason is not null || !c.Valid || c.HistoryTruncated).ToList();
         if (notes.Count > 0)
         {
             text.AppendLine().AppendLine("## Notes").AppendLine();
@@ -47,13 +54,13 @@ public static class SummaryMarkdown
                     text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: {cell.Status}: {Escape(reason)}");
                     if (cell.Status is "interrupted" or "failed")
                     {
-                        text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: the run did not complete, so 'lost' also counts acked messages the final read never got to");
+                        text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: the run did not complete and had no final read, so 'lost' also counts acked messages no consumer got to");
                     }
                 }
 
-                foreach (var fault in cell.FaultsNotApplied)
+                foreach (var invalid in Reports.InvalidReasons(cell))
                 {
-                    text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: invalid, fault not applied: {Escape(fault)}");
+                    text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: invalid: {Escape(invalid)}");
                 }
 
                 if (cell.HistoryTruncated)

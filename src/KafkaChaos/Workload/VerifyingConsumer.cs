@@ -26,6 +26,13 @@ public sealed class VerifyingConsumer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ConsumeResult<Ignore, MessageEnvelope?>> _batch = [];
+
+    /// <summary>
+    /// Assignment changes met while polling, each with the batch position it came at: they are journalled
+    /// in poll order among the batch's records, which are journalled only once processed.
+    /// </summary>
+    private readonly List<(int BatchIndex, ConsumeKind Kind, int Partition)> _assignmentChanges = [];
+    private int _journalledChanges;
     private int _crashRequest = NoCrash;
     private Thread? _thread;
     private Exception? _failure;
@@ -48,6 +55,9 @@ public sealed class VerifyingConsumer : IDisposable
             .SetValueDeserializer(EnvelopeDeserializer.Instance)
             .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
             .SetErrorHandler((_, e) => clientLog($"{Name} error {e.Code}: {e.Reason}"))
+            .SetPartitionsAssignedHandler((_, partitions) => AssignmentChanged(ConsumeKind.Assigned, partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => AssignmentChanged(ConsumeKind.Revoked, partitions.Select(p => p.TopicPartition)))
+            .SetPartitionsLostHandler((_, partitions) => AssignmentChanged(ConsumeKind.Revoked, partitions.Select(p => p.TopicPartition)))
             .Build();
     }
 
@@ -110,9 +120,11 @@ public sealed class VerifyingConsumer : IDisposable
                         CrashIfRequested(CrashPoint.AfterCommit, i, "a background commit passed a record still being processed");
                     }
 
+                    JournalAssignmentChanges(upTo: i);
                     Process(_batch[i]);
                 }
 
+                JournalAssignmentChanges(upTo: int.MaxValue);
                 CrashIfRequested(CrashPoint.BetweenProcessAndCommit, _batch.Count, "processed a batch, committed none of it");
                 if (_spec.Commit == CommitStrategy.ProcessThenCommit)
                 {
@@ -151,6 +163,9 @@ public sealed class VerifyingConsumer : IDisposable
     /// </remarks>
     private bool PollBatch()
     {
+        JournalAssignmentChanges(upTo: int.MaxValue);
+        _assignmentChanges.Clear();
+        _journalledChanges = 0;
         _batch.Clear();
         while (_batch.Count < _spec.BatchSize)
         {
@@ -250,15 +265,44 @@ public sealed class VerifyingConsumer : IDisposable
         // What was handed over but not processed is journalled as abandoned: evidence, not consumption.
         for (var i = processedInBatch; i < _batch.Count; i++)
         {
+            JournalAssignmentChanges(upTo: i);
             var record = _batch[i];
             var readable = TryReadEnvelope(record, out var envelope);
             _journal.WriteConsumed(new ConsumedRecord(Id, readable ? envelope.ProducerId : -1, readable ? envelope.Sequence : -1,
                 record.Partition.Value, record.Offset.Value, _time.Millis(), readable ? ConsumeKind.Abandoned : ConsumeKind.Unreadable));
         }
 
+        JournalAssignmentChanges(upTo: int.MaxValue);
         var first = _batch.Count > 0 ? _batch[Math.Min(processedInBatch, _batch.Count - 1)] : null;
         var at = first is null ? "" : $" at partition {first.Partition.Value} offset {first.Offset.Value}";
         throw new SimulatedCrash($"{Name} killed {CrashPointNames.ToName(point)}{at}: {what} ({_batch.Count - processedInBatch} of {_batch.Count} records abandoned)");
+    }
+
+    /// <summary>
+    /// Called by the client on this instance's poll thread (or, at close, on the disposing thread once
+    /// the poll thread has ended): queues the change at the current batch position.
+    /// </summary>
+    private void AssignmentChanged(ConsumeKind kind, IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions.Where(p => p.Topic == _topic).OrderBy(p => p.Partition.Value))
+        {
+            _assignmentChanges.Add((_batch.Count, kind, partition.Partition.Value));
+        }
+
+        if (_thread is null || !_thread.IsAlive || Thread.CurrentThread != _thread)
+        {
+            JournalAssignmentChanges(upTo: int.MaxValue);
+        }
+    }
+
+    /// <summary>Journals the queued changes that came before batch record <paramref name="upTo"/>.</summary>
+    private void JournalAssignmentChanges(int upTo)
+    {
+        while (_journalledChanges < _assignmentChanges.Count && _assignmentChanges[_journalledChanges].BatchIndex <= upTo)
+        {
+            var (_, kind, partition) = _assignmentChanges[_journalledChanges++];
+            _journal.WriteConsumed(new ConsumedRecord(Id, -1, -1, partition, -1, _time.Millis(), kind));
+        }
     }
 
     /// <summary>Waits, up to three commit intervals, until a background commit covers <paramref name="record"/>.</summary>

@@ -16,7 +16,7 @@ public class ReportTests
         Assert.That((suite.Attribute("tests")!.Value, suite.Attribute("failures")!.Value, suite.Attribute("skipped")!.Value), Is.EqualTo(("3", "1", "1")));
         var failure = suite.Elements("testcase").Single(c => c.Attribute("name")!.Value == "acks[producer.acks=1]").Element("failure")!;
         Assert.That(failure.Attribute("message")!.Value, Is.EqualTo("expected lost == 0, got 10"));
-        Assert.That(failure.Value, Does.Contain("lost=10").And.Contain("p0/4242 at 0/1400 (nearest fault: kill-leader start on broker-2, 12 ms after)"));
+        Assert.That(failure.Value, Does.Contain("lost=10").And.Contain("p0/4242 at partition 0 offset 1400 (nearest fault: kill-leader start on broker-2, 12 ms after)"));
     }
 
     [Test]

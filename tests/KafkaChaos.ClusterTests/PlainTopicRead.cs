@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using Confluent.Kafka;
+
+namespace KafkaChaos.ClusterTests;
+
+/// <summary>
+/// A plain read of a kept cluster's topic, written apart from the tool's readers: assign every partition,
+/// read from the beginning to the high watermark, and take producer id and sequence straight from the
+/// envelope's bytes (docs/journal.md). What it finds is the independent count the ledger is held to.
+/// </summary>
+internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Distinct, long ExtraCopies, long Records, long Unreadable)
+{
+    public static PlainTopicRead Of(IReadOnlyDictionary<string, string> clientSettings)
+    {
+        var config = new Dictionary<string, string>(clientSettings, StringComparer.Ordinal)
+        {
+            ["group.id"] = "plain-read-" + Guid.NewGuid().ToString("N"),
+            ["enable.auto.commit"] = "false",
+            ["auto.offset.reset"] = "earliest",
+        };
+        using var admin = new AdminClientBuilder(clientSettings).Build();
+        var topic = admin.GetMetadata(TimeSpan.FromSeconds(20)).Topics.Single(t => t.Topic.StartsWith("chaos-", StringComparison.Ordinal));
+        using var consumer = new ConsumerBuilder<Ignore, byte[]?>(config).Build();
+        var partitions = topic.Partitions.Select(p => new TopicPartition(topic.Topic, p.PartitionId)).ToList();
+        var ends = partitions.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(20)).High.Value);
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        var next = partitions.ToDictionary(p => p.Partition.Value, _ => 0L);
+        var distinct = new HashSet<(int, long)>();
+        long records = 0, extra = 0, unreadable = 0;
+        var idleSince = DateTime.UtcNow;
+        while (next.Any(n => n.Value < ends[n.Key]))
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result?.Message is null)
+            {
+                if (DateTime.UtcNow - idleSince > TimeSpan.FromSeconds(60))
+                {
+                    throw new TimeoutException($"the plain read stalled at {string.Join(", ", next.Select(n => $"p{n.Key}:{n.Value}/{ends[n.Key]}"))}");
+                }
+
+                continue;
+            }
+
+            idleSince = DateTime.UtcNow;
+            next[result.Partition.Value] = result.Offset.Value + 1;
+            records++;
+            var value = result.Message.Value;
+            if (value is null || value.Length < 44 || value[0] != (byte)'K' || value[1] != (byte)'C')
+            {
+                unreadable++;
+                continue;
+            }
+
+            var key = ((int)BinaryPrimitives.ReadUInt32LittleEndian(value.AsSpan(24, 4)), BinaryPrimitives.ReadInt64LittleEndian(value.AsSpan(28, 8)));
+            if (!distinct.Add(key))
+            {
+                extra++;
+            }
+        }
+
+        consumer.Close();
+        return new PlainTopicRead(distinct, extra, records, unreadable);
+    }
+}
