@@ -38,10 +38,15 @@ public static class BenchCommand
         var messages = new Option<long?>("--messages") { Description = "fix the messages per unthrottled run instead of deriving them from --duration" };
         var alternations = new Option<int>("--alternations") { Description = "raw/harness alternations per measurement (medians reported), at least 3", DefaultValueFactory = _ => 3 };
         var runs = new Option<string>("--runs-dir") { Description = "where the bench directory is written", DefaultValueFactory = _ => "runs" };
+        var finalReadMessages = new Option<long>("--final-read-messages")
+        {
+            Description = "messages in the topic whose final read is measured after the sweep; 0 skips it",
+            DefaultValueFactory = _ => 1_000_000,
+        };
         var sweepOptions = new Option[] { brokers, sizes, acks, linger, batch, partitions, replication, faults, duration, pacedDuration, pacedShares, messages, alternations };
         var command = new Command("bench", "Measure the harness against a raw Confluent.Kafka client: throughput, latency, CPU, allocation, with and without faults")
         {
-            file, image, dist, runs,
+            file, image, dist, runs, finalReadMessages,
         };
         foreach (var option in sweepOptions)
         {
@@ -50,6 +55,12 @@ public static class BenchCommand
 
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
+            var finalReadCount = parse.GetValue(finalReadMessages);
+            if (finalReadCount is < 0 or > BenchPlan.MaxMessages)
+            {
+                throw new ExperimentConfigException($"--final-read-messages: '{finalReadCount}' is not a whole number 0..{BenchPlan.MaxMessages}");
+            }
+
             BenchPlan plan;
             if (parse.GetValue(file) is { } path)
             {
@@ -94,6 +105,10 @@ public static class BenchCommand
                 BenchReport.Write(directory, version.ToString(), plan, results, BenchTargets.Check(results));
             }
 
+            // The final read every experiment ends with, measured on its own: 10^6 messages read whole once more.
+            var finalRead = finalReadCount == 0 ? null
+                : await FinalReadBench.MeasureAsync(cluster, Path.Combine(directory, "scratch"), finalReadCount, 100, 3, TimeProvider.System, Log, interrupt);
+            BenchReport.Write(directory, version.ToString(), plan, results, BenchTargets.Check(results), finalRead);
             Directory.Delete(Path.Combine(directory, "scratch"), recursive: true);
             var targets = BenchTargets.Check(results);
             var table = new Table().AddColumns("cell", "target", "limit", "measured", "spread", "");
@@ -108,6 +123,11 @@ public static class BenchCommand
             {
                 AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                     $"{result.Cell.Name} (under a fault, not held to the targets): producer ratio {result.ProducerRatio:0.000}, consumer ratio {result.ConsumerRatio:0.000}")));
+            }
+
+            if (finalRead is not null)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape(finalRead.Describe()));
             }
 
             AnsiConsole.MarkupLine($"bench.json, bench.md, bench.html: [bold]{Markup.Escape(directory)}[/]");

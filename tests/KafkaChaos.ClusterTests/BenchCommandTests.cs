@@ -32,7 +32,7 @@ public class BenchCommandTests : CliExperimentTest
     {
         var runs = Path.Combine(Folder, "runs");
 
-        var (exitCode, output, error) = await CliProcess.RunAsync("bench", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+        var (exitCode, output, error) = await CliProcess.RunAsync("bench", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs, "--final-read-messages", "20000");
 
         Assert.That(exitCode, Is.Zero, "a cell under a fault is not held to the targets, so nothing can be missed\n" + error);
         Assert.That(output, Does.Contain("under a fault, not held to the targets").And.Contain("bench.json, bench.md, bench.html"));

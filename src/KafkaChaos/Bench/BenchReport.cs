@@ -18,14 +18,15 @@ public static class BenchReport
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static void Write(string directory, string kafkaVersion, BenchPlan plan, IReadOnlyList<BenchCellResult> cells, IReadOnlyList<BenchTargetResult> targets)
+    public static void Write(string directory, string kafkaVersion, BenchPlan plan, IReadOnlyList<BenchCellResult> cells, IReadOnlyList<BenchTargetResult> targets,
+        FinalReadCost? finalRead = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         Directory.CreateDirectory(directory);
         var runs = new { plan.Source, plan.Brokers, plan.Alternations, run_duration_s = plan.RunDuration.TotalSeconds, plan.ThroughputMessages, paced_duration_s = plan.PacedDuration.TotalSeconds, plan.PacedShares, plan.Seed };
         File.WriteAllText(Path.Combine(directory, "bench.json"),
-            JsonSerializer.Serialize(new { schema_version = 3, kafka_version = kafkaVersion, plan = runs, cells, targets }, Options) + "\n");
-        File.WriteAllText(Path.Combine(directory, "bench.md"), Markdown(kafkaVersion, cells, targets));
+            JsonSerializer.Serialize(new { schema_version = 3, kafka_version = kafkaVersion, plan = runs, cells, targets, final_read = finalRead }, Options) + "\n");
+        File.WriteAllText(Path.Combine(directory, "bench.md"), Markdown(kafkaVersion, cells, targets) + (finalRead is null ? "" : FinalReadBench.Markdown(finalRead)));
         File.WriteAllText(Path.Combine(directory, "bench.html"), Html(kafkaVersion, cells, targets));
     }
 

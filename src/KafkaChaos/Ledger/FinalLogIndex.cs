@@ -7,7 +7,7 @@ namespace KafkaChaos.Ledger;
 /// </summary>
 /// <remarks>
 /// Unlike the ledger's other structures this one is exact per record, not per range: 8 bytes per record
-/// of the final log, in chunks of 2^16 offsets allocated only where the log has records. A message is
+/// of the final log, in chunks of 2^12 offsets (32 KB, below the large-object heap) allocated only where the log has records. A message is
 /// packed as producer (20 bits) and sequence (44 bits); a message outside that range is not indexed and
 /// is then compared with nothing. Lookups in offset order hit the last chunk used, so they cost an
 /// array read.
@@ -20,15 +20,12 @@ internal sealed class FinalLogIndex
     /// <summary>A record that is not an intact envelope of this run.</summary>
     public const ulong Unreadable = ulong.MaxValue;
 
-    private const int ChunkBits = 16;
+    private const int ChunkBits = 12;
     private const int ChunkSize = 1 << ChunkBits;
     private const int ProducerBits = 20;
     private const int SequenceBits = 44;
 
-    private readonly List<Dictionary<long, ulong[]>?> _partitions = [];
-    private int _cachedPartition = -1;
-    private long _cachedChunk = -1;
-    private ulong[]? _cached;
+    private readonly List<PartitionChunks?> _partitions = [];
 
     public long Chunks { get; private set; }
 
@@ -43,14 +40,32 @@ internal sealed class FinalLogIndex
 
     public ulong Get(int partition, long offset)
     {
-        var chunk = Chunk(partition, offset, create: false);
+        if ((uint)partition >= (uint)_partitions.Count || _partitions[partition] is not { } chunks)
+        {
+            return Absent;
+        }
+
+        var chunk = chunks.Find(offset >> ChunkBits);
         return chunk is null ? Absent : chunk[offset & (ChunkSize - 1)];
     }
 
     /// <returns>What was there before (<see cref="Absent"/> the first time).</returns>
     public ulong Set(int partition, long offset, ulong message)
     {
-        var chunk = Chunk(partition, offset, create: true)!;
+        while (_partitions.Count <= partition)
+        {
+            _partitions.Add(null);
+        }
+
+        var chunks = _partitions[partition] ??= new PartitionChunks();
+        var chunkNumber = offset >> ChunkBits;
+        var chunk = chunks.Find(chunkNumber);
+        if (chunk is null)
+        {
+            chunk = chunks.Add(chunkNumber);
+            Chunks++;
+        }
+
         ref var slot = ref chunk[offset & (ChunkSize - 1)];
         var before = slot;
         if (before == Absent)
@@ -73,7 +88,7 @@ internal sealed class FinalLogIndex
         {
             var chunkNumber = offset >> ChunkBits;
             var chunkEnd = Math.Min(to, ((chunkNumber + 1) << ChunkBits) - 1);
-            if (chunks.TryGetValue(chunkNumber, out var chunk))
+            if (chunks.Find(chunkNumber) is { } chunk)
             {
                 for (var o = offset; o <= chunkEnd; o++)
                 {
@@ -90,47 +105,35 @@ internal sealed class FinalLogIndex
         return false;
     }
 
-    private ulong[]? Chunk(int partition, long offset, bool create)
+    /// <summary>One partition's chunks, with the last one used at hand: lookups in offset order cost an array read.</summary>
+    private sealed class PartitionChunks
     {
-        var chunkNumber = offset >> ChunkBits;
-        if (partition == _cachedPartition && chunkNumber == _cachedChunk)
-        {
-            return _cached;
-        }
+        private readonly Dictionary<long, ulong[]> _chunks = [];
+        private long _cachedNumber = -1;
+        private ulong[]? _cached;
 
-        while (_partitions.Count <= partition)
+        public ulong[]? Find(long chunkNumber)
         {
-            if (!create)
+            if (chunkNumber == _cachedNumber)
+            {
+                return _cached;
+            }
+
+            if (!_chunks.TryGetValue(chunkNumber, out var chunk))
             {
                 return null;
             }
 
-            _partitions.Add(null);
+            (_cachedNumber, _cached) = (chunkNumber, chunk);
+            return chunk;
         }
 
-        var chunks = _partitions[partition];
-        if (chunks is null)
+        public ulong[] Add(long chunkNumber)
         {
-            if (!create)
-            {
-                return null;
-            }
-
-            chunks = _partitions[partition] = [];
+            var chunk = new ulong[ChunkSize];
+            _chunks[chunkNumber] = chunk;
+            (_cachedNumber, _cached) = (chunkNumber, chunk);
+            return chunk;
         }
-
-        if (!chunks.TryGetValue(chunkNumber, out var chunk))
-        {
-            if (!create)
-            {
-                return null;
-            }
-
-            chunks[chunkNumber] = chunk = new ulong[ChunkSize];
-            Chunks++;
-        }
-
-        (_cachedPartition, _cachedChunk, _cached) = (partition, chunkNumber, chunk);
-        return chunk;
     }
 }

@@ -219,14 +219,23 @@ public static class LedgerChecker
                 Example("redeliveries", record);
             }
 
-            var producer = record.Kind == ConsumeKind.Unreadable ? null : KnownProducer(record.Producer);
-            var known = producer is not null && producer.WasSent(record.Sequence);
-            var heldInFinalLog = _final && CompareWithFinalLog(record.Partition, record.Offset,
-                known ? FinalLogIndex.Message(record.Producer, record.Sequence) : FinalLogIndex.Unreadable, record.TimestampMs);
-            if (!known)
+            if (_final)
             {
-                // With a final read, a record the log still holds was judged there, once per offset.
-                if (firstDelivery && !heldInFinalLog)
+                ReadAgainstFinalLog(in record, firstDelivery);
+            }
+            else
+            {
+                ReadAlone(in record, firstDelivery);
+            }
+        }
+
+        /// <summary>Without a final read the group's reads are all there is: they decide what was stored, in how many copies and in what order.</summary>
+        private void ReadAlone(in ConsumedRecord record, bool firstDelivery)
+        {
+            var producer = record.Kind == ConsumeKind.Unreadable ? null : KnownProducer(record.Producer);
+            if (producer is null || !producer.WasSent(record.Sequence))
+            {
+                if (firstDelivery)
                 {
                     _phantoms++;
                     Example("phantoms", record);
@@ -237,21 +246,55 @@ public static class LedgerChecker
 
             if (firstDelivery)
             {
-                var firstCopy = producer!.Delivered.Add(record.Sequence);
-                if (!_final)
+                if (!producer.Delivered.Add(record.Sequence))
                 {
-                    if (!firstCopy)
-                    {
-                        // A second stored copy; where the first copy sat decides the order, not this one.
-                        _duplicateWrites++;
-                        Example("duplicate_writes", record);
-                    }
-                    else if (!producer.CheckOrder(record.Partition, record.Sequence))
-                    {
-                        _outOfOrder++;
-                        Example("out_of_order", record);
-                    }
+                    // A second stored copy; where the first copy sat decides the order, not this one.
+                    _duplicateWrites++;
+                    Example("duplicate_writes", record);
                 }
+                else if (!producer.CheckOrder(record.Partition, record.Sequence))
+                {
+                    _outOfOrder++;
+                    Example("out_of_order", record);
+                }
+            }
+
+            if (record.Kind == ConsumeKind.Processed && !producer.Processed.Add(record.Sequence))
+            {
+                _duplicatesProcessed++;
+                Example("duplicates_processed", record);
+            }
+        }
+
+        /// <summary>With a final read the log decided copies and order; a group read adds what was delivered and processed, and is compared with what the log holds at its offset.</summary>
+        private void ReadAgainstFinalLog(in ConsumedRecord record, bool firstDelivery)
+        {
+            var producer = record.Kind == ConsumeKind.Unreadable ? null : KnownProducer(record.Producer);
+            var message = producer is null ? FinalLogIndex.Unreadable : FinalLogIndex.Message(record.Producer, record.Sequence);
+            var held = _finalLog.Get(record.Partition, record.Offset);
+            // The final read indexed only messages this run sent, so a match needs no further look-up.
+            var matches = held == message && message is not (FinalLogIndex.Absent or FinalLogIndex.Unreadable);
+            var known = producer is not null && (matches || producer.WasSent(record.Sequence));
+            if (held != message)
+            {
+                CompareWithFinalLog(record.Partition, record.Offset, known ? message : FinalLogIndex.Unreadable, record.TimestampMs);
+            }
+
+            if (!known)
+            {
+                // A record the log still holds was judged there, once per offset.
+                if (firstDelivery && held == FinalLogIndex.Absent)
+                {
+                    _phantoms++;
+                    Example("phantoms", record);
+                }
+
+                return;
+            }
+
+            if (firstDelivery)
+            {
+                producer!.Delivered.Add(record.Sequence);
             }
 
             if (record.Kind == ConsumeKind.Processed)
@@ -261,7 +304,7 @@ public static class LedgerChecker
                     _duplicatesProcessed++;
                     Example("duplicates_processed", record);
                 }
-                else if (_final && producer.InFinalLog.Contains(record.Sequence))
+                else if (matches || producer.InFinalLog.Contains(record.Sequence))
                 {
                     _processedInFinalLog++;
                 }

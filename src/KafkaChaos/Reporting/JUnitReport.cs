@@ -59,6 +59,14 @@ public static class JUnitReport
                 break;
         }
 
+        // Every anomaly that occurred, with examples, whether or not an expectation named it.
+        var occurred = cell.Examples.Where(e => e.Value.Count > 0)
+            .Select(e => $"{e.Key}: {string.Join("; ", e.Value.Take(3).Select(Reports.Describe))}").ToList();
+        if (cell.Status != "unsupported")
+        {
+            testcase.Add(new XElement("system-out", counts + (occurred.Count > 0 ? "\n" + string.Join("\n", occurred) : "")));
+        }
+
         return testcase;
     }
 }

@@ -7,6 +7,8 @@ namespace KafkaChaos.Reporting;
 /// <summary>summary.md: the verdict table, one row per cell, with expectation results and what went wrong.</summary>
 public static class SummaryMarkdown
 {
+    private const int ExamplesShown = 3;
+
     public static string Render(ResultsDocument results)
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -43,6 +45,21 @@ public static class SummaryMarkdown
         }
 
         text.AppendLine().AppendLine("Counts are defined in docs/results.md. Columns show `lost` and every other count above 0 in some cell.");
+        var withExamples = results.Cells.Where(c => c.Examples.Any(e => e.Value.Count > 0)).ToList();
+        if (withExamples.Count > 0)
+        {
+            text.AppendLine().AppendLine("## Examples").AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"The first {ExamplesShown} of each anomaly, with the fault event nearest in time; results.json has up to {LedgerChecker.MaxExamples}.");
+            foreach (var cell in withExamples)
+            {
+                text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**{Escape(cell.Name)}**").AppendLine();
+                foreach (var (anomaly, examples) in cell.Examples.Where(e => e.Value.Count > 0))
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"- `{anomaly}`: {Escape(string.Join("; ", examples.Take(ExamplesShown).Select(Reports.Describe)))}");
+                }
+            }
+        }
+
         var notes = results.Cells.Where(c => c.Reason is not null || !c.Valid || c.HistoryTruncated).ToList();
         if (notes.Count > 0)
         {

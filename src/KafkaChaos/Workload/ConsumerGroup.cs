@@ -20,6 +20,12 @@ public sealed class ConsumerGroup : IDisposable
     private readonly List<VerifyingConsumer> _live = [];
     private readonly List<VerifyingConsumer> _dead = [];
     private readonly Lock _gate = new();
+
+    /// <summary>
+    /// One restart at a time: two overlapping restarts would both pick the same live instance, and the
+    /// second crash point would replace the first before it was reached.
+    /// </summary>
+    private readonly SemaphoreSlim _restarting = new(1, 1);
     private int _nextId;
 
     public ConsumerGroup(Guid runId, string topic, ConsumerSpec spec, IReadOnlyDictionary<string, string> clientConfig,
@@ -89,29 +95,38 @@ public sealed class ConsumerGroup : IDisposable
     /// <returns>What the crash cut short, or null when it could not be applied.</returns>
     public async Task<string?> RestartAsync(CrashPoint point, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        VerifyingConsumer victim;
-        lock (_gate)
+        await _restarting.WaitAsync(cancellationToken);
+        try
         {
-            victim = _live[0];
-        }
+            VerifyingConsumer victim;
+            lock (_gate)
+            {
+                victim = _live[0];
+            }
 
-        var crash = victim.CrashAsync(point);
-        if (await Task.WhenAny(crash, Task.Delay(timeout, _time, cancellationToken)) != crash)
+            var crash = victim.CrashAsync(point);
+            if (await Task.WhenAny(crash, Task.Delay(timeout, _time, cancellationToken)) != crash)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                victim.CancelCrash();
+                return null;
+            }
+
+            lock (_gate)
+            {
+                _live.Remove(victim);
+                _dead.Add(victim);
+            }
+
+            // A restarted process would find only what the store wrote to its file.
+            _dedup?.ReloadFromDisk();
+            var replacement = StartInstance();
+            return $"{await crash}; {replacement.Name} started in its place";
+        }
+        finally
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return null;
+            _restarting.Release();
         }
-
-        lock (_gate)
-        {
-            _live.Remove(victim);
-            _dead.Add(victim);
-        }
-
-        // A restarted process would find only what the store wrote to its file.
-        _dedup?.ReloadFromDisk();
-        var replacement = StartInstance();
-        return $"{await crash}; {replacement.Name} started in its place";
     }
 
     public IReadOnlyDictionary<int, long> EndOffsets(int partitions) => AnyLive().EndOffsets(partitions);
@@ -174,6 +189,7 @@ public sealed class ConsumerGroup : IDisposable
         }
 
         _dedup?.Dispose();
+        _restarting.Dispose();
     }
 
     private VerifyingConsumer StartInstance()

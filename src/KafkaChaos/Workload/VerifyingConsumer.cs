@@ -84,6 +84,9 @@ public sealed class VerifyingConsumer : IDisposable
         return _crashed.Task;
     }
 
+    /// <summary>Withdraws a crash request that was never reached, so that a later request starts clean.</summary>
+    public void CancelCrash() => Volatile.Write(ref _crashRequest, NoCrash);
+
     /// <summary>The group's committed offsets for the topic's partitions, read from the coordinator.</summary>
     public IReadOnlyDictionary<int, long> CommittedOffsets(int partitions)
     {
