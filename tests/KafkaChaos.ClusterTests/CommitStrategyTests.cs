@@ -20,21 +20,23 @@ namespace KafkaChaos.ClusterTests;
 public class CommitStrategyTests : RunDirectoryTest
 {
     [Test]
-    public async Task AutoCommit_KilledAfterABackgroundCommitPassedUnprocessedRecords_LosesThem()
+    public async Task AutoCommit_KilledAfterABackgroundCommitPassedUnprocessedRecords_NeverProcessesThem()
     {
         var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.AutoCommit, AutoCommitIntervalMs = 200, BatchSize = 10 }, CrashPoint.AfterCommit);
 
-        Assert.That(counts.Lost, Is.GreaterThan(0), "auto-commit committed records the dead consumer never processed");
-        Assert.That(counts.Lost, Is.LessThanOrEqualTo(counts.Abandoned), "every lost record was one the crash abandoned");
+        Assert.That(counts.Lost, Is.Zero, "the broker keeps everything: the loss is the consumer's");
+        Assert.That(counts.NeverProcessed, Is.GreaterThan(0), "auto-commit committed records the dead consumer never processed");
+        Assert.That(counts.NeverProcessed, Is.LessThanOrEqualTo(counts.Abandoned), "every unprocessed record was one the crash abandoned");
     }
 
     [Test]
-    public async Task CommitBeforeProcess_KilledAfterCommit_LosesTheBatch()
+    public async Task CommitBeforeProcess_KilledAfterCommit_NeverProcessesTheBatch()
     {
         var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.CommitBeforeProcess, BatchSize = 10 }, CrashPoint.AfterCommit);
 
-        Assert.That(counts.Lost, Is.GreaterThan(0));
-        Assert.That(counts.Lost, Is.EqualTo(counts.Abandoned), "exactly the committed, unprocessed batch is lost");
+        Assert.That(counts.Lost, Is.Zero, "the broker keeps everything: the loss is the consumer's");
+        Assert.That(counts.NeverProcessed, Is.GreaterThan(0));
+        Assert.That(counts.NeverProcessed, Is.EqualTo(counts.Abandoned), "exactly the committed, unprocessed batch is never processed");
         Assert.That(counts.Redeliveries, Is.Zero);
     }
 
@@ -43,8 +45,9 @@ public class CommitStrategyTests : RunDirectoryTest
     {
         var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, BatchSize = 10 }, CrashPoint.BetweenProcessAndCommit);
 
-        Assert.That(counts.Lost, Is.Zero);
+        Assert.That((counts.Lost, counts.NeverProcessed), Is.EqualTo((0L, (long?)0)));
         Assert.That(counts.Redeliveries, Is.GreaterThan(0), "the processed but uncommitted batch comes again");
+        Assert.That(counts.RedeliveriesAfterRebalance, Is.EqualTo(counts.Redeliveries), "a new instance reads them again, not a rewind");
         Assert.That(counts.DuplicatesProcessed, Is.EqualTo(counts.Redeliveries + counts.DuplicateWrites));
     }
 
@@ -53,7 +56,7 @@ public class CommitStrategyTests : RunDirectoryTest
     {
         var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, BatchSize = 1 }, CrashPoint.AfterCommit);
 
-        Assert.That((counts.Lost, counts.Redeliveries, counts.DuplicatesProcessed), Is.EqualTo((0L, 0L, 0L)));
+        Assert.That((counts.Lost, counts.NeverProcessed, counts.Redeliveries, counts.DuplicatesProcessed), Is.EqualTo((0L, (long?)0, 0L, 0L)));
     }
 
     [Test]
@@ -62,7 +65,7 @@ public class CommitStrategyTests : RunDirectoryTest
         var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, CommitAsync = true, AutoCommitIntervalMs = 500, BatchSize = 10 },
             CrashPoint.BetweenProcessAndCommit);
 
-        Assert.That(counts.Lost, Is.Zero);
+        Assert.That((counts.Lost, counts.NeverProcessed), Is.EqualTo((0L, (long?)0)));
         TestContext.Progress.WriteLine($"async commit: {counts.Redeliveries} redeliveries (stored offsets not yet committed when the consumer died)");
     }
 
@@ -72,7 +75,7 @@ public class CommitStrategyTests : RunDirectoryTest
         var counts = await RunAsync(new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, BatchSize = 10, DedupStore = true },
             CrashPoint.BetweenProcessAndCommit);
 
-        Assert.That(counts.Lost, Is.Zero);
+        Assert.That((counts.Lost, counts.NeverProcessed), Is.EqualTo((0L, (long?)0)));
         Assert.That(counts.Redeliveries, Is.GreaterThan(0));
         Assert.That(counts.DuplicatesProcessed, Is.Zero, "the file-backed store skipped every redelivered message");
     }
@@ -105,7 +108,9 @@ public class CommitStrategyTests : RunDirectoryTest
 
         // Producing into a healthy broker: every send acked, nothing phantom, nothing reordered.
         Assert.That((counts.Sent, counts.Acked), Is.EqualTo((spec.Messages, spec.Messages)));
-        Assert.That((counts.Phantoms, counts.OutOfOrder, counts.LostUnacked), Is.EqualTo((0L, 0L, 0L)));
+        Assert.That((counts.Phantoms, counts.OutOfOrder, counts.LostUnacked, counts.InconsistentOffsets), Is.EqualTo((0L, 0L, 0L, (long?)0)));
+        Assert.That((counts.PollSkip, counts.NonmonotonicPoll, counts.RedeliveriesWithinAssignment), Is.EqualTo(((long?)0, (long?)0, (long?)0)),
+            "each instance reads its partitions in order, without gaps, within each assignment");
         Assert.That(LedgerChecker.Check(JournalReader.ReadRunDirectory(outcome.RunDirectory).History).Counts, Is.EqualTo(counts));
         return counts;
     }

@@ -41,6 +41,12 @@ public sealed class SequencedProducer : IDisposable
     private long _outcomes;
     private long _failed;
 
+    /// <summary>
+    /// False for acks=0: no broker response comes back, and librdkafka then sometimes reports offsets that
+    /// count from 0 within a batch (seen on Kafka 0.9). Such an offset says nothing of where the message is.
+    /// </summary>
+    private readonly bool _positionsReported;
+
     public SequencedProducer(int producerId, Guid runId, string topic, long count, int messageSize, KeyStrategy keys,
         IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog,
         Action<string>? statistics = null)
@@ -61,6 +67,7 @@ public sealed class SequencedProducer : IDisposable
         _time = time;
         _reported = new long[(count + 63) / 64];
         _onDelivery = OnDelivery;
+        _positionsReported = !(config.TryGetValue("acks", out var acks) || config.TryGetValue("request.required.acks", out acks)) || acks.Trim() != "0";
         _producer = new ProducerBuilder<byte[]?, byte[]>(
                 new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConfigPropertyNames.Producer.DeliveryReportFields] = DeliveryReportFields })
             .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
@@ -190,8 +197,8 @@ public sealed class SequencedProducer : IDisposable
         ProduceOutcome outcome;
         if (!report.Error.IsError)
         {
-            // acks=0 reports no offset: the position is unknown, not absent.
-            var known = report.Offset.Value >= 0;
+            // acks=0 has no broker response: the position is unknown, whatever offset the report carries.
+            var known = _positionsReported && report.Offset.Value >= 0;
             outcome = new ProduceOutcome(ProducerId, sequence, ProduceStatus.Acked,
                 known ? report.Partition.Value : ProduceOutcome.NoPosition, known ? report.Offset.Value : ProduceOutcome.NoPosition, nowMs);
             ProduceToAck.Record(nowMicros - MessageEnvelope.ReadIntendedSendMicros(report.Message.Value));
