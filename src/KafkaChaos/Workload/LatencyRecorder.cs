@@ -26,7 +26,8 @@ public sealed class LatencyRecorder
         _histogram.Add(other._histogram);
     }
 
-    public LatencySummary Summarize() => new(
+    /// <summary>The percentiles; with no sample at all (a cell in which every send failed), an empty summary, count 0.</summary>
+    public LatencySummary Summarize() => _histogram.TotalCount == 0 ? LatencySummary.Empty : new(
         _histogram.TotalCount,
         _histogram.GetValueAtPercentile(50),
         _histogram.GetValueAtPercentile(90),

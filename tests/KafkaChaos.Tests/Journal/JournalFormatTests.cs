@@ -5,16 +5,8 @@ using NUnit.Framework;
 namespace KafkaChaos.Tests.Journal;
 
 /// <summary>Journal format 2 (the final read, assignment changes, the group's drain) and the format-1 journals it must still read.</summary>
-public class JournalFormatTests
+public class JournalFormatTests : TemporaryDirectoryTest
 {
-    private string _directory = "";
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("kafka-chaos-journal-").FullName;
-
-    [TearDown]
-    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
-
     [Test]
     public void ReadRunDirectory_FinalReadAssignmentsAndDrain_ComeBackIdentical()
     {
@@ -23,7 +15,7 @@ public class JournalFormatTests
         var revoked = new ConsumedRecord(0, -1, -1, 1, -1, 1_002, ConsumeKind.Revoked);
         var final = new ConsumedRecord(0, 0, 7, 1, 40, 2_000, ConsumeKind.FinalRead);
         var finalPhantom = new ConsumedRecord(0, -1, -1, 1, 41, 2_001, ConsumeKind.Unreadable);
-        using (var writer = new JournalWriter(_directory, TimeProvider.System))
+        using (var writer = new JournalWriter(TestDirectory, TimeProvider.System))
         {
             writer.WriteRunStarted("run-f", 0, new Dictionary<string, string>());
             writer.WriteProduced(new ProduceOutcome(0, 7, ProduceStatus.Acked, 1, 40, 900));
@@ -37,7 +29,7 @@ public class JournalFormatTests
             writer.WriteRunEnded(2_200, "completed");
         }
 
-        var history = JournalReader.ReadRunDirectory(_directory).History;
+        var history = JournalReader.ReadRunDirectory(TestDirectory).History;
 
         Assert.That(history.Consumed, Is.EqualTo(new[] { assigned, read, revoked }));
         Assert.That(history.FinalRead, Is.EqualTo(new[] { final, finalPhantom }));
@@ -52,7 +44,7 @@ public class JournalFormatTests
     public void ReadRunDirectory_FormatOneJournal_IsJudgedOnTheGroupsReadsWithTheFinalLogCountsUnjudged()
     {
         // As the tool wrote it before format 2: no format field, no final.bin, no assignment changes.
-        using (var writer = new JournalWriter(_directory, TimeProvider.System))
+        using (var writer = new JournalWriter(TestDirectory, TimeProvider.System))
         {
             writer.WriteRunStarted("run-old", 0, new Dictionary<string, string>());
             writer.WriteProduced(new ProduceOutcome(0, 0, ProduceStatus.Acked, 0, 0, 1));
@@ -61,11 +53,11 @@ public class JournalFormatTests
             writer.WriteRunEnded(4, "completed");
         }
 
-        var journalPath = Path.Combine(_directory, JournalWriter.FileName);
+        var journalPath = Path.Combine(TestDirectory, JournalWriter.FileName);
         File.WriteAllText(journalPath, File.ReadAllText(journalPath).Replace("\"format\":2,", "", StringComparison.Ordinal));
-        File.Delete(Path.Combine(_directory, JournalWriter.FinalReadFileName));
+        File.Delete(Path.Combine(TestDirectory, JournalWriter.FinalReadFileName));
 
-        var verdict = LedgerChecker.Check(JournalReader.ReadRunDirectory(_directory).History);
+        var verdict = LedgerChecker.Check(JournalReader.ReadRunDirectory(TestDirectory).History);
 
         Assert.That(verdict.JudgedOnFinalLog, Is.False);
         Assert.That(verdict.Counts.Lost, Is.EqualTo(1), "acked and never consumed, as format 1 defined it");
@@ -77,15 +69,15 @@ public class JournalFormatTests
     [Test]
     public void ReadRunDirectory_NewerFormat_FailsNamingTheFormat()
     {
-        using (var writer = new JournalWriter(_directory, TimeProvider.System))
+        using (var writer = new JournalWriter(TestDirectory, TimeProvider.System))
         {
             writer.WriteRunStarted("run-new", 0, new Dictionary<string, string>());
         }
 
-        var journalPath = Path.Combine(_directory, JournalWriter.FileName);
+        var journalPath = Path.Combine(TestDirectory, JournalWriter.FileName);
         File.WriteAllText(journalPath, File.ReadAllText(journalPath).Replace("\"format\":2", "\"format\":3", StringComparison.Ordinal));
 
-        var error = Assert.Throws<JournalFormatException>(() => JournalReader.ReadRunDirectory(_directory));
+        var error = Assert.Throws<JournalFormatException>(() => JournalReader.ReadRunDirectory(TestDirectory));
         Assert.That(error!.Message, Does.Contain("journal.jsonl:1").And.Contain("format 3"));
     }
 
@@ -110,8 +102,8 @@ public class JournalFormatTests
     [Test]
     public void ReadHistoryFiles_FinalReadAndAssignmentLines_AreJudgedOnTheFinalLog()
     {
-        var produced = Path.Combine(_directory, "produced.jsonl");
-        var consumed = Path.Combine(_directory, "consumed.jsonl");
+        var produced = Path.Combine(TestDirectory, "produced.jsonl");
+        var consumed = Path.Combine(TestDirectory, "consumed.jsonl");
         File.WriteAllLines(produced,
         [
             """{"producer":"a","seq":0,"status":"acked","partition":0,"offset":0,"ts_ms":1}""",

@@ -3,16 +3,8 @@ using NUnit.Framework;
 
 namespace KafkaChaos.Tests.Journal;
 
-public class JournalRoundTripTests
+public class JournalRoundTripTests : TemporaryDirectoryTest
 {
-    private string _directory = "";
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("kafka-chaos-journal-").FullName;
-
-    [TearDown]
-    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
-
     [Test]
     public void ReadRunDirectory_WhatWasWritten_ComesBackIdentical()
     {
@@ -24,7 +16,7 @@ public class JournalRoundTripTests
         var phantom = new ConsumedRecord(0, -1, -1, 1, 9, 1_700_000_000_200, ConsumeKind.Unreadable);
         var fault = new FaultEvent("kill-leader", FaultPhase.NotApplied, "broker-2", 1_700_000_000_050, "leader did not move");
 
-        using (var writer = new JournalWriter(_directory, TimeProvider.System))
+        using (var writer = new JournalWriter(TestDirectory, TimeProvider.System))
         {
             writer.WriteRunStarted("run-1", 1_699_999_999_000, new Dictionary<string, string> { ["producer.acks"] = "all" });
             writer.WriteProduced(produced);
@@ -37,7 +29,7 @@ public class JournalRoundTripTests
             writer.WriteRunEnded(1_700_000_001_000, "completed");
         }
 
-        var journal = JournalReader.ReadRunDirectory(_directory);
+        var journal = JournalReader.ReadRunDirectory(TestDirectory);
 
         Assert.That(journal.RunId, Is.EqualTo("run-1"));
         Assert.That(journal.Config["producer.acks"], Is.EqualTo("all"));
@@ -51,15 +43,15 @@ public class JournalRoundTripTests
     [Test]
     public void ReadRunDirectory_TornLastLine_IsDroppedAndMarkedTruncated()
     {
-        using (var writer = new JournalWriter(_directory, TimeProvider.System))
+        using (var writer = new JournalWriter(TestDirectory, TimeProvider.System))
         {
             writer.WriteRunStarted("run-2", 0, new Dictionary<string, string>());
             writer.WriteProduced(new ProduceOutcome(0, 0, ProduceStatus.Acked, 0, 0, 0));
         }
 
-        File.AppendAllText(Path.Combine(_directory, JournalWriter.FileName), "{\"type\":\"fault\",\"fault\":\"kill-le");
+        File.AppendAllText(Path.Combine(TestDirectory, JournalWriter.FileName), "{\"type\":\"fault\",\"fault\":\"kill-le");
 
-        var journal = JournalReader.ReadRunDirectory(_directory);
+        var journal = JournalReader.ReadRunDirectory(TestDirectory);
 
         Assert.That(journal.History.Produced.Count(), Is.EqualTo(1));
         Assert.That(journal.History.Truncated, Is.True);
@@ -69,7 +61,7 @@ public class JournalRoundTripTests
     [Test]
     public void ReadRunDirectory_BinaryBlockCutShort_KeepsEarlierBlocksAndMarksTruncated()
     {
-        var writer = new JournalWriter(_directory, TimeProvider.System);
+        var writer = new JournalWriter(TestDirectory, TimeProvider.System);
         writer.WriteRunStarted("run-3", 0, new Dictionary<string, string>());
         for (var seq = 0; seq < 1000; seq++)
         {
@@ -83,13 +75,13 @@ public class JournalRoundTripTests
         }
 
         writer.Dispose();
-        var path = Path.Combine(_directory, JournalWriter.ProducedFileName);
+        var path = Path.Combine(TestDirectory, JournalWriter.ProducedFileName);
         using (var file = new FileStream(path, FileMode.Open))
         {
             file.SetLength(file.Length - 5); // the second block loses its tail, as in a crash mid-write
         }
 
-        var journal = JournalReader.ReadRunDirectory(_directory);
+        var journal = JournalReader.ReadRunDirectory(TestDirectory);
 
         Assert.That(journal.History.Truncated, Is.True);
         Assert.That(journal.History.Produced.Select(p => p.Sequence), Is.EqualTo(Enumerable.Range(0, 1000).Select(i => (long)i)));
@@ -103,7 +95,7 @@ public class JournalRoundTripTests
         bytes[^1] ^= 0xFF;
         File.WriteAllBytes(path, bytes);
 
-        var journal = JournalReader.ReadRunDirectory(_directory);
+        var journal = JournalReader.ReadRunDirectory(TestDirectory);
 
         Assert.That(journal.History.Truncated, Is.True);
         Assert.That(journal.History.Consumed.Count(), Is.EqualTo(1));
@@ -117,7 +109,7 @@ public class JournalRoundTripTests
         bytes[17] ^= 0xFF; // first payload byte of the first block
         File.WriteAllBytes(path, bytes);
 
-        var error = Assert.Throws<JournalFormatException>(() => JournalReader.ReadRunDirectory(_directory).History.Consumed.ToList());
+        var error = Assert.Throws<JournalFormatException>(() => JournalReader.ReadRunDirectory(TestDirectory).History.Consumed.ToList());
 
         Assert.That(error!.Message, Does.StartWith($"{path}: block at byte 0 fails its checksum"));
     }
@@ -126,7 +118,7 @@ public class JournalRoundTripTests
     public void ReadRunDirectory_ManyBlocks_StreamEveryRecordInOrder()
     {
         const int Count = 200_000;
-        using (var writer = new JournalWriter(_directory, TimeProvider.System))
+        using (var writer = new JournalWriter(TestDirectory, TimeProvider.System))
         {
             writer.WriteRunStarted("run-6", 0, new Dictionary<string, string>());
             for (var seq = 0; seq < Count; seq++)
@@ -135,8 +127,8 @@ public class JournalRoundTripTests
             }
         }
 
-        var produced = JournalReader.ReadRunDirectory(_directory).History.Produced;
-        var bytesPerRecord = (double)new FileInfo(Path.Combine(_directory, JournalWriter.ProducedFileName)).Length / Count;
+        var produced = JournalReader.ReadRunDirectory(TestDirectory).History.Produced;
+        var bytesPerRecord = (double)new FileInfo(Path.Combine(TestDirectory, JournalWriter.ProducedFileName)).Length / Count;
 
         Assert.That(produced.Select(p => p.Sequence), Is.EqualTo(Enumerable.Range(0, Count).Select(i => (long)i)));
         Assert.That(produced.Last(), Is.EqualTo(new ProduceOutcome(1, Count - 1, ProduceStatus.Acked, (Count - 1) % 3, (Count - 1) / 3, 1_700_000_000_000 + ((Count - 1) / 10))));
@@ -146,10 +138,10 @@ public class JournalRoundTripTests
     [Test]
     public void ReadRunDirectory_CorruptLineInTheMiddle_FailsNamingFileAndLine()
     {
-        var path = Path.Combine(_directory, JournalWriter.FileName);
+        var path = Path.Combine(TestDirectory, JournalWriter.FileName);
         File.WriteAllText(path, "{\"type\":\"run\",\"run_id\":\"r\",\"ts_ms\":0}\nnot json\n{\"type\":\"end\",\"ts_ms\":1,\"status\":\"completed\"}\n");
 
-        var error = Assert.Throws<JournalFormatException>(() => JournalReader.ReadRunDirectory(_directory));
+        var error = Assert.Throws<JournalFormatException>(() => JournalReader.ReadRunDirectory(TestDirectory));
 
         Assert.That(error!.Message, Does.StartWith($"{path}:2:"));
     }
@@ -157,8 +149,8 @@ public class JournalRoundTripTests
     [Test]
     public void ReadHistoryFiles_ExternalJsonLines_AreParsed()
     {
-        var producedPath = Path.Combine(_directory, "produced.jsonl");
-        var consumedPath = Path.Combine(_directory, "consumed.jsonl");
+        var producedPath = Path.Combine(TestDirectory, "produced.jsonl");
+        var consumedPath = Path.Combine(TestDirectory, "consumed.jsonl");
         File.WriteAllText(producedPath,
             "{\"producer\":\"p0\",\"seq\":17,\"status\":\"acked\",\"partition\":2,\"offset\":1234,\"ts_ms\":1700000000000}\n" +
             "{\"producer\":\"p0\",\"seq\":18,\"status\":\"unknown\",\"ts_ms\":1700000000001}\n");
@@ -177,8 +169,8 @@ public class JournalRoundTripTests
     [Test]
     public void ReadHistoryFiles_BadStatus_NamesFileLineKeyAndValue()
     {
-        var producedPath = Path.Combine(_directory, "produced.jsonl");
-        var consumedPath = Path.Combine(_directory, "consumed.jsonl");
+        var producedPath = Path.Combine(TestDirectory, "produced.jsonl");
+        var consumedPath = Path.Combine(TestDirectory, "consumed.jsonl");
         File.WriteAllText(producedPath, "{\"producer\":\"p0\",\"seq\":1,\"status\":\"maybe\",\"ts_ms\":0}\n{\"producer\":\"p0\",\"seq\":2,\"status\":\"acked\",\"ts_ms\":0}\n");
         File.WriteAllText(consumedPath, "");
 
@@ -190,7 +182,7 @@ public class JournalRoundTripTests
     /// <returns>The path of consumed.bin, holding two one-record blocks.</returns>
     private string WriteTwoConsumedBlocks()
     {
-        using (var writer = new JournalWriter(_directory, TimeProvider.System))
+        using (var writer = new JournalWriter(TestDirectory, TimeProvider.System))
         {
             writer.WriteRunStarted("run", 0, new Dictionary<string, string>());
             writer.WriteConsumed(new ConsumedRecord(0, 0, 0, 0, 0, 0));
@@ -198,6 +190,6 @@ public class JournalRoundTripTests
             writer.WriteConsumed(new ConsumedRecord(0, 0, 1, 0, 1, 0));
         }
 
-        return Path.Combine(_directory, JournalWriter.ConsumedFileName);
+        return Path.Combine(TestDirectory, JournalWriter.ConsumedFileName);
     }
 }

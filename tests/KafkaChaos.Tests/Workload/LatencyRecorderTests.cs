@@ -41,4 +41,11 @@ public class LatencyRecorderTests
         Assert.That((summary.Count, summary.P50), Is.EqualTo((2L, 0L)), "the negative sample counts as 0 µs");
         Assert.That(summary.Max, Is.InRange(1999, 2001));
     }
+
+    [Test]
+    public void Summarize_NoSample_IsAnEmptySummaryInsteadOfAnError()
+    {
+        // A cell in which every send failed (acks=2 on a 3-broker cluster) acknowledges nothing.
+        Assert.That(new LatencyRecorder().Summarize(), Is.EqualTo(LatencySummary.Empty));
+    }
 }
