@@ -3,6 +3,17 @@
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$repo/.state/test-results"
+
+# An older librdkafka for the test that puts one on the library path (Debian's librdkafka1, which
+# 'apt-get install kcat' brings): downloaded and unpacked under .cache, never installed.
+old_rdkafka="$repo/.cache/librdkafka1"
+if [ ! -f "$old_rdkafka/librdkafka.so.1" ] && command -v apt-get >/dev/null; then
+  mkdir -p "$old_rdkafka" && (cd "$old_rdkafka" && { apt-get download -qq librdkafka1 >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get download -qq librdkafka1 >/dev/null 2>&1; }; } \
+    && dpkg-deb -x librdkafka1_*.deb unpacked && cp unpacked/usr/lib/*/librdkafka.so.1 . && ln -sf librdkafka.so.1 librdkafka.so \
+    && rm -rf unpacked librdkafka1_*.deb) || echo "run-tests: could not fetch Debian's librdkafka1; the test that loads it will say so" >&2
+fi
+export KAFKA_CHAOS_TEST_OLD_LIBRDKAFKA="$old_rdkafka"
 rm -rf "$results" && mkdir -p "$results"
 
 status=0

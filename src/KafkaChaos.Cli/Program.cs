@@ -36,4 +36,24 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
 };
 // The tool handles SIGINT/SIGTERM itself (above): System.CommandLine's own handler would kill the
 // process two seconds after the signal, in the middle of tearing the cluster down.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+if (NativeClientLibrary.LoadBundled() is { } libraryProblem)
+{
+    Console.Error.WriteLine($"kafka-chaos: infrastructure error: {libraryProblem}");
+    return ExitCodes.Infrastructure;
+}
+
+var parsed = root.Parse(args);
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("kafka-chaos: give a command: run, verify, report, image, cluster or bench; 'kafka-chaos --help' lists them");
+    return ExitCodes.UsageOrConfig;
+}
+
+if (parsed.Errors.Count > 0 || UsageErrors.MistypedOption(parsed) is not null)
+{
+    // A usage error is one line naming what was wrong, and exit 2, never the whole help page.
+    Console.Error.WriteLine(UsageErrors.Describe(parsed, root));
+    return ExitCodes.UsageOrConfig;
+}
+
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

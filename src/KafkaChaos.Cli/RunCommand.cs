@@ -63,12 +63,31 @@ public static class RunCommand
         {
             experiment, image, dist, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed, keepCluster, bootstrap, kafkaVersion, clientConfig,
         };
+        // What an experiment file decides itself; given beside a file, these would be silently ignored.
+        var experimentOptions = new Option[] { messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
-            var producer = new Dictionary<string, string>(ExperimentSpec.Default.Producer, StringComparer.Ordinal) { ["acks"] = parse.GetValue(acks)! };
-            foreach (var (key, value) in KeyValueArguments.Parse(parse.GetValue(producerConfig) ?? [], "--producer-config"))
+            if (parse.GetValue(experiment) is { } file && experimentOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
             {
-                producer[key] = value;
+                throw new ExperimentConfigException($"{given.Name}: the experiment file {file} sets the workload, producer, consumer and faults; change the file instead of passing {given.Name}");
+            }
+
+            var acksGiven = parse.GetResult(acks) is { Implicit: false };
+            var configured = KeyValueArguments.Parse(parse.GetValue(producerConfig) ?? [], "--producer-config").ToList();
+            foreach (var (key, value) in configured)
+            {
+                if (key is "acks" or "request.required.acks" && acksGiven && value.Trim() != parse.GetValue(acks))
+                {
+                    throw new ExperimentConfigException($"--producer-config: {key}={value} contradicts --acks {parse.GetValue(acks)}; give acks once");
+                }
+            }
+
+            var producer = ProducerSettings.Merge(ExperimentSpec.Default.Producer,
+                configured.Any(c => c.Key is "acks" or "request.required.acks") ? configured : configured.Prepend(new("acks", parse.GetValue(acks)!)));
+
+            if (ProducerSettings.Problem(producer) is var (badKey, why))
+            {
+                throw new ExperimentConfigException($"--producer-config: {badKey}: {why}");
             }
 
             var commitName = parse.GetValue(commit)!;
@@ -122,6 +141,11 @@ public static class RunCommand
                 ExperimentFile.Check(spec, new Dictionary<string, (string, string)>(), "command line", spec.Name);
             }
 
+            foreach (var cell in plan.Cells)
+            {
+                ExperimentRunner.Validate(cell.Spec);
+            }
+
             Log($"{plan.Name}: {plan.Cells.Count} cell(s)");
             var runsDirectory = Path.GetFullPath(parse.GetValue(runs)!);
             ExternalCluster? external = null;
@@ -171,6 +195,11 @@ public static class RunCommand
             if (outcome.Results.Cells.Count > 1)
             {
                 MatrixTable.Print(outcome.Results);
+            }
+
+            foreach (var cut in outcome.Results.Cells.Where(c => c.Status is "interrupted" or "failed"))
+            {
+                AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(cut.Name)}: {cut.Status}, so these counts are not a verdict: they cover what was journalled before it stopped, with no final read, and every send still in flight is counted unknown[/]");
             }
             AnsiConsole.MarkupLine($"results, summary.md, junit.xml, report.html: [bold]{Markup.Escape(outcome.RunDirectory)}[/]");
             if (outcome.Results.Status == "interrupted")

@@ -54,6 +54,14 @@ public static class VerifyCommand
             foreach (var (cellDirectory, storedCell) in cellDirectories)
             {
                 var journal = JournalReader.ReadRunDirectory(cellDirectory);
+                if (storedCell?.Status == "completed" && (journal.EndStatus is null || journal.History.Truncated))
+                {
+                    // A completed run closed every file whole; a crash cannot have cut it short afterwards.
+                    throw new JournalFormatException($"{cellDirectory}: {ResultsDocument.FileName} says this run completed, yet its journal "
+                        + (journal.EndStatus is null ? $"has no end line ({JournalWriter.FileName} is cut short)" : "ends in a torn record")
+                        + ": the journal is damaged, and no verdict computed from it can be trusted");
+                }
+
                 var recomputed = LedgerChecker.Check(journal.History);
                 VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({journal.EndStatus ?? "no end record: the tool stopped mid-run"})", recomputed);
                 if (journal.EndStatus != "completed")

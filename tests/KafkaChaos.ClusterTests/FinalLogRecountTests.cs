@@ -46,6 +46,49 @@ public class FinalLogRecountTests : RunDirectoryTest
         Assert.That(cell.Counts.Lost, Is.EqualTo(missing));
     }
 
+    [Test]
+    public async Task Interrupted_EveryMessageInTheTopicHasAnOutcomeInTheJournal()
+    {
+        // The leader is killed first, so that thousands of sends wait in the client's queue when Ctrl-C comes.
+        var spec = ExperimentSpec.Default with
+        {
+            Messages = 100_000,
+            RatePerSecond = 3_000,
+            Faults = [new FaultSpec { Kind = FaultKinds.KillLeader, Partition = 0, When = new FaultTrigger(TimeSpan.FromSeconds(1)), Duration = TimeSpan.FromSeconds(30) }],
+        };
+        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
+        using var interrupt = new CancellationTokenSource();
+        try
+        {
+            var run = runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, interrupt.Token);
+            var journalPath = "";
+            while (!Directory.EnumerateFiles(Runs, JournalWriter.FileName, SearchOption.AllDirectories).Any(f => File.ReadAllText(journalPath = f).Contains("\"verified\"", StringComparison.Ordinal)))
+            {
+                Assert.That(run.IsCompleted, Is.False, "the run ended before the fault was verified");
+                await Task.Delay(200);
+            }
+
+            await Task.Delay(3_000);
+            await interrupt.CancelAsync();
+            await Assert.CatchAsync<OperationCanceledException>(async () => await run);
+
+            var journal = JournalReader.ReadRunDirectory(Path.GetDirectoryName(journalPath)!);
+            var outcomes = journal.History.Produced.Select(p => (p.Producer, p.Sequence)).ToHashSet();
+            var plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
+            TestContext.Progress.WriteLine($"interrupted: {outcomes.Count} outcomes journalled, the topic holds {plain.Distinct.Count} messages");
+            Assert.That(journal.EndStatus, Is.EqualTo("interrupted"));
+            Assert.That(plain.Distinct.Where(m => !outcomes.Contains(m)), Is.Empty, "messages the broker stored that the journal has no outcome for");
+            Assert.That(outcomes.Count, Is.EqualTo(outcomes.Max(o => o.Sequence) + 1), "every sequence up to the last attempt has its one outcome");
+        }
+        finally
+        {
+            if (runner.KeptCluster is { } kept)
+            {
+                await kept.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="spec"/> with its cluster kept, reads the topic plainly, and checks the counts
     /// that must agree with that read whatever the broker did.

@@ -275,6 +275,11 @@ public static class ExperimentFile
             throw new ExperimentConfigException($"{Where("producer.enable.idempotence")}: cell {cell}: enable.idempotence=true needs acks=all, not acks={spec.Producer.GetValueOrDefault("acks")}");
         }
 
+        if (ProducerSettings.Problem(spec.Producer) is var (badKey, why))
+        {
+            throw new ExperimentConfigException($"{Where("producer." + badKey)}: cell {cell}: producer.{badKey}: {why}");
+        }
+
         for (var i = 0; i < spec.Faults.Count; i++)
         {
             if (FaultKinds.Problem(spec.Faults[i], spec.Brokers, spec.Partitions, spec.ReplicationFactor) is { } problem)

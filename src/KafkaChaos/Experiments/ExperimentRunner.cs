@@ -295,8 +295,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             }
 
             log($"sent all {producer.Sent}; waiting for outstanding acknowledgements");
-            var messageTimeout = spec.Producer.TryGetValue("message.timeout.ms", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : 300_000;
-            await Task.Run(() => producer.Finish(TimeSpan.FromMilliseconds(messageTimeout) + TimeSpan.FromSeconds(10)), cancellationToken);
+            await Task.Run(() => producer.Finish(ProducerSettings.MessageTimeout(spec.Producer) + TimeSpan.FromSeconds(10)), cancellationToken);
             await nemesis.HealAllAsync(cancellationToken);
             log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
             await Task.Delay(spec.QuietPeriod, time, cancellationToken);
@@ -351,26 +350,40 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         }
     }
 
-    private static void Validate(ExperimentSpec spec, KafkaVersion version)
+    /// <summary>The runner's check of a spec, whichever way it was given; a run that fails it starts nothing and creates no directory.</summary>
+    /// <exception cref="ExperimentConfigException">Naming the setting and its value.</exception>
+    public static void Validate(ExperimentSpec spec, KafkaVersion version)
     {
+        Validate(spec);
+        if (MatrixRunner.UnsupportedReason(spec, version) is { } unsupported)
+        {
+            throw new ExperimentConfigException($"producer: unsupported: {unsupported}");
+        }
+    }
+
+    /// <summary>What can be checked before the broker version is known: every range and combination of the spec itself.</summary>
+    /// <exception cref="ExperimentConfigException">Naming the setting and its value.</exception>
+    public static void Validate(ExperimentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         if (spec.Brokers is < ClusterSpec.MinBrokers or > ClusterSpec.MaxBrokers)
         {
-            throw new ExperimentConfigException($"brokers: {spec.Brokers} is out of range {ClusterSpec.MinBrokers}..{ClusterSpec.MaxBrokers}");
+            throw new ExperimentConfigException($"cluster.brokers: {spec.Brokers} is out of range {ClusterSpec.MinBrokers}..{ClusterSpec.MaxBrokers}");
         }
 
         if (spec.ReplicationFactor < 1 || spec.ReplicationFactor > spec.Brokers)
         {
-            throw new ExperimentConfigException($"topic.replication.factor: {spec.ReplicationFactor} needs between 1 and {spec.Brokers} (brokers)");
+            throw new ExperimentConfigException($"topic.replication_factor: {spec.ReplicationFactor} needs between 1 and {spec.Brokers} (brokers)");
         }
 
         if (spec.MinInsyncReplicas < 1 || spec.MinInsyncReplicas > spec.ReplicationFactor)
         {
-            throw new ExperimentConfigException($"topic.min.insync.replicas: {spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
+            throw new ExperimentConfigException($"topic.min_insync_replicas: {spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
         }
 
-        if (MatrixRunner.UnsupportedReason(spec, version) is { } unsupported)
+        if (ProducerSettings.Problem(spec.Producer) is var (badKey, why))
         {
-            throw new ExperimentConfigException($"producer: unsupported: {unsupported}");
+            throw new ExperimentConfigException($"producer.{badKey}: {why}");
         }
 
         for (var i = 0; i < spec.Faults.Count; i++)
@@ -381,10 +394,24 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             }
         }
 
-        if (spec.Consumer.Consumers is < 1 or > 16 || spec.Consumer.BatchSize is < 1 or > 10_000 || spec.Consumer.AutoCommitIntervalMs < 1
-            || spec.Consumer.ProcessingTime < TimeSpan.Zero)
+        if (spec.Consumer.Consumers is < 1 or > 16)
         {
-            throw new ExperimentConfigException("consumer: instances must be 1..16, batch size 1..10000, auto-commit interval at least 1 ms and processing time not negative");
+            throw new ExperimentConfigException($"consumer.instances: {spec.Consumer.Consumers} is out of range 1..16");
+        }
+
+        if (spec.Consumer.BatchSize is < 1 or > 10_000)
+        {
+            throw new ExperimentConfigException($"consumer.batch: {spec.Consumer.BatchSize} is out of range 1..10000");
+        }
+
+        if (spec.Consumer.AutoCommitIntervalMs < 1)
+        {
+            throw new ExperimentConfigException($"consumer.auto_commit_interval_ms: {spec.Consumer.AutoCommitIntervalMs} is below 1");
+        }
+
+        if (spec.Consumer.ProcessingTime < TimeSpan.Zero)
+        {
+            throw new ExperimentConfigException($"consumer.processing_ms: {spec.Consumer.ProcessingTime.TotalMilliseconds} is negative");
         }
 
         if (spec.Producers is < 1 or > 16)
@@ -392,9 +419,19 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             throw new ExperimentConfigException($"workload.producers: {spec.Producers} is out of range 1..16");
         }
 
-        if (spec.Messages < 1 || spec.MessageSize < MessageEnvelope.HeaderSize || !(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
+        if (spec.Messages < 1)
         {
-            throw new ExperimentConfigException($"workload: messages must be at least 1, message size at least {MessageEnvelope.HeaderSize} bytes, and rate a finite number ≥ 0");
+            throw new ExperimentConfigException($"workload.messages: {spec.Messages} is below 1");
+        }
+
+        if (spec.MessageSize < MessageEnvelope.HeaderSize)
+        {
+            throw new ExperimentConfigException($"workload.message_size: {spec.MessageSize} is below the {MessageEnvelope.HeaderSize}-byte envelope");
+        }
+
+        if (!(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
+        {
+            throw new ExperimentConfigException($"workload.rate: {spec.RatePerSecond} is not a finite number ≥ 0");
         }
     }
 

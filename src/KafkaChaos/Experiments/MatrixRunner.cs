@@ -31,6 +31,13 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, ExternalCluster? external = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        // Every cell that will run is checked before anything exists: a bad setting in the last cell must
+        // not leave a run directory, or the clusters of the cells before it.
+        foreach (var planned in plan.Cells.Where(c => UnsupportedReason(c.Spec, version) is null))
+        {
+            ExperimentRunner.Validate(planned.Spec, version);
+        }
+
         var runId = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
         var runDirectory = Path.Combine(runsDirectory, runId);
         Directory.CreateDirectory(runDirectory);

@@ -88,7 +88,7 @@ public static class SettingCatalog
 
         var brokers = Int("cluster.brokers", defaults.Brokers, 1, 9);
         var replication = Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), 1, 9);
-        var producer = new Dictionary<string, string>(defaults.Producer, StringComparer.Ordinal);
+        var userProducer = new List<KeyValuePair<string, string>>();
         var broker = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, setting) in settings)
         {
@@ -101,7 +101,7 @@ public static class SettingCatalog
 
             if (key.StartsWith("producer.", StringComparison.Ordinal))
             {
-                producer[key[9..]] = setting.Value;
+                userProducer.Add(new(key[9..], setting.Value));
             }
             else if (key.StartsWith("broker.", StringComparison.Ordinal))
             {
@@ -109,6 +109,7 @@ public static class SettingCatalog
             }
         }
 
+        var producer = ProducerSettings.Merge(defaults.Producer, userProducer);
         var commit = Choice("consumer.commit", "auto-commit", CommitNames);
         var spec = defaults with
         {

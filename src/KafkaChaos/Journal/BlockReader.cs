@@ -31,6 +31,14 @@ internal static class BlockReader
 
             if (position + BlockFormat.HeaderSize + length > file.Length)
             {
+                // A crash cuts only the last block short. A length that runs past the end with an
+                // intact block after it is a damaged header, and dropping the rest would invent loss.
+                if (FindIntactBlock(file, position + 1) is { } next)
+                {
+                    throw new JournalFormatException(
+                        $"{path}: block at byte {position} claims {length} bytes, past the end of the file, yet an intact block starts at byte {next}; the file is damaged, not cut short");
+                }
+
                 return (position, true);
             }
 
@@ -77,6 +85,54 @@ internal static class BlockReader
             yield return (payload, length, count);
             position += BlockFormat.HeaderSize + length;
         }
+    }
+
+    /// <summary>The first position at or after <paramref name="from"/> where a whole block with a matching checksum starts.</summary>
+    private static long? FindIntactBlock(FileStream file, long from)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(magic, BlockFormat.Magic);
+        var window = new byte[1 << 20];
+        for (var start = from; start + BlockFormat.HeaderSize <= file.Length; start += window.Length - BlockFormat.HeaderSize)
+        {
+            file.Position = start;
+            var read = file.ReadAtLeast(window, window.Length, throwOnEndOfStream: false);
+            var span = window.AsSpan(0, read);
+            for (var at = span.IndexOf(magic); at >= 0; at = NextIndex(span, magic, at))
+            {
+                var candidate = start + at;
+                var saved = file.Position;
+                if (candidate + BlockFormat.HeaderSize <= file.Length && IsWholeIntactBlock(file, candidate))
+                {
+                    return candidate;
+                }
+
+                file.Position = saved;
+            }
+
+            if (read < window.Length)
+            {
+                break;
+            }
+        }
+
+        return null;
+    }
+
+    private static int NextIndex(ReadOnlySpan<byte> span, ReadOnlySpan<byte> magic, int after)
+    {
+        var rest = span[(after + 1)..].IndexOf(magic);
+        return rest < 0 ? -1 : after + 1 + rest;
+    }
+
+    private static bool IsWholeIntactBlock(FileStream file, long position)
+    {
+        var header = new byte[BlockFormat.HeaderSize];
+        file.Position = position;
+        file.ReadExactly(header);
+        return BlockFormat.TryReadHeader(header, out var length, out _, out _)
+            && position + BlockFormat.HeaderSize + length <= file.Length
+            && BlockIsIntact(file, position);
     }
 
     private static bool BlockIsIntact(FileStream file, long position)

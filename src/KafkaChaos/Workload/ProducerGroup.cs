@@ -39,7 +39,19 @@ public sealed class ProducerGroup : IDisposable
             return;
         }
 
-        var threads = _lanes.Select(lane => new Thread(() => lane.Run(cancellationToken)) { IsBackground = true, Name = "producer-lane" }).ToArray();
+        // An exception escaping a thread of its own would end the process: each lane's is kept and rethrown here.
+        var failures = new Exception?[_lanes.Length];
+        var threads = _lanes.Select((lane, i) => new Thread(() =>
+        {
+            try
+            {
+                lane.Run(cancellationToken);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                failures[i] = e;
+            }
+        }) { IsBackground = true, Name = "producer-lane" }).ToArray();
         foreach (var thread in threads)
         {
             thread.Start();
@@ -48,6 +60,11 @@ public sealed class ProducerGroup : IDisposable
         foreach (var thread in threads)
         {
             thread.Join();
+        }
+
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 
@@ -65,8 +82,14 @@ public sealed class ProducerGroup : IDisposable
         return all;
     }
 
+    /// <summary>
+    /// Journals every send still without an outcome as unknown, then lets go of the clients. On the
+    /// normal path <see cref="Finish"/> has done this already; on Ctrl-C or a failure it has not, and
+    /// disposing a client first would drop its queued sends from the history without a trace.
+    /// </summary>
     public void Dispose()
     {
+        Finish(TimeSpan.Zero);
         foreach (var lane in _lanes)
         {
             lane.Dispose();

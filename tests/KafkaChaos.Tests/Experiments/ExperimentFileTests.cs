@@ -114,6 +114,9 @@ public class ExperimentFileTests
     [TestCase("expectations: [ { expect: { lots: 0 } } ]\n", "x.yaml:1:29: 'lots' is not a ledger count")]
     [TestCase("matrix: { producer.acks: [] }\n", "needs one or more distinct values")]
     [TestCase("- just\n- a list\n", "x.yaml: an experiment file is one YAML mapping")]
+    [TestCase("producer:\n  acks: 2\n", "x.yaml:2:9: cell x: producer.acks: '2' is not 0, 1 or all")]
+    [TestCase("producer:\n  message.timeout.ms: soon\n", "x.yaml:2:23: cell x: producer.message.timeout.ms: 'soon'")]
+    [TestCase("producer:\n  linger.ms: abc\n", "x.yaml:2:14: cell x: producer.linger.ms: 'abc': librdkafka refuses it")]
     public void Parse_BadInput_IsRejectedNamingWhereAndWhat(string yaml, string expected)
     {
         var error = Assert.Throws<ExperimentConfigException>(() => ExperimentFile.Parse("x.yaml", yaml));

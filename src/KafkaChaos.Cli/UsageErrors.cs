@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+
+namespace KafkaChaos.Cli;
+
+/// <summary>
+/// A parse error as one line: what was wrong, the closest option when a name was mistyped, and where
+/// the help is. System.CommandLine would print the whole help page and exit 1.
+/// </summary>
+public static partial class UsageErrors
+{
+    /// <summary>
+    /// A token that looks like an option but is none of the command's. The parser takes it for the
+    /// experiment file argument (<c>run --mesages 100</c>), so it is not among its errors.
+    /// </summary>
+    public static string? MistypedOption(ParseResult parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        var known = parsed.CommandResult.Command.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        return parsed.Tokens.Where(t => t.Type == System.CommandLine.Parsing.TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal) && !known.Contains(t.Value))
+            .Select(t => t.Value).FirstOrDefault();
+    }
+
+    public static string Describe(ParseResult parsed, RootCommand root)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        var command = parsed.CommandResult.Command;
+        var name = command == root ? "kafka-chaos" : $"kafka-chaos {command.Name}";
+        var mistyped = MistypedOption(parsed);
+        var message = mistyped is not null ? $"unknown option '{mistyped}'" : Whitespace().Replace(parsed.Errors[0].Message, " ").Trim().TrimEnd('.');
+        var suggestion = "";
+        if (Unrecognized().Match(message) is { Success: true } match && match.Groups[1].Value.StartsWith('-'))
+        {
+            var typed = match.Groups[1].Value;
+            var closest = command.Options.Select(o => o.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal))
+                .Select(n => (Name: n, Distance: Distance(typed, n))).OrderBy(c => c.Distance).FirstOrDefault();
+            if (closest.Name is not null && closest.Distance <= 2)
+            {
+                suggestion = $"; did you mean {closest.Name}?";
+            }
+        }
+
+        return $"{name}: {message}{suggestion}; see '{name} --help'";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    [GeneratedRegex("'([^']+)'")]
+    private static partial Regex Unrecognized();
+}

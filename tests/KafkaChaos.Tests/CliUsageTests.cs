@@ -1,0 +1,46 @@
+using KafkaChaos.ClusterTests;
+using NUnit.Framework;
+
+namespace KafkaChaos.Tests;
+
+/// <summary>
+/// Usage and config errors from the built binary: exit 2 and one line that names the option or setting,
+/// with the accepted values or a hint to --help; never the help page, a stack trace or a run directory.
+/// Each fails before anything is started, so none needs a Docker engine.
+/// </summary>
+public class CliUsageTests : TemporaryDirectoryTest
+{
+    [TestCase(new string[0], "give a command")]
+    [TestCase(new[] { "run", "--acks", "2" }, "'2'")]
+    [TestCase(new[] { "run", "--fault", "explode" }, "'explode'")]
+    [TestCase(new[] { "run", "--fault-at", "abc" }, "'abc'")]
+    [TestCase(new[] { "run", "--mesages", "100" }, "did you mean --messages?")]
+    [TestCase(new[] { "run", "--messages", "-5" }, "workload.messages: -5 is below 1")]
+    [TestCase(new[] { "run", "--producer-config", "acks=2" }, "acks: '2' is not 0, 1 or all")]
+    [TestCase(new[] { "run", "--acks", "1", "--producer-config", "acks=all" }, "contradicts --acks 1")]
+    [TestCase(new[] { "run", "--producer-config", "message.timeout.ms=soon" }, "message.timeout.ms: 'soon'")]
+    [TestCase(new[] { "run", "--producer-config", "message.timeout.ms=5000", "--producer-config", "delivery.timeout.ms=9000" }, "delivery.timeout.ms: '9000' says what message.timeout.ms says")]
+    [TestCase(new[] { "run", "experiments/dedup-store.yaml", "--messages", "100" }, "--messages: the experiment file experiments/dedup-store.yaml sets the workload")]
+    public async Task Run_UsageOrConfigError_IsOneLineAndExit2WithoutARunDirectory(string[] arguments, string expected)
+    {
+        var runs = Path.Combine(TestDirectory, "runs");
+
+        var (exitCode, output, error) = await CliProcess.RunAsync([.. arguments, .. arguments.Length > 0 ? new[] { "--runs-dir", runs } : []]);
+
+        Assert.That(exitCode, Is.EqualTo(2), error);
+        Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
+        Assert.That(error, Does.Contain(expected));
+        Assert.That(output, Does.Not.Contain("Usage:"), "no help page");
+        Assert.That(error, Does.Not.Contain("Exception"));
+        Assert.That(Directory.Exists(runs) ? Directory.EnumerateFileSystemEntries(runs) : [], Is.Empty, "nothing written for a run that never started");
+    }
+
+    [Test]
+    public async Task Run_UnknownOption_PointsToTheCommandsHelp()
+    {
+        var (exitCode, _, error) = await CliProcess.RunAsync("run", "--no-such-option", "1");
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(error.Trim(), Is.EqualTo("kafka-chaos run: unknown option '--no-such-option'; see 'kafka-chaos run --help'"));
+    }
+}
