@@ -75,7 +75,8 @@ public class FinalLogRecountTests : RunDirectoryTest
             var journal = JournalReader.ReadRunDirectory(Path.GetDirectoryName(journalPath)!);
             var outcomes = journal.History.Produced.Select(p => (p.Producer, p.Sequence)).ToHashSet();
             var plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
-            TestContext.Progress.WriteLine($"interrupted: {outcomes.Count} outcomes journalled, the topic holds {plain.Distinct.Count} messages");
+            var byStatus = journal.History.Produced.GroupBy(p => p.Status).ToDictionary(g => g.Key, g => g.Count());
+            TestContext.Progress.WriteLine($"interrupted: {outcomes.Count} outcomes journalled ({string.Join(", ", byStatus.Select(b => $"{b.Key} {b.Value}"))}), the topic holds {plain.Distinct.Count} messages");
             Assert.That(journal.EndStatus, Is.EqualTo("interrupted"));
             Assert.That(plain.Distinct.Where(m => !outcomes.Contains(m)), Is.Empty, "messages the broker stored that the journal has no outcome for");
             Assert.That(outcomes.Count, Is.EqualTo(outcomes.Max(o => o.Sequence) + 1), "every sequence up to the last attempt has its one outcome");

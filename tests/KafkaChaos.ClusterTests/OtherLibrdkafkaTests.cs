@@ -25,7 +25,7 @@ public class OtherLibrdkafkaTests : RunDirectoryTest
         await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
 
         Assert.That(run.ExitCode, Is.EqualTo(0), await error);
-        var journal = JournalReader.ReadRunDirectory(ClusterEnvironment.RunDirectoryIn(Runs));
+        var journal = JournalReader.ReadRunDirectory(Path.Combine(ClusterEnvironment.RunDirectoryIn(Runs), "cells", "001"));
         Assert.That(journal.EndStatus, Is.EqualTo("completed"));
         Assert.That(journal.History.FinalRead.Count(), Is.EqualTo(3000), "the consumers and the final reader ran on the bundled library");
         Assert.That(await output, Does.Contain("lost"));

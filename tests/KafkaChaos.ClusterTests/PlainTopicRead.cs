@@ -22,7 +22,7 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
         var topic = admin.GetMetadata(TimeSpan.FromSeconds(20)).Topics.Single(t => t.Topic.StartsWith("chaos-", StringComparison.Ordinal));
         using var consumer = new ConsumerBuilder<Ignore, byte[]?>(config).Build();
         var partitions = topic.Partitions.Select(p => new TopicPartition(topic.Topic, p.PartitionId)).ToList();
-        var ends = partitions.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(20)).High.Value);
+        var ends = partitions.ToDictionary(p => p.Partition.Value, p => HighWatermark(consumer, p));
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
         var next = partitions.ToDictionary(p => p.Partition.Value, _ => 0L);
         var distinct = new HashSet<(int, long)>();
@@ -60,5 +60,21 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
 
         consumer.Close();
         return new PlainTopicRead(distinct, extra, records, unreadable);
+    }
+
+    /// <summary>Right after a heal (or an interrupted run's undo) a partition's leader may not be known yet: asked again for up to a minute.</summary>
+    private static long HighWatermark(IConsumer<Ignore, byte[]?> consumer, TopicPartition partition)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value;
+            }
+            catch (KafkaException) when (attempt < 12)
+            {
+                Thread.Sleep(5_000);
+            }
+        }
     }
 }
