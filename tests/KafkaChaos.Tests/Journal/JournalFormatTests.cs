@@ -100,6 +100,27 @@ public class JournalFormatTests : TemporaryDirectoryTest
     }
 
     [Test]
+    public void Check_IncompleteFinalRead_CountsAsLostOnlyWhatItRead()
+    {
+        // p0 was read to offset 2 before the reader gave up: 0 is there, 1 is gone, 5 was never reached.
+        var history = new History(
+            [
+                new ProduceOutcome(0, 0, ProduceStatus.Acked, 0, 0, 0),
+                new ProduceOutcome(0, 1, ProduceStatus.Acked, 0, 1, 0),
+                new ProduceOutcome(0, 2, ProduceStatus.Acked, 0, 5, 0),
+            ], [], [])
+        {
+            FinalRead = [new ConsumedRecord(0, 0, 0, 0, 0, 0, ConsumeKind.FinalRead), new ConsumedRecord(0, -1, -1, 0, 1, 0, ConsumeKind.Unreadable)],
+            FinalReadEnd = new FinalReadSummary(false, new Dictionary<int, long> { [0] = 6 }, 2, "partition 0 read to offset 2 of 6"),
+        };
+
+        var verdict = LedgerChecker.Check(history);
+
+        Assert.That(verdict.Counts.Lost, Is.EqualTo(1), "the message at offset 1, which the read reached and found replaced");
+        Assert.That(verdict.InvalidReasons.Single(), Does.Contain("1 acknowledged messages lie where it did not read"));
+    }
+
+    [Test]
     public void ReadHistoryFiles_FinalReadAndAssignmentLines_AreJudgedOnTheFinalLog()
     {
         var produced = Path.Combine(TestDirectory, "produced.jsonl");
