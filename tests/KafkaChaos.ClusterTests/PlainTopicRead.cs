@@ -17,6 +17,9 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
             ["group.id"] = "plain-read-" + Guid.NewGuid().ToString("N"),
             ["enable.auto.commit"] = "false",
             ["auto.offset.reset"] = "earliest",
+            // Right after a heal the client's view of a partition can be stale ("unknown partition"), and by
+            // default it is refreshed only every 5 minutes: the retries below need a fresh one each time.
+            ["topic.metadata.refresh.interval.ms"] = "1000",
         };
         using var admin = new AdminClientBuilder(clientSettings).Build();
         var topic = admin.GetMetadata(TimeSpan.FromSeconds(20)).Topics.Single(t => t.Topic.StartsWith("chaos-", StringComparison.Ordinal));
