@@ -108,9 +108,9 @@ public static class BenchCommand
             // The final read every experiment ends with, measured on its own: 10^6 messages read whole once more.
             var finalRead = finalReadCount == 0 ? null
                 : await FinalReadBench.MeasureAsync(cluster, Path.Combine(directory, "scratch"), finalReadCount, 100, 3, TimeProvider.System, Log, interrupt);
-            BenchReport.Write(directory, version.ToString(), plan, results, BenchTargets.Check(results), finalRead);
-            Directory.Delete(Path.Combine(directory, "scratch"), recursive: true);
             var targets = BenchTargets.Check(results);
+            BenchReport.Write(directory, version.ToString(), plan, results, targets, finalRead);
+            Directory.Delete(Path.Combine(directory, "scratch"), recursive: true);
             var table = new Table().AddColumns("cell", "target", "limit", "measured", "spread", "");
             foreach (var target in targets)
             {

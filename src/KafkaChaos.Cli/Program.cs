@@ -34,14 +34,6 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     ClusterCommand.Create(interrupt.Token),
     BenchCommand.Create(interrupt.Token),
 };
-// The tool handles SIGINT/SIGTERM itself (above): System.CommandLine's own handler would kill the
-// process two seconds after the signal, in the middle of tearing the cluster down.
-if (NativeClientLibrary.LoadBundled() is { } libraryProblem)
-{
-    Console.Error.WriteLine($"kafka-chaos: infrastructure error: {libraryProblem}");
-    return ExitCodes.Infrastructure;
-}
-
 var parsed = root.Parse(args);
 if (args.Length == 0)
 {
@@ -56,4 +48,12 @@ if (parsed.Errors.Count > 0 || UsageErrors.MistypedOption(parsed) is not null)
     return ExitCodes.UsageOrConfig;
 }
 
+if (NativeClientLibrary.LoadBundled() is { } libraryProblem)
+{
+    Console.Error.WriteLine($"kafka-chaos: infrastructure error: {libraryProblem}");
+    return ExitCodes.Infrastructure;
+}
+
+// The tool handles SIGINT/SIGTERM itself (above): System.CommandLine's own handler would kill the
+// process two seconds after the signal, in the middle of tearing the cluster down.
 return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

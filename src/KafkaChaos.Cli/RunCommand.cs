@@ -82,8 +82,8 @@ public static class RunCommand
                 }
             }
 
-            var producer = ProducerSettings.Merge(ExperimentSpec.Default.Producer,
-                configured.Any(c => c.Key is "acks" or "request.required.acks") ? configured : configured.Prepend(new("acks", parse.GetValue(acks)!)));
+            var producer = ProducerSettings.Merge(
+                new Dictionary<string, string>(ExperimentSpec.Default.Producer, StringComparer.Ordinal) { ["acks"] = parse.GetValue(acks)! }, configured);
 
             if (ProducerSettings.Problem(producer) is var (badKey, why))
             {

@@ -27,7 +27,7 @@ public static class VerdictTable
         AnsiConsole.Write(table);
         if (!judgedOnFinalLog)
         {
-            AnsiConsole.MarkupLine("[yellow]no final read of the log: 'lost' counts acked messages no consumer read, and '—' marks counts that need the final log[/]");
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(Reporting.Reports.NoFinalReadNote)}[/]");
         }
 
         foreach (var reason in invalidReasons)

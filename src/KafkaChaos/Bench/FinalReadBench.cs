@@ -50,7 +50,7 @@ public static class FinalReadBench
 
             var (verify, counts) = Verify(directory, withFinalRead: true);
             var (verifyWithout, _) = Verify(directory, withFinalRead: false);
-            var exact = counts.Sent == messages && counts.Lost == 0 && counts.Sent - counts.LostUnacked - counts.Lost == messages && counts.DuplicateWrites == 0;
+            var exact = counts.Sent == messages && counts is { Lost: 0, LostUnacked: 0, DuplicateWrites: 0 };
             var cost = new FinalReadCost(messages, messageSize, partitions, readSeconds, verify, verifyWithout, exact);
             log(cost.Describe());
             return cost;

@@ -101,13 +101,10 @@ internal static class BlockReader
             for (var at = span.IndexOf(magic); at >= 0; at = NextIndex(span, magic, at))
             {
                 var candidate = start + at;
-                var saved = file.Position;
                 if (candidate + BlockFormat.HeaderSize <= file.Length && IsWholeIntactBlock(file, candidate))
                 {
                     return candidate;
                 }
-
-                file.Position = saved;
             }
 
             if (read < window.Length)

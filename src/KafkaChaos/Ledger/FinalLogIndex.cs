@@ -7,8 +7,8 @@ namespace KafkaChaos.Ledger;
 /// </summary>
 /// <remarks>
 /// Unlike the ledger's other structures this one is exact per record, not per range: 8 bytes per record
-/// of the final log, in chunks of 2^12 offsets (32 KB, below the large-object heap) allocated only where the log has records. A message is
-/// packed as producer (20 bits) and sequence (44 bits); a message outside that range is not indexed and
+/// of the final log, in chunks of 2^12 offsets (32 KB, on the pinned-object heap, which a collection
+/// never copies) allocated only where the log has records. A message is packed as producer (20 bits) and sequence (44 bits); a message outside that range is not indexed and
 /// is then compared with nothing. Lookups in offset order hit the last chunk used, so they cost an
 /// array read.
 /// </remarks>
@@ -26,11 +26,6 @@ internal sealed class FinalLogIndex
     private const int SequenceBits = 44;
 
     private readonly List<PartitionChunks?> _partitions = [];
-
-    public long Chunks { get; private set; }
-
-    /// <summary>Bytes held, for benchmarks.</summary>
-    public long RetainedBytes => Chunks * ChunkSize * sizeof(ulong);
 
     /// <summary>The packed form of a message, never <see cref="Absent"/> or <see cref="Unreadable"/>; <see cref="Absent"/> when it cannot be packed.</summary>
     public static ulong Message(int producer, long sequence) =>
@@ -60,11 +55,7 @@ internal sealed class FinalLogIndex
         var chunks = _partitions[partition] ??= new PartitionChunks();
         var chunkNumber = offset >> ChunkBits;
         var chunk = chunks.Find(chunkNumber);
-        if (chunk is null)
-        {
-            chunk = chunks.Add(chunkNumber);
-            Chunks++;
-        }
+        chunk ??= chunks.Add(chunkNumber);
 
         ref var slot = ref chunk[offset & (ChunkSize - 1)];
         var before = slot;

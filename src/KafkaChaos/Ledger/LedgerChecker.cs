@@ -290,7 +290,7 @@ public static class LedgerChecker
             var known = producer is not null && (matches || producer.WasSent(record.Sequence));
             if (held != message)
             {
-                CompareWithFinalLog(record.Partition, record.Offset, known ? message : FinalLogIndex.Unreadable, record.TimestampMs);
+                CompareWithFinalLog(record.Partition, record.Offset, held, known ? message : FinalLogIndex.Unreadable, record.TimestampMs);
             }
 
             if (!known)
@@ -353,8 +353,9 @@ public static class LedgerChecker
                     _nonmonotonicPolls++;
                     Example("nonmonotonic_poll", record, $"{ClientNames.Consumer(record.Consumer)} read offset {record.Offset} after {last}");
                 }
-                else if (record.Offset > last + 1)
+                else if (record.Offset > last + 1 && _final)
                 {
+                    // A gap is a skip only where the final log holds the skipped offsets; without one it is never judged.
                     _gaps.Add((record.Consumer, record.Partition, last + 1, record.Offset - 1, record.TimestampMs));
                 }
             }
@@ -369,13 +370,11 @@ public static class LedgerChecker
         }
 
         /// <summary>
-        /// Records an inconsistency when the final log (or, past its end, an earlier group read) holds a
-        /// different message at the same partition and offset.
+        /// Records an inconsistency when the final log (<paramref name="held"/>, what it holds at that
+        /// offset) or, past its end, an earlier observation holds a different message there.
         /// </summary>
-        /// <returns>True when the final log holds a record at that offset.</returns>
-        private bool CompareWithFinalLog(int partition, long offset, ulong message, long timestampMs)
+        private void CompareWithFinalLog(int partition, long offset, ulong held, ulong message, long timestampMs)
         {
-            var held = _finalLog.Get(partition, offset);
             if (held != FinalLogIndex.Absent)
             {
                 if (held != message && message != FinalLogIndex.Absent)
@@ -383,7 +382,7 @@ public static class LedgerChecker
                     Inconsistent(partition, offset, held, timestampMs);
                 }
 
-                return true;
+                return;
             }
 
             // Past what the final log holds (truncated and never written again): compare the observations
@@ -400,8 +399,6 @@ public static class LedgerChecker
                     Inconsistent(partition, offset, seen, timestampMs);
                 }
             }
-
-            return false;
         }
 
         private void Inconsistent(int partition, long offset, ulong held, long timestampMs)
@@ -420,7 +417,7 @@ public static class LedgerChecker
             Each(history.Produced, ref visitor);
             foreach (var (consumer, partition, from, to, timestampMs) in _gaps)
             {
-                if (_final && _finalLog.AnyIn(partition, from, to))
+                if (_finalLog.AnyIn(partition, from, to))
                 {
                     _pollSkips++;
                     Example("poll_skip", null, null, partition, from, timestampMs,
@@ -447,7 +444,7 @@ public static class LedgerChecker
                 stored = (held == message && message != FinalLogIndex.Absent) || producer.InFinalLog.Contains(outcome.Sequence);
                 if (held != message)
                 {
-                    CompareWithFinalLog(outcome.Partition, outcome.Offset, message, outcome.TimestampMs);
+                    CompareWithFinalLog(outcome.Partition, outcome.Offset, held, message, outcome.TimestampMs);
                 }
             }
             else

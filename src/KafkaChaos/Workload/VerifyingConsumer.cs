@@ -294,7 +294,7 @@ public sealed class VerifyingConsumer : IDisposable
             _assignmentChanges.Add((_batch.Count, kind, partition.Partition.Value));
         }
 
-        if (_thread is null || !_thread.IsAlive || Thread.CurrentThread != _thread)
+        if (Thread.CurrentThread != _thread)
         {
             JournalAssignmentChanges(upTo: int.MaxValue);
         }
