@@ -82,7 +82,7 @@ public static class BenchCommand
             var directory = Path.Combine(Path.GetFullPath(parse.GetValue(runs)!), $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             var (imageName, version) = await new BrokerImageBuilder(engine).ResolveAsync(
                 parse.GetValue(image) ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
-                parse.GetValue(dist) ?? Environment.GetEnvironmentVariable("KAFKA_DIST"),
+                DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
                 BrokerImageBuilder.DefaultBaseImage, Path.Combine(Path.GetTempPath(), "kafka-chaos-dist"), Log, interrupt);
             await using var cluster = await KafkaCluster.StartAsync(engine,
                 new ClusterSpec(imageName, version, plan.Brokers, new Dictionary<string, string>()), $"bench-{Environment.ProcessId}", Log, interrupt);
@@ -139,9 +139,9 @@ public static class BenchCommand
     private static BenchPlan FromOptions(int brokers, string sizes, string acks, string linger, string batch, string partitions, string replication, string faults,
         string duration, string pacedDuration, string pacedShares, long? messages, int alternations)
     {
-        if (brokers is < 1 or > BenchPlan.MaxBrokers)
+        if (brokers is < 1 or > ClusterSpec.MaxBrokers)
         {
-            throw new ExperimentConfigException($"--brokers: '{brokers}' is not a whole number 1..{BenchPlan.MaxBrokers}");
+            throw new ExperimentConfigException($"--brokers: '{brokers}' is not a whole number 1..{ClusterSpec.MaxBrokers}");
         }
 
         if (alternations is < BenchPlan.MinAlternations or > BenchPlan.MaxAlternations)

@@ -53,7 +53,7 @@ public static class ClusterCommand
             using var engine = await DockerEngine.ConnectAsync(interrupt);
             var (imageName, version) = await new BrokerImageBuilder(engine).ResolveAsync(
                 parse.GetValue(image) ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
-                parse.GetValue(dist) ?? Environment.GetEnvironmentVariable("KAFKA_DIST"),
+                DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
                 parse.GetValue(baseImage)!, Path.Combine(Path.GetTempPath(), "kafka-chaos-dist"), Log, interrupt);
             var spec = new ClusterSpec(imageName, version, parse.GetValue(brokers), shared, perBroker);
             var clusterId = $"cluster-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
@@ -148,7 +148,18 @@ public static class ClusterCommand
         {
             using var engine = await DockerEngine.ConnectAsync(interrupt);
             var sweeper = new ResourceSweeper(engine);
-            var (containers, networks) = parse.GetValue(cluster) is { } id
+            var id = parse.GetValue(cluster);
+            if (id is not null && parse.GetValue(all))
+            {
+                throw new ClusterConfigException($"cluster down: give a cluster id ('{id}') or --all, not both");
+            }
+
+            if (id is not null && (await ListAsync(engine, id, interrupt)).Count == 0)
+            {
+                throw new ClusterConfigException($"cluster down: no kafka-chaos cluster '{id}'; 'kafka-chaos cluster status' lists them");
+            }
+
+            var (containers, networks) = id is not null
                 ? await sweeper.RemoveRunAsync(id, interrupt)
                 : await sweeper.SweepAsync(parse.GetValue(all), interrupt);
             Console.WriteLine($"removed {containers} container(s) and {networks} network(s)");

@@ -13,10 +13,12 @@ public static class ImageCommand
         var build = new Command("build", "Build (or reuse) the broker image for a Kafka distribution") { dist, baseImage };
         build.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
+            // The distribution is read before the engine is asked for anything: a wrong path is a usage error either way.
+            var distribution = KafkaDistribution.Open(new DistributionPath(parse.GetValue(dist)!, "--dist"), Path.Combine(Path.GetTempPath(), "kafka-chaos-dist"));
             using var engine = await DockerEngine.ConnectAsync(interrupt);
-            var (image, version) = await new BrokerImageBuilder(engine).ResolveAsync(null, parse.GetValue(dist), parse.GetValue(baseImage)!,
-                Path.Combine(Path.GetTempPath(), "kafka-chaos-dist"), line => Console.Error.WriteLine(line), interrupt);
-            Console.WriteLine($"{image}\tKafka {version}");
+            var (image, built) = await new BrokerImageBuilder(engine).EnsureAsync(distribution, parse.GetValue(baseImage)!, interrupt);
+            Console.Error.WriteLine(built ? $"built broker image {image}" : $"using cached broker image {image}");
+            Console.WriteLine($"{image}\tKafka {distribution.Version}");
             return ExitCodes.Ok;
         }));
         return new Command("image", "Broker images") { build };

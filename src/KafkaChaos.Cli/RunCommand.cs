@@ -31,7 +31,7 @@ public static class RunCommand
         var keys = new Option<string>("--keys") { Description = "message keys: none, sequence, fixed or random", DefaultValueFactory = _ => "none" };
         keys.AcceptOnlyFromAmong("none", "sequence", "fixed", "random");
         var commit = new Option<string>("--commit") { Description = "consumer commit strategy", DefaultValueFactory = _ => "auto-commit" };
-        commit.AcceptOnlyFromAmong("auto-commit", "commit-before-process", "process-then-commit-sync", "process-then-commit-async");
+        commit.AcceptOnlyFromAmong([.. CommitStrategyNames.All]);
         var batch = new Option<int>("--batch") { Description = "records per consumer poll batch, committed together", DefaultValueFactory = _ => 1 };
         var processing = new Option<int>("--processing-ms") { Description = "how long processing one record takes, in milliseconds", DefaultValueFactory = _ => 0 };
         var dedup = new Option<bool>("--dedup") { Description = "skip records a file-backed processed-id store has seen" };
@@ -93,13 +93,8 @@ public static class RunCommand
             var commitName = parse.GetValue(commit)!;
             var consumer = new ConsumerSpec
             {
-                Commit = commitName switch
-                {
-                    "auto-commit" => CommitStrategy.AutoCommit,
-                    "commit-before-process" => CommitStrategy.CommitBeforeProcess,
-                    _ => CommitStrategy.ProcessThenCommit,
-                },
-                CommitAsync = commitName == "process-then-commit-async",
+                Commit = CommitStrategyNames.Parse(commitName).Strategy,
+                CommitAsync = CommitStrategyNames.Parse(commitName).CommitAsync,
                 BatchSize = parse.GetValue(batch),
                 ProcessingTime = TimeSpan.FromMilliseconds(parse.GetValue(processing)),
                 DedupStore = parse.GetValue(dedup),
@@ -136,14 +131,9 @@ public static class RunCommand
                 ? ExperimentFile.Load(path)
                 : new ExperimentPlan(spec.Name, "one experiment from the command line", "(command line)",
                     [new PlannedCell(spec.Name, spec, spec.Describe(), new Dictionary<string, string>(), [], 1)]);
-            if (parse.GetValue(experiment) is null)
-            {
-                ExperimentFile.Check(spec, new Dictionary<string, (string, string)>(), "command line", spec.Name);
-            }
-
             foreach (var cell in plan.Cells)
             {
-                ExperimentRunner.Validate(cell.Spec);
+                ExperimentSpecValidator.Validate(cell.Spec);
             }
 
             Log($"{plan.Name}: {plan.Cells.Count} cell(s)");
@@ -173,7 +163,7 @@ public static class RunCommand
                 ? ("(external)", external.Version)
                 : await new BrokerImageBuilder(engine!).ResolveAsync(
                     parse.GetValue(image) ?? plan.Image ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
-                    parse.GetValue(dist) ?? Environment.GetEnvironmentVariable("KAFKA_DIST"),
+                    DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
                     parse.GetValue(baseImage)!, Path.Combine(runsDirectory, ".dist"), Log, interrupt);
 
             plan.CheckVersion(version);

@@ -74,7 +74,9 @@ public class ClusterCommandTests
     }
 
     [TestCase(new[] { "cluster", "up", "--brokers", "12" }, "brokers: 12 is out of range 1..9")]
-    [TestCase(new[] { "cluster", "up", "--dist", "/nonexistent/kafka" }, "KAFKA_DIST=/nonexistent/kafka: no such file or folder")]
+    [TestCase(new[] { "cluster", "up", "--dist", "/nonexistent/kafka" }, "--dist=/nonexistent/kafka: no such file or folder")]
+    [TestCase(new[] { "cluster", "down", "nosuch" }, "no kafka-chaos cluster 'nosuch'")]
+    [TestCase(new[] { "cluster", "down", "nosuch", "--all" }, "give a cluster id ('nosuch') or --all, not both")]
     [TestCase(new[] { "cluster", "up", "--image", "kafka-chaos/kafka:no-such-tag" }, "is not present on this engine")]
     [TestCase(new[] { "cluster", "up", "--brokers", "3", "--broker-override", "4:log.flush.interval.messages=1" }, "broker override for broker 4")]
     [TestCase(new[] { "cluster", "up", "--broker-config", "min.insync.replicas=5" }, "min.insync.replicas=5 must be 1..3")]

@@ -21,7 +21,7 @@ public sealed class ClusterEnvironment
         var distribution = Environment.GetEnvironmentVariable("KAFKA_CHAOS_TEST_DIST") ?? Environment.GetEnvironmentVariable("KAFKA_DIST");
         Assert.That(distribution, Is.Not.Null.And.Not.Empty, "set KAFKA_CHAOS_TEST_DIST to a Kafka distribution ('make test' does)");
         Engine = await DockerEngine.ConnectAsync(CancellationToken.None);
-        (Image, Version) = await new BrokerImageBuilder(Engine).ResolveAsync(null, distribution, BrokerImageBuilder.DefaultBaseImage,
+        (Image, Version) = await new BrokerImageBuilder(Engine).ResolveAsync(null, new DistributionPath(distribution!, "KAFKA_CHAOS_TEST_DIST"), BrokerImageBuilder.DefaultBaseImage,
             Path.Combine(Path.GetTempPath(), "kafka-chaos-test-dist"), TestContext.Progress.WriteLine, CancellationToken.None);
     }
 

@@ -36,6 +36,18 @@ public class CliUsageTests : TemporaryDirectoryTest
     }
 
     [Test]
+    public async Task ImageBuild_MissingDistribution_BlamesTheFlagGiven()
+    {
+        var missing = Path.Combine(TestDirectory, "no-such-kafka");
+
+        var (exitCode, output, error) = await CliProcess.RunAsync("image", "build", "--dist", missing);
+
+        Assert.That(exitCode, Is.EqualTo(2), error);
+        Assert.That(error.Trim(), Is.EqualTo($"kafka-chaos: config error: --dist={missing}: no such file or folder"));
+        Assert.That(output, Is.Empty);
+    }
+
+    [Test]
     public async Task Run_UnknownOption_PointsToTheCommandsHelp()
     {
         var (exitCode, _, error) = await CliProcess.RunAsync("run", "--no-such-option", "1");

@@ -62,7 +62,7 @@ public static class BenchFile
                     Scalar(value, key);
                     break;
                 case "brokers":
-                    brokers = Int(value, key, 1, BenchPlan.MaxBrokers);
+                    brokers = Int(value, key, 1, Cluster.ClusterSpec.MaxBrokers);
                     break;
                 case "seed":
                     seed = Int(value, key, 0, int.MaxValue);

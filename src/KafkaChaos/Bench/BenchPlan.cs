@@ -24,7 +24,6 @@ public sealed record BenchPlan(
     int Seed,
     IReadOnlyList<BenchCell> Cells)
 {
-    public const int MaxBrokers = 9;
     public const int MaxCells = 200;
     public const int MinAlternations = 3;
     public const int MaxAlternations = 25;

@@ -19,7 +19,7 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
     /// The broker image to run: <paramref name="image"/> as given (its Kafka version from the label this
     /// tool puts on images it builds), or the image built from <paramref name="distribution"/>.
     /// </summary>
-    public async Task<(string Image, KafkaVersion Version)> ResolveAsync(string? image, string? distribution, string baseImage,
+    public async Task<(string Image, KafkaVersion Version)> ResolveAsync(string? image, DistributionPath? distribution, string baseImage,
         string scratchDirectory, Action<string> log, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(image))
@@ -29,7 +29,7 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
             return (image, labelled);
         }
 
-        if (string.IsNullOrWhiteSpace(distribution))
+        if (distribution is null)
         {
             throw new ClusterConfigException("no broker image or Kafka distribution given: pass --image or --dist, or set KAFKA_DIST ('make setup' fetches the default one)");
         }

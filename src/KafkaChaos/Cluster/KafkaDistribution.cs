@@ -13,14 +13,20 @@ public sealed partial record KafkaDistribution(string Home, KafkaVersion Version
 {
     /// <summary>Opens a distribution from a folder or a .tgz/.tar.gz (unpacked under <paramref name="scratchDirectory"/>).</summary>
     /// <exception cref="ClusterConfigException">The path is missing or holds no Kafka broker jar.</exception>
-    public static KafkaDistribution Open(string path, string scratchDirectory)
+    public static KafkaDistribution Open(string path, string scratchDirectory) =>
+        Open(new DistributionPath(path, "--dist"), scratchDirectory);
+
+    /// <summary>Opens a distribution; errors name the flag or variable it came from.</summary>
+    /// <exception cref="ClusterConfigException">The path is missing or holds no Kafka broker jar.</exception>
+    public static KafkaDistribution Open(DistributionPath given, string scratchDirectory)
     {
+        var path = given.Path;
         var full = Path.GetFullPath(path);
         string home;
         if (Directory.Exists(full))
         {
             home = FindHome(full) ?? throw new ClusterConfigException(
-                $"KAFKA_DIST={path}: no Kafka broker jar (libs/kafka_<scala>-<version>.jar) under this folder");
+                $"{given}: no Kafka broker jar (libs/kafka_<scala>-<version>.jar) under this folder");
         }
         else if (File.Exists(full))
         {
@@ -37,16 +43,16 @@ public sealed partial record KafkaDistribution(string Home, KafkaVersion Version
                 catch (Exception e) when (e is InvalidDataException or IOException)
                 {
                     Directory.Delete(target, recursive: true);
-                    throw new ClusterConfigException($"KAFKA_DIST={path}: not a readable .tgz Kafka distribution ({e.Message})", e);
+                    throw new ClusterConfigException($"{given}: not a readable .tgz Kafka distribution ({e.Message})", e);
                 }
             }
 
             home = FindHome(target) ?? throw new ClusterConfigException(
-                $"KAFKA_DIST={path}: the archive holds no Kafka broker jar (libs/kafka_<scala>-<version>.jar)");
+                $"{given}: the archive holds no Kafka broker jar (libs/kafka_<scala>-<version>.jar)");
         }
         else
         {
-            throw new ClusterConfigException($"KAFKA_DIST={path}: no such file or folder");
+            throw new ClusterConfigException($"{given}: no such file or folder");
         }
 
         var jar = BrokerJars(home).First();

@@ -250,42 +250,13 @@ public static class ExperimentFile
 
     /// <summary>Combinations that cannot work whatever the broker version, checked before anything starts.</summary>
     /// <exception cref="ExperimentConfigException">Naming where the offending setting came from.</exception>
-    public static void Check(ExperimentSpec spec, IReadOnlyDictionary<string, (string Value, string Where)> settings, string path, string cell)
+    private static void Check(ExperimentSpec spec, IReadOnlyDictionary<string, (string Value, string Where)> settings, string path, string cell)
     {
-        string Where(string key) => settings.TryGetValue(key, out var s) ? s.Where : path;
-        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(settings);
-        if (spec.Brokers is < 1 or > 9)
+        if (ExperimentSpecValidator.Problem(spec) is { } problem)
         {
-            throw new ExperimentConfigException($"{Where("cluster.brokers")}: cell {cell}: brokers {spec.Brokers} is out of range 1..9");
-        }
-
-        if (spec.ReplicationFactor > spec.Brokers)
-        {
-            throw new ExperimentConfigException($"{Where("topic.replication_factor")}: cell {cell}: replication factor {spec.ReplicationFactor} is above the {spec.Brokers} brokers");
-        }
-
-        if (spec.MinInsyncReplicas > spec.ReplicationFactor)
-        {
-            throw new ExperimentConfigException($"{Where("topic.min_insync_replicas")}: cell {cell}: min.insync.replicas {spec.MinInsyncReplicas} is above the replication factor {spec.ReplicationFactor}");
-        }
-
-        if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && spec.Producer.GetValueOrDefault("acks") is not ("all" or "-1"))
-        {
-            throw new ExperimentConfigException($"{Where("producer.enable.idempotence")}: cell {cell}: enable.idempotence=true needs acks=all, not acks={spec.Producer.GetValueOrDefault("acks")}");
-        }
-
-        if (ProducerSettings.Problem(spec.Producer) is var (badKey, why))
-        {
-            throw new ExperimentConfigException($"{Where("producer." + badKey)}: cell {cell}: producer.{badKey}: {why}");
-        }
-
-        for (var i = 0; i < spec.Faults.Count; i++)
-        {
-            if (FaultKinds.Problem(spec.Faults[i], spec.Brokers, spec.Partitions, spec.ReplicationFactor) is { } problem)
-            {
-                throw new ExperimentConfigException($"{path}: cell {cell}: faults[{i}] ({spec.Faults[i].Kind}): {problem}");
-            }
+            var where = settings.TryGetValue(problem.Setting, out var given) ? given.Where : path;
+            throw new ExperimentConfigException($"{where}: cell {cell}: {problem}");
         }
     }
 

@@ -354,84 +354,10 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     /// <exception cref="ExperimentConfigException">Naming the setting and its value.</exception>
     public static void Validate(ExperimentSpec spec, KafkaVersion version)
     {
-        Validate(spec);
+        ExperimentSpecValidator.Validate(spec);
         if (MatrixRunner.UnsupportedReason(spec, version) is { } unsupported)
         {
             throw new ExperimentConfigException($"producer: unsupported: {unsupported}");
-        }
-    }
-
-    /// <summary>What can be checked before the broker version is known: every range and combination of the spec itself.</summary>
-    /// <exception cref="ExperimentConfigException">Naming the setting and its value.</exception>
-    public static void Validate(ExperimentSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Brokers is < ClusterSpec.MinBrokers or > ClusterSpec.MaxBrokers)
-        {
-            throw new ExperimentConfigException($"cluster.brokers: {spec.Brokers} is out of range {ClusterSpec.MinBrokers}..{ClusterSpec.MaxBrokers}");
-        }
-
-        if (spec.ReplicationFactor < 1 || spec.ReplicationFactor > spec.Brokers)
-        {
-            throw new ExperimentConfigException($"topic.replication_factor: {spec.ReplicationFactor} needs between 1 and {spec.Brokers} (brokers)");
-        }
-
-        if (spec.MinInsyncReplicas < 1 || spec.MinInsyncReplicas > spec.ReplicationFactor)
-        {
-            throw new ExperimentConfigException($"topic.min_insync_replicas: {spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
-        }
-
-        if (ProducerSettings.Problem(spec.Producer) is var (badKey, why))
-        {
-            throw new ExperimentConfigException($"producer.{badKey}: {why}");
-        }
-
-        for (var i = 0; i < spec.Faults.Count; i++)
-        {
-            if (FaultKinds.Problem(spec.Faults[i], spec.Brokers, spec.Partitions, spec.ReplicationFactor) is { } problem)
-            {
-                throw new ExperimentConfigException($"faults[{i}] ({spec.Faults[i].Kind}): {problem}");
-            }
-        }
-
-        if (spec.Consumer.Consumers is < 1 or > 16)
-        {
-            throw new ExperimentConfigException($"consumer.instances: {spec.Consumer.Consumers} is out of range 1..16");
-        }
-
-        if (spec.Consumer.BatchSize is < 1 or > 10_000)
-        {
-            throw new ExperimentConfigException($"consumer.batch: {spec.Consumer.BatchSize} is out of range 1..10000");
-        }
-
-        if (spec.Consumer.AutoCommitIntervalMs < 1)
-        {
-            throw new ExperimentConfigException($"consumer.auto_commit_interval_ms: {spec.Consumer.AutoCommitIntervalMs} is below 1");
-        }
-
-        if (spec.Consumer.ProcessingTime < TimeSpan.Zero)
-        {
-            throw new ExperimentConfigException($"consumer.processing_ms: {spec.Consumer.ProcessingTime.TotalMilliseconds} is negative");
-        }
-
-        if (spec.Producers is < 1 or > 16)
-        {
-            throw new ExperimentConfigException($"workload.producers: {spec.Producers} is out of range 1..16");
-        }
-
-        if (spec.Messages < 1)
-        {
-            throw new ExperimentConfigException($"workload.messages: {spec.Messages} is below 1");
-        }
-
-        if (spec.MessageSize < MessageEnvelope.HeaderSize)
-        {
-            throw new ExperimentConfigException($"workload.message_size: {spec.MessageSize} is below the {MessageEnvelope.HeaderSize}-byte envelope");
-        }
-
-        if (!(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
-        {
-            throw new ExperimentConfigException($"workload.rate: {spec.RatePerSecond} is not a finite number ≥ 0");
         }
     }
 

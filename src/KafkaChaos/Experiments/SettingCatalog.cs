@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaChaos.Cluster;
 using KafkaChaos.Workload;
 
 namespace KafkaChaos.Experiments;
@@ -15,13 +16,12 @@ namespace KafkaChaos.Experiments;
 /// </remarks>
 public static class SettingCatalog
 {
-    private static readonly string[] CommitNames = ["auto-commit", "commit-before-process", "process-then-commit-sync", "process-then-commit-async"];
     private static readonly string[] KeyNames = ["none", "sequence", "fixed", "random"];
 
     /// <summary>Fixed keys by section; their descriptions appear in errors and docs.</summary>
     public static IReadOnlyDictionary<string, string> Fixed { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["cluster.brokers"] = "brokers, 1..9",
+        ["cluster.brokers"] = $"brokers, {ClusterSpec.MinBrokers}..{ClusterSpec.MaxBrokers}",
         ["topic.partitions"] = "partitions, 1..1000",
         ["topic.replication_factor"] = "replication factor, 1..brokers",
         ["topic.min_insync_replicas"] = "min.insync.replicas, 1..replication factor",
@@ -32,7 +32,7 @@ public static class SettingCatalog
         ["workload.message_size"] = "bytes per message, 44..1048576",
         ["workload.keys"] = "none, sequence, fixed or random",
         ["consumer.instances"] = "consumer instances, 1..16",
-        ["consumer.commit"] = string.Join(", ", CommitNames),
+        ["consumer.commit"] = string.Join(", ", CommitStrategyNames.All),
         ["consumer.batch"] = "records per poll batch, 1..10000",
         ["consumer.processing_ms"] = "processing time per record in ms, 0..60000",
         ["consumer.dedup"] = "true or false",
@@ -86,8 +86,8 @@ public static class SettingCatalog
                 : throw Bad(durationSetting, "workload.duration", "a rate above 0 (workload.rate) to send at, and at most 10^9 messages in all");
         }
 
-        var brokers = Int("cluster.brokers", defaults.Brokers, 1, 9);
-        var replication = Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), 1, 9);
+        var brokers = Int("cluster.brokers", defaults.Brokers, ClusterSpec.MinBrokers, ClusterSpec.MaxBrokers);
+        var replication = Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), 1, ClusterSpec.MaxBrokers);
         var userProducer = new List<KeyValuePair<string, string>>();
         var broker = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, setting) in settings)
@@ -110,33 +110,28 @@ public static class SettingCatalog
         }
 
         var producer = ProducerSettings.Merge(defaults.Producer, userProducer);
-        var commit = Choice("consumer.commit", "auto-commit", CommitNames);
+        var commit = Choice("consumer.commit", "auto-commit", [.. CommitStrategyNames.All]);
         var spec = defaults with
         {
             Name = name,
             Brokers = brokers,
             Partitions = Int("topic.partitions", defaults.Partitions, 1, 1000),
             ReplicationFactor = replication,
-            MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), 1, 9),
+            MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), 1, ClusterSpec.MaxBrokers),
             UncleanLeaderElection = broker.TryGetValue("unclean.leader.election.enable", out var unclean) && unclean == "true",
             BrokerConfig = broker,
             Messages = messages,
-            Producers = Int("workload.producers", defaults.Producers, 1, 16),
+            Producers = Int("workload.producers", defaults.Producers, 1, ExperimentSpecValidator.MaxClients),
             RatePerSecond = rate,
             MessageSize = Int("workload.message_size", defaults.MessageSize, Workload.MessageEnvelope.HeaderSize, 1 << 20),
             Keys = Enum.Parse<KeyStrategy>(Choice("workload.keys", "none", KeyNames), ignoreCase: true),
             Producer = producer,
             Consumer = new ConsumerSpec
             {
-                Consumers = Int("consumer.instances", 1, 1, 16),
-                Commit = commit switch
-                {
-                    "auto-commit" => CommitStrategy.AutoCommit,
-                    "commit-before-process" => CommitStrategy.CommitBeforeProcess,
-                    _ => CommitStrategy.ProcessThenCommit,
-                },
-                CommitAsync = commit == "process-then-commit-async",
-                BatchSize = Int("consumer.batch", 1, 1, 10_000),
+                Consumers = Int("consumer.instances", 1, 1, ExperimentSpecValidator.MaxClients),
+                Commit = CommitStrategyNames.Parse(commit).Strategy,
+                CommitAsync = CommitStrategyNames.Parse(commit).CommitAsync,
+                BatchSize = Int("consumer.batch", 1, 1, ExperimentSpecValidator.MaxConsumerBatch),
                 ProcessingTime = TimeSpan.FromMilliseconds(Int("consumer.processing_ms", 0, 0, 60_000)),
                 DedupStore = Choice("consumer.dedup", "false", ["true", "false"]) == "true",
                 AutoCommitIntervalMs = Int("consumer.auto_commit_interval_ms", 1000, 1, 600_000),

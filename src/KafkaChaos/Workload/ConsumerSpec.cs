@@ -22,10 +22,5 @@ public sealed record ConsumerSpec
     public bool DedupStore { get; init; }
 
     /// <summary>The name used in configs and reports.</summary>
-    public string StrategyName => Commit switch
-    {
-        CommitStrategy.AutoCommit => "auto-commit",
-        CommitStrategy.CommitBeforeProcess => "commit-before-process",
-        _ => CommitAsync ? "process-then-commit-async" : "process-then-commit-sync",
-    };
+    public string StrategyName => CommitStrategyNames.ToName(Commit, CommitAsync);
 }

@@ -99,7 +99,7 @@ public class ExperimentFileTests
     [TestCase("cluster: { brokers: 3 }\ncluster: { brokers: 4 }\n", "x.yaml:")]
     [TestCase("topic:\n\tpartitions: 3\n", "not valid YAML: While scanning a mapping, found invalid tab")]
     [TestCase("name: ../../etc/passwd\n", "x.yaml:1:7: key 'name' has value '../../etc/passwd'")]
-    [TestCase("topic: { replication_factor: 3, min_insync_replicas: 4 }\n", "cell x: min.insync.replicas 4 is above the replication factor 3")]
+    [TestCase("topic: { replication_factor: 3, min_insync_replicas: 4 }\n", "x.yaml:1:54: cell x: topic.min_insync_replicas: 4 must be between 1 and the replication factor 3")]
     [TestCase("producer: { acks: \"1\", enable.idempotence: \"true\" }\n", "enable.idempotence=true needs acks=all")]
     [TestCase("producer:\n  \"bootstrap.servers\\nevil\": x\n", "x.yaml:2:30: key 'producer.bootstrap.servers\\nevil' has value 'x'")]
     [TestCase("workload: { duration: 10s, messages: 5 }\n", "key 'workload.messages' has value '5'; expected no message count alongside workload.duration")]

@@ -1,0 +1,111 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Faults;
+using KafkaChaos.Workload;
+
+namespace KafkaChaos.Experiments;
+
+/// <summary>
+/// The one check of an experiment's own settings: every range and every combination that cannot work
+/// whatever the broker version. The YAML loader, the flag parser and the runner all call it, so a rule
+/// is stated once and a value refused in a file is refused in a flag with the same words.
+/// </summary>
+public static class ExperimentSpecValidator
+{
+    public const int MaxClients = 16;
+    public const int MaxConsumerBatch = 10_000;
+
+    /// <summary>The first problem, or null when the spec can run.</summary>
+    public static SpecProblem? Problem(ExperimentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Brokers is < ClusterSpec.MinBrokers or > ClusterSpec.MaxBrokers)
+        {
+            return new("cluster.brokers", $"{spec.Brokers} is out of range {ClusterSpec.MinBrokers}..{ClusterSpec.MaxBrokers}");
+        }
+
+        if (spec.Partitions < 1)
+        {
+            return new("topic.partitions", $"{spec.Partitions} is below 1");
+        }
+
+        if (spec.ReplicationFactor < 1 || spec.ReplicationFactor > spec.Brokers)
+        {
+            return new("topic.replication_factor", $"{spec.ReplicationFactor} needs between 1 and the {spec.Brokers} brokers");
+        }
+
+        if (spec.MinInsyncReplicas < 1 || spec.MinInsyncReplicas > spec.ReplicationFactor)
+        {
+            return new("topic.min_insync_replicas", $"{spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
+        }
+
+        if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && spec.Producer.GetValueOrDefault("acks") is not ("all" or "-1"))
+        {
+            return new("producer.enable.idempotence", $"enable.idempotence=true needs acks=all, not acks={spec.Producer.GetValueOrDefault("acks")}");
+        }
+
+        if (ProducerSettings.Problem(spec.Producer) is var (badKey, why))
+        {
+            // librdkafka's refusals that name no one setting are the producer section's as a whole.
+            return new(badKey == "producer" ? badKey : "producer." + badKey, why);
+        }
+
+        for (var i = 0; i < spec.Faults.Count; i++)
+        {
+            if (FaultKinds.Problem(spec.Faults[i], spec.Brokers, spec.Partitions, spec.ReplicationFactor) is { } problem)
+            {
+                return new($"faults[{i}]", $"{spec.Faults[i].Kind}: {problem}");
+            }
+        }
+
+        if (spec.Consumer.Consumers is < 1 or > MaxClients)
+        {
+            return new("consumer.instances", $"{spec.Consumer.Consumers} is out of range 1..{MaxClients}");
+        }
+
+        if (spec.Consumer.BatchSize is < 1 or > MaxConsumerBatch)
+        {
+            return new("consumer.batch", $"{spec.Consumer.BatchSize} is out of range 1..{MaxConsumerBatch}");
+        }
+
+        if (spec.Consumer.AutoCommitIntervalMs < 1)
+        {
+            return new("consumer.auto_commit_interval_ms", $"{spec.Consumer.AutoCommitIntervalMs} is below 1");
+        }
+
+        if (spec.Consumer.ProcessingTime < TimeSpan.Zero)
+        {
+            return new("consumer.processing_ms", $"{spec.Consumer.ProcessingTime.TotalMilliseconds} is negative");
+        }
+
+        if (spec.Producers is < 1 or > MaxClients)
+        {
+            return new("workload.producers", $"{spec.Producers} is out of range 1..{MaxClients}");
+        }
+
+        if (spec.Messages < 1)
+        {
+            return new("workload.messages", $"{spec.Messages} is below 1");
+        }
+
+        if (spec.MessageSize < MessageEnvelope.HeaderSize)
+        {
+            return new("workload.message_size", $"{spec.MessageSize} is below the {MessageEnvelope.HeaderSize}-byte envelope");
+        }
+
+        if (!(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
+        {
+            return new("workload.rate", $"{spec.RatePerSecond} is not a finite number ≥ 0");
+        }
+
+        return null;
+    }
+
+    /// <exception cref="ExperimentConfigException">Naming the setting and its value.</exception>
+    public static void Validate(ExperimentSpec spec)
+    {
+        if (Problem(spec) is { } problem)
+        {
+            throw new ExperimentConfigException(problem.ToString());
+        }
+    }
+}
