@@ -101,7 +101,7 @@ public static class LedgerTargets
 
             writer.WriteFinalReadEnded(0, new FinalReadSummary(true, new Dictionary<int, long>(), messages, "synthetic"));
 
-            writer.WriteRunEnded(0, "completed");
+            writer.WriteRunEnded(0, RunStatus.Completed);
         }
 
         var written = watch.Elapsed;

@@ -1,3 +1,4 @@
+using KafkaChaos.Journal;
 using KafkaChaos.Ledger;
 using KafkaChaos.Reporting;
 using Spectre.Console;
@@ -10,8 +11,8 @@ public static class MatrixTable
     public static void Print(ResultsDocument results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != "unsupported").Select(c => c.Counts));
-        var table = new Table { Title = new TableTitle(Markup.Escape($"{results.Experiment}: {results.Status}")) }.AddColumn("cell").AddColumn("verdict");
+        var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != RunStatus.Unsupported).Select(c => c.Counts));
+        var table = new Table { Title = new TableTitle(Markup.Escape($"{results.Experiment}: {RunStatusNames.ToName(results.Status)}")) }.AddColumn("cell").AddColumn("verdict");
         foreach (var column in columns)
         {
             table.AddColumn(new TableColumn(column.Name).RightAligned());
@@ -21,16 +22,16 @@ public static class MatrixTable
         foreach (var cell in results.Cells)
         {
             var verdict = Reports.Verdict(cell);
-            var color = verdict switch { "pass" => "green", "unsupported" => "grey", _ => "red" };
-            var row = new List<string> { Markup.Escape(cell.Name), $"[{color}]{verdict}[/]" };
-            row.AddRange(columns.Select(c => cell.Status == "unsupported" ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts))));
-            row.Add(Markup.Escape(cell.Status == "unsupported" ? cell.Reason ?? "" :
+            var color = verdict switch { CellVerdict.Pass => "green", CellVerdict.Unsupported => "grey", _ => "red" };
+            var row = new List<string> { Markup.Escape(cell.Name), $"[{color}]{CellVerdictNames.ToName(verdict)}[/]" };
+            row.AddRange(columns.Select(c => cell.Status == RunStatus.Unsupported ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts))));
+            row.Add(Markup.Escape(cell.Status == RunStatus.Unsupported ? cell.Reason ?? "" :
                 string.Join("; ", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "ok" : "VIOLATED")} {e.Expectation} (got {e.Got})"))));
             table.AddRow(row.ToArray());
         }
 
         AnsiConsole.Write(table);
-        if (results.Cells.Any(c => c.Status is not "unsupported" && !c.JudgedOnFinalLog))
+        if (results.Cells.Any(c => c.Status is not RunStatus.Unsupported && !c.JudgedOnFinalLog))
         {
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(Reports.NoFinalReadNote)}[/]");
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using KafkaChaos.Cluster;
 using KafkaChaos.Experiments;
 using KafkaChaos.Faults;
+using KafkaChaos.Journal;
 using KafkaChaos.Ledger;
 using KafkaChaos.Reporting;
 using KafkaChaos.Workload;
@@ -171,12 +172,12 @@ public static class RunCommand
             await using (var live = LiveProgress.Start())
             {
                 outcome = await new MatrixRunner(engine, TimeProvider.System, live.Log) { Progress = live.Update, KeepCluster = parse.GetValue(keepCluster) }.RunAsync(plan, imageName, version, runsDirectory,
-                    (done, total, cell) => live.Log(cell.Status is "completed"
-                        ? $"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} never_processed={LedgerCountCatalog.Format(cell.Counts.NeverProcessed)} redeliveries={cell.Counts.Redeliveries}"
-                        : $"cell {done}/{total} {Reports.Verdict(cell)}: {cell.Name}: {cell.Reason ?? cell.Status} (the counts cover only what was journalled before that)"),
+                    (done, total, cell) => live.Log(cell.Status is RunStatus.Completed
+                        ? $"cell {done}/{total} {Reports.VerdictName(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} never_processed={LedgerCountCatalog.Format(cell.Counts.NeverProcessed)} redeliveries={cell.Counts.Redeliveries}"
+                        : $"cell {done}/{total} {Reports.VerdictName(cell)}: {cell.Name}: {cell.Reason ?? RunStatusNames.ToName(cell.Status)} (the counts cover only what was journalled before that)"),
                     interrupt, external);
             }
-            if (outcome.Results.Cells.Count == 1 && outcome.Results.Cells[0].Status != "unsupported")
+            if (outcome.Results.Cells.Count == 1 && outcome.Results.Cells[0].Status != RunStatus.Unsupported)
             {
                 var cell = outcome.Results.Cells[0];
                 VerdictTable.Print($"{cell.Name} (Kafka {version})", cell.Counts, cell.HistoryTruncated, cell.JudgedOnFinalLog, cell.InvalidReasons ?? []);
@@ -187,17 +188,17 @@ public static class RunCommand
                 MatrixTable.Print(outcome.Results);
             }
 
-            foreach (var cut in outcome.Results.Cells.Where(c => c.Status is "interrupted" or "failed"))
+            foreach (var cut in outcome.Results.Cells.Where(c => c.Status is RunStatus.Interrupted or RunStatus.Failed))
             {
-                AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(cut.Name)}: {cut.Status}, so these counts are not a verdict: they cover what was journalled before it stopped, with no final read, and every send still in flight is counted unknown[/]");
+                AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(cut.Name)}: {RunStatusNames.ToName(cut.Status)}, so these counts are not a verdict: they cover what was journalled before it stopped, with no final read, and every send still in flight is counted unknown[/]");
             }
             AnsiConsole.MarkupLine($"results, summary.md, junit.xml, report.html: [bold]{Markup.Escape(outcome.RunDirectory)}[/]");
-            if (outcome.Results.Status == "interrupted")
+            if (outcome.Results.Status == RunStatus.Interrupted)
             {
                 return ExitCodes.Interrupted;
             }
 
-            var notPassed = outcome.Results.Cells.Where(c => c.Status != "unsupported" && !c.Passed).ToList();
+            var notPassed = outcome.Results.Cells.Where(c => c.Status != RunStatus.Unsupported && !c.Passed).ToList();
             foreach (var cell in notPassed.Where(c => !c.Valid))
             {
                 AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(cell.Name)}: {Markup.Escape(string.Join("; ", Reports.InvalidReasons(cell)))}");

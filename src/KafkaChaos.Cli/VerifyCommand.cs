@@ -38,7 +38,7 @@ public static class VerifyCommand
             var cellDirectories = File.Exists(Path.Combine(directory, JournalWriter.FileName))
                 ? [(Directory: directory, Stored: stored?.Cells.FirstOrDefault())]
                 : stored is not null
-                    ? stored.Cells.Where(c => c.Directory is not null && c.Status != "unsupported")
+                    ? stored.Cells.Where(c => c.Directory is not null && c.Status != RunStatus.Unsupported)
                         .Select(c => (Directory: Path.Combine(directory, c.Directory!), Stored: (CellResult?)c)).ToList()
                     : Directory.Exists(Path.Combine(directory, "cells"))
                         ? Directory.EnumerateDirectories(Path.Combine(directory, "cells")).Order(StringComparer.Ordinal)
@@ -54,7 +54,7 @@ public static class VerifyCommand
             foreach (var (cellDirectory, storedCell) in cellDirectories)
             {
                 var journal = JournalReader.ReadRunDirectory(cellDirectory);
-                if (storedCell?.Status == "completed" && (journal.EndStatus is null || journal.History.Truncated))
+                if (storedCell?.Status == RunStatus.Completed && (journal.EndStatus is null || journal.History.Truncated))
                 {
                     // A completed run closed every file whole; a crash cannot have cut it short afterwards.
                     throw new JournalFormatException($"{cellDirectory}: {ResultsDocument.FileName} says this run completed, yet its journal "
@@ -63,8 +63,8 @@ public static class VerifyCommand
                 }
 
                 var recomputed = LedgerChecker.Check(journal.History);
-                VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({journal.EndStatus ?? "no end record: the tool stopped mid-run"})", recomputed);
-                if (journal.EndStatus != "completed")
+                VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({(journal.EndStatus is { } ended ? RunStatusNames.ToName(ended) : "no end record: the tool stopped mid-run")})", recomputed);
+                if (journal.EndStatus != RunStatus.Completed)
                 {
                     Console.Error.WriteLine("note: this run did not complete, so 'lost' also counts acked messages the final read never got to; only a completed run's 'lost' means lost");
                 }

@@ -102,7 +102,7 @@ public class CommitStrategyTests : RunDirectoryTest
         var cell = outcome.Results.Cells.Single();
         var counts = cell.Counts;
         TestContext.Progress.WriteLine($"{spec.Name}: {counts}");
-        Assert.That(outcome.Results.Status, Is.EqualTo("completed"));
+        Assert.That(outcome.Results.Status, Is.EqualTo(RunStatus.Completed));
         Assert.That(cell.Faults.Select(f => f.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End, FaultPhase.End }),
             "the consumer really was killed at the crash point");
 

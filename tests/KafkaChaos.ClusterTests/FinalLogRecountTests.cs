@@ -77,7 +77,7 @@ public class FinalLogRecountTests : RunDirectoryTest
             var plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
             var byStatus = journal.History.Produced.GroupBy(p => p.Status).ToDictionary(g => g.Key, g => g.Count());
             TestContext.Progress.WriteLine($"interrupted: {outcomes.Count} outcomes journalled ({string.Join(", ", byStatus.Select(b => $"{b.Key} {b.Value}"))}), the topic holds {plain.Distinct.Count} messages");
-            Assert.That(journal.EndStatus, Is.EqualTo("interrupted"));
+            Assert.That(journal.EndStatus, Is.EqualTo(RunStatus.Interrupted));
             Assert.That(plain.Distinct.Where(m => !outcomes.Contains(m)), Is.Empty, "messages the broker stored that the journal has no outcome for");
             Assert.That(outcomes.Count, Is.EqualTo(outcomes.Max(o => o.Sequence) + 1), "every sequence up to the last attempt has its one outcome");
         }
@@ -101,7 +101,7 @@ public class FinalLogRecountTests : RunDirectoryTest
         {
             var outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
             var cell = outcome.Results.Cells.Single();
-            Assert.That((cell.Status, cell.Valid, cell.JudgedOnFinalLog), Is.EqualTo(("completed", true, true)), string.Join("; ", Reports.InvalidReasons(cell)));
+            Assert.That((cell.Status, cell.Valid, cell.JudgedOnFinalLog), Is.EqualTo((RunStatus.Completed, true, true)), string.Join("; ", Reports.InvalidReasons(cell)));
 
             var plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
             var journal = JournalReader.ReadRunDirectory(outcome.RunDirectory);

@@ -67,7 +67,7 @@ public class HarnessCrashTests : CliExperimentTest
                 var verify = await CliProcess.RunAsync("verify", runDirectory!);
                 Assert.That(verify.ExitCode, Is.Zero, verify.Error);
                 Assert.That(verify.Output, Does.Contain("sent"));
-                TestContext.Progress.WriteLine($"  journal: end={journal.EndStatus ?? "none"} truncated={journal.History.Truncated} {counts}");
+                TestContext.Progress.WriteLine($"  journal: end={journal.EndStatus?.ToString() ?? "none"} truncated={journal.History.Truncated} {counts}");
             }
 
             // The next start sweeps what the dead process left ('cluster down' is that sweep on its own).
@@ -91,10 +91,10 @@ public class HarnessCrashTests : CliExperimentTest
         Assert.That(run.ExitCode, Is.EqualTo(130), await stderr);
         var runDirectory = ClusterEnvironment.RunDirectoryIn(runs);
         var results = ResultsJson.Read(runDirectory)!;
-        Assert.That(results.Status, Is.EqualTo("interrupted"));
+        Assert.That(results.Status, Is.EqualTo(RunStatus.Interrupted));
         Assert.That(File.Exists(Path.Combine(runDirectory, Reports.HtmlFile)), Is.True, "a partial report");
         Assert.That(File.Exists(Path.Combine(runDirectory, Reports.JUnitFile)), Is.True);
-        Assert.That(JournalReader.ReadRunDirectory(Path.Combine(runDirectory, "cells", "001")).EndStatus, Is.EqualTo("interrupted"));
+        Assert.That(JournalReader.ReadRunDirectory(Path.Combine(runDirectory, "cells", "001")).EndStatus, Is.EqualTo(RunStatus.Interrupted));
         Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 

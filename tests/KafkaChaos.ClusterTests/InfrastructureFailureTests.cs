@@ -63,9 +63,9 @@ public class InfrastructureFailureTests : CliExperimentTest
         Assert.That(log, Does.Contain("infrastructure error: ").And.Contain("the Docker engine at unix://").And.Contain("stopped answering").And.Contain("kafka-chaos cluster down"));
         Assert.That(log, Does.Not.Contain("   at "), "no stack trace");
         var runDirectory = ClusterEnvironment.RunDirectoryIn(runs);
-        Assert.That(ResultsJson.Read(runDirectory)!.Status, Is.EqualTo("failed"));
+        Assert.That(ResultsJson.Read(runDirectory)!.Status, Is.EqualTo(RunStatus.Failed));
         var journal = JournalReader.ReadRunDirectory(Path.Combine(runDirectory, "cells", "001"));
-        Assert.That(journal.EndStatus, Is.EqualTo("failed"));
+        Assert.That(journal.EndStatus, Is.EqualTo(RunStatus.Failed));
         var counts = LedgerChecker.Check(journal.History).Counts;
         Assert.That(counts.Acked + counts.Failed + counts.Unknown, Is.EqualTo(counts.Sent));
 
@@ -107,7 +107,7 @@ public class InfrastructureFailureTests : CliExperimentTest
             var verify = await CliProcess.RunAsync("verify", runDirectory);
             Assert.That(verify.Error, Does.Not.Contain("   at "));
             Assert.That(verify.ExitCode, Is.Not.EqualTo(3), verify.Error);
-            TestContext.Progress.WriteLine($"journal on the full disk: end={journal.EndStatus ?? "none"} truncated={journal.History.Truncated} {counts}");
+            TestContext.Progress.WriteLine($"journal on the full disk: end={journal.EndStatus?.ToString() ?? "none"} truncated={journal.History.Truncated} {counts}");
         }
         finally
         {

@@ -30,9 +30,9 @@ public class LeaderKillExperimentTests : RunDirectoryTest
         await Assert.CatchAsync<OperationCanceledException>(async () => await run);
         var runDirectory = ClusterEnvironment.RunDirectoryIn(Runs);
         var journal = JournalReader.ReadRunDirectory(runDirectory);
-        Assert.That(journal.EndStatus, Is.EqualTo("interrupted"));
+        Assert.That(journal.EndStatus, Is.EqualTo(RunStatus.Interrupted));
         Assert.That(journal.History.Produced, Is.Not.Empty);
-        Assert.That(ResultsJson.Read(runDirectory)!.Status, Is.EqualTo("interrupted"));
+        Assert.That(ResultsJson.Read(runDirectory)!.Status, Is.EqualTo(RunStatus.Interrupted));
         Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 }

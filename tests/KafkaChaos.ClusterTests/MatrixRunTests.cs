@@ -43,8 +43,8 @@ public class MatrixRunTests : RunDirectoryTest
         var outcome = await runner.RunAsync(plan, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, null, CancellationToken.None);
 
         var cells = outcome.Results.Cells;
-        Assert.That(outcome.Results.Status, Is.EqualTo("completed"));
-        Assert.That(cells.Select(c => (c.Name, Reports.Verdict(c))), Is.EqualTo(new[]
+        Assert.That(outcome.Results.Status, Is.EqualTo(RunStatus.Completed));
+        Assert.That(cells.Select(c => (c.Name, Reports.VerdictName(c))), Is.EqualTo(new[]
         {
             ("matrix-e2e[consumer.commit=commit-before-process,producer.enable.idempotence=false]", "pass"),
             ("matrix-e2e[consumer.commit=process-then-commit-sync,producer.enable.idempotence=false]", "pass"),
@@ -62,7 +62,7 @@ public class MatrixRunTests : RunDirectoryTest
         Assert.That((junit.Attribute("tests")!.Value, junit.Attribute("failures")!.Value, junit.Attribute("skipped")!.Value), Is.EqualTo(("3", "0", "1")));
 
         // Each cell's journal gives back its verdict on its own.
-        foreach (var cell in cells.Where(c => c.Status == "completed"))
+        foreach (var cell in cells.Where(c => c.Status == RunStatus.Completed))
         {
             var history = JournalReader.ReadRunDirectory(Path.Combine(outcome.RunDirectory, cell.Directory!)).History;
             Assert.That(LedgerChecker.Check(history).Counts, Is.EqualTo(cell.Counts));

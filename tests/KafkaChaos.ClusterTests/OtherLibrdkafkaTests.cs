@@ -26,7 +26,7 @@ public class OtherLibrdkafkaTests : RunDirectoryTest
 
         Assert.That(run.ExitCode, Is.EqualTo(0), await error);
         var journal = JournalReader.ReadRunDirectory(Path.Combine(ClusterEnvironment.RunDirectoryIn(Runs), "cells", "001"));
-        Assert.That(journal.EndStatus, Is.EqualTo("completed"));
+        Assert.That(journal.EndStatus, Is.EqualTo(RunStatus.Completed));
         Assert.That(journal.History.FinalRead.Count(), Is.EqualTo(3000), "the consumers and the final reader ran on the bundled library");
         Assert.That(await output, Does.Contain("lost"));
     }

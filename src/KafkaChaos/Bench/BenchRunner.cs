@@ -508,7 +508,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
 
         public void Dispose()
         {
-            _journal.WriteRunEnded(_time.Millis(), "completed");
+            _journal.WriteRunEnded(_time.Millis(), RunStatus.Completed);
             _journal.Dispose();
         }
 

@@ -45,7 +45,7 @@ public static class FinalReadBench
                     .Read(TimeSpan.FromSeconds(30), cancellationToken), cancellationToken);
                 readSeconds = watch.Elapsed.TotalSeconds;
                 journal.WriteFinalReadEnded(time.Millis(), summary);
-                journal.WriteRunEnded(time.Millis(), "completed");
+                journal.WriteRunEnded(time.Millis(), RunStatus.Completed);
             }
 
             var (verify, counts) = Verify(directory, withFinalRead: true);

@@ -89,7 +89,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             }
         }
 
-        var status = "completed";
+        var status = RunStatus.Completed;
         string? error = null;
         Exception? failure = null;
         var latencies = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
@@ -147,12 +147,12 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                status = "interrupted";
+                status = RunStatus.Interrupted;
                 error = "interrupted before the run completed";
             }
             catch (Exception) when (journal.Failure.First is { } writeFailure)
             {
-                status = "failed";
+                status = RunStatus.Failed;
                 failure = RunDirectoryFailure(cellDirectory, writeFailure);
                 error = failure.Message;
             }
@@ -160,7 +160,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             {
                 // Found only once running (an external cluster's own settings): a config error, exit 2,
                 // after the journal is closed and anything started is removed.
-                status = "failed";
+                status = RunStatus.Failed;
                 error = e.Message;
                 throw;
             }
@@ -168,7 +168,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             {
                 // Whatever broke (the engine, a client, the tool itself), the run is recorded as failed,
                 // never as completed, and what was journalled so far still gets its verdict.
-                status = "failed";
+                status = RunStatus.Failed;
                 failure = engine is not null && external is null && DockerEngine.IsUnreachable(e) ? engine.Unreachable(e) : e;
                 error = failure is InfrastructureException ? failure.Message : $"{e.GetType().Name}: {e.Message}";
             }
@@ -176,14 +176,14 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             {
                 if (cluster is not null)
                 {
-                    if (status != "completed")
+                    if (status != RunStatus.Completed)
                     {
                         await CopyLogsQuietlyAsync(cluster, cellDirectory);
                     }
 
                     if (KeepCluster)
                     {
-                        if (status != "completed")
+                        if (status != RunStatus.Completed)
                         {
                             await UndoFaultsQuietlyAsync(cluster);
                         }
@@ -202,9 +202,9 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             }
 
             journal.Dispose(); // its last flush can fail too
-            if (journal.Failure.First is { } lateFailure && failure is null && status == "completed")
+            if (journal.Failure.First is { } lateFailure && failure is null && status == RunStatus.Completed)
             {
-                status = "failed";
+                status = RunStatus.Failed;
                 failure = RunDirectoryFailure(cellDirectory, lateFailure);
                 error = failure.Message;
             }

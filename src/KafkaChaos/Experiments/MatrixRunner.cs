@@ -44,7 +44,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         var startedMs = time.Millis();
         var runner = new ExperimentRunner(engine, time, log) { Progress = Progress, KeepCluster = KeepCluster };
         var cells = new List<CellResult>();
-        var status = "completed";
+        var status = RunStatus.Completed;
         string? error = null;
         Exception? failure = null;
         ResultsDocument Document() => new(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), cells, plan.Name, plan.Description);
@@ -71,14 +71,14 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
                 var (result, cellFailure) = await runner.RunCellAsync(planned.Spec with { Name = planned.Name }, image, version, runId,
                     Path.Combine(runDirectory, directory), cancellationToken, external);
                 cell = result with { Directory = directory, Expectations = Evaluate(planned, result) };
-                if (cell.Status == "interrupted")
+                if (cell.Status == RunStatus.Interrupted)
                 {
-                    status = "interrupted";
+                    status = RunStatus.Interrupted;
                     error = cell.Reason;
                 }
                 else if (cellFailure is not null)
                 {
-                    status = "failed";
+                    status = RunStatus.Failed;
                     error = $"cell {planned.Name}: {cell.Reason}";
                     failure = cellFailure;
                 }
@@ -91,15 +91,15 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
             }
 
             cellDone?.Invoke(i + 1, plan.Cells.Count, cell);
-            if (failure is not null || status == "interrupted")
+            if (failure is not null || status == RunStatus.Interrupted)
             {
                 break;
             }
         }
 
-        if (cancellationToken.IsCancellationRequested && status == "completed")
+        if (cancellationToken.IsCancellationRequested && status == RunStatus.Completed)
         {
-            status = "interrupted";
+            status = RunStatus.Interrupted;
             error = "interrupted before every cell ran";
         }
 

@@ -28,7 +28,7 @@ public static class JournalReader
         long startedMs = 0;
         var config = new Dictionary<string, string>(StringComparer.Ordinal);
         var faults = new List<FaultEvent>();
-        string? endStatus = null;
+        RunStatus? endStatus = null;
         var format = 1;
         FinalReadSummary? finalRead = null;
         GroupDrainSummary? drain = null;
@@ -66,7 +66,9 @@ public static class JournalReader
                     drain = new GroupDrainSummary(RequiredString(root, "status", where) == "caught-up", OptionalString(root, "detail") ?? "");
                     break;
                 case "end":
-                    endStatus = RequiredString(root, "status", where);
+                    var endName = RequiredString(root, "status", where);
+                    endStatus = RunStatusNames.TryParse(endName, out var ended) ? ended
+                        : throw new JournalFormatException($"{where}: key 'status' has value '{endName}'; expected completed, interrupted or failed");
                     break;
                 default:
                     throw new JournalFormatException($"{where}: unknown record type '{type}'");

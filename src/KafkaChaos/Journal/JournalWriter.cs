@@ -153,13 +153,13 @@ public sealed class JournalWriter : IDisposable
     }
 
     /// <summary>The last line: how the run ended. A journal without it was cut short.</summary>
-    public void WriteRunEnded(long timestampMs, string status)
+    public void WriteRunEnded(long timestampMs, RunStatus status)
     {
         Append(json =>
         {
             json.WriteString("type", "end");
             json.WriteNumber("ts_ms", timestampMs);
-            json.WriteString("status", status);
+            json.WriteString("status", RunStatusNames.ToName(status));
         });
     }
 

@@ -9,4 +9,4 @@ public sealed record RunJournal(
     long StartedMs,
     IReadOnlyDictionary<string, string> Config,
     History History,
-    string? EndStatus);
+    RunStatus? EndStatus);

@@ -8,7 +8,7 @@ namespace KafkaChaos.Reporting;
 /// One matrix cell in results.json: its settings, the checker's verdict, the fault timeline, latencies
 /// and throughput per second. <see cref="Valid"/> is false when the counts cannot be a verdict, and
 /// <see cref="InvalidReasons"/> says why. <see cref="Status"/>
-/// is completed, interrupted, failed or unsupported (with <see cref="Reason"/>); <see cref="Directory"/>
+/// says whether it ran to its end (with <see cref="Reason"/> when not); <see cref="Directory"/>
 /// is where its journal is, relative to the run directory.
 /// </summary>
 public sealed record CellResult(
@@ -22,7 +22,7 @@ public sealed record CellResult(
     IReadOnlyList<ThroughputSecond> Timeline,
     bool Valid,
     IReadOnlyList<string> FaultsNotApplied,
-    string Status = "completed",
+    RunStatus Status = RunStatus.Completed,
     string? Reason = null,
     string? Directory = null,
     IReadOnlyList<ExpectationResult>? Expectations = null)
@@ -35,8 +35,8 @@ public sealed record CellResult(
 
     /// <summary>A cell the broker version cannot run (idempotence on 0.9): not run, and not a failure.</summary>
     public static CellResult Unsupported(string name, IReadOnlyDictionary<string, string> config, string reason) =>
-        new(name, config, new LedgerCounts(), new Dictionary<string, IReadOnlyList<AnomalyExample>>(), false, [], null, [], true, [], "unsupported", reason);
+        new(name, config, new LedgerCounts(), new Dictionary<string, IReadOnlyList<AnomalyExample>>(), false, [], null, [], true, [], RunStatus.Unsupported, reason);
 
     /// <summary>Completed, valid, and every expectation met.</summary>
-    public bool Passed => Status == "completed" && Valid && (Expectations ?? []).All(e => e.Met);
+    public bool Passed => Status == RunStatus.Completed && Valid && (Expectations ?? []).All(e => e.Met);
 }

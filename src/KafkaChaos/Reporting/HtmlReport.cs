@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using KafkaChaos.Journal;
 using KafkaChaos.Ledger;
 
 namespace KafkaChaos.Reporting;
@@ -19,7 +20,7 @@ public static class HtmlReport
     public static string Render(ResultsDocument results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var ran = results.Cells.Where(c => c.Status != "unsupported").ToList();
+        var ran = results.Cells.Where(c => c.Status != RunStatus.Unsupported).ToList();
         var charts = new List<(string Title, byte[] Png)>();
         if (ran.Count > 0)
         {
@@ -42,7 +43,7 @@ public static class HtmlReport
             <body data-charts="{{charts.Count}}" data-charts-loaded="0">
             <h1>{{E(results.Experiment ?? "experiment")}}</h1>
             <p>{{E(results.Description ?? "")}}</p>
-            <p>Run <code>{{E(results.RunId)}}</code>: <strong>{{E(results.Status)}}</strong>{{(results.Error is { } err ? " — " + E(err) : "")}}</p>
+            <p>Run <code>{{E(results.RunId)}}</code>: <strong>{{E(RunStatusNames.ToName(results.Status))}}</strong>{{(results.Error is { } err ? " — " + E(err) : "")}}</p>
             <h2>Verdicts</h2>
             """);
         var columns = new[] { LedgerCountCatalog.Find("sent")!, LedgerCountCatalog.Find("acked")! }.Concat(LedgerCountCatalog.Columns(ran.Select(c => c.Counts))).ToArray();
@@ -55,8 +56,8 @@ public static class HtmlReport
         html.Append("<th>expectations</th></tr>\n");
         foreach (var cell in results.Cells)
         {
-            var verdict = Reports.Verdict(cell);
-            var counts = columns.Select(c => $"<td>{(cell.Status == "unsupported" ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts)))}</td>");
+            var verdict = Reports.VerdictName(cell);
+            var counts = columns.Select(c => $"<td>{(cell.Status == RunStatus.Unsupported ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts)))}</td>");
             var expectations = string.Join("<br>", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "✔" : "✘")} {E(e.Expectation)} (got {e.Got})"));
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(cell.Name)}</td><td class=\"{verdict}\">{verdict}</td>{string.Concat(counts)}<td style=\"text-align:left\">{expectations}</td></tr>\n");
         }
@@ -76,13 +77,13 @@ public static class HtmlReport
         html.Append("<h2>Cells</h2>\n");
         foreach (var cell in results.Cells)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<details><summary>{E(cell.Name)}: {Reports.Verdict(cell)}</summary>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<details><summary>{E(cell.Name)}: {Reports.VerdictName(cell)}</summary>\n");
             if (cell.Reason is { } reason)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<p>{E(cell.Status)}: {E(reason)}</p>\n");
+                html.Append(CultureInfo.InvariantCulture, $"<p>{E(RunStatusNames.ToName(cell.Status))}: {E(reason)}</p>\n");
             }
 
-            foreach (var invalid in cell.Status == "completed" ? Reports.InvalidReasons(cell) : [])
+            foreach (var invalid in cell.Status == RunStatus.Completed ? Reports.InvalidReasons(cell) : [])
             {
                 html.Append(CultureInfo.InvariantCulture, $"<p class=\"invalid\">invalid: {E(invalid)}</p>\n");
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using KafkaChaos.Journal;
 
 namespace KafkaChaos.Reporting;
 
@@ -24,7 +25,7 @@ public static class JUnitReport
             new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)),
             new XElement("properties",
                 new XElement("property", new XAttribute("name", "run_id"), new XAttribute("value", results.RunId)),
-                new XElement("property", new XAttribute("name", "status"), new XAttribute("value", results.Status))),
+                new XElement("property", new XAttribute("name", "status"), new XAttribute("value", RunStatusNames.ToName(results.Status)))),
             cases);
         return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).ToString() + "\n";
     }
@@ -35,14 +36,14 @@ public static class JUnitReport
         var counts = string.Join(", ", Ledger.LedgerCountCatalog.All.Select(c => $"{c.Name}={(c.Read(cell.Counts) is { } v ? v.ToString(CultureInfo.InvariantCulture) : "—")}"));
         switch (Reports.Verdict(cell))
         {
-            case "unsupported":
+            case CellVerdict.Unsupported:
                 testcase.Add(new XElement("skipped", new XAttribute("message", cell.Reason ?? "unsupported")));
                 break;
-            case "invalid":
+            case CellVerdict.Invalid:
                 testcase.Add(new XElement("failure", new XAttribute("message", "invalid: " + string.Join("; ", Reports.InvalidReasons(cell))), new XAttribute("type", "invalid"),
                     string.Join("\n", Reports.InvalidReasons(cell)) + "\n" + counts));
                 break;
-            case "fail":
+            case CellVerdict.Fail:
                 var violated = (cell.Expectations ?? []).Where(e => !e.Met).ToList();
                 var examples = violated.SelectMany(e => cell.Examples.TryGetValue(e.Count, out var list)
                     ? list.Select(x => $"  {e.Count}: {Reports.Describe(x)}")
@@ -52,17 +53,17 @@ public static class JUnitReport
                     new XAttribute("type", "expectation"),
                     counts + "\n" + string.Join("\n", examples)));
                 break;
-            case "pass":
+            case CellVerdict.Pass:
                 break;
             default:
-                testcase.Add(new XElement("error", new XAttribute("message", $"{cell.Status}: {cell.Reason}"), counts));
+                testcase.Add(new XElement("error", new XAttribute("message", $"{RunStatusNames.ToName(cell.Status)}: {cell.Reason}"), counts));
                 break;
         }
 
         // Every anomaly that occurred, with examples, whether or not an expectation named it.
         var occurred = cell.Examples.Where(e => e.Value.Count > 0)
             .Select(e => $"{e.Key}: {string.Join("; ", e.Value.Take(3).Select(Reports.Describe))}").ToList();
-        if (cell.Status != "unsupported")
+        if (cell.Status != RunStatus.Unsupported)
         {
             testcase.Add(new XElement("system-out", counts + (occurred.Count > 0 ? "\n" + string.Join("\n", occurred) : "")));
         }

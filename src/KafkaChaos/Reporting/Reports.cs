@@ -1,3 +1,5 @@
+using KafkaChaos.Journal;
+
 namespace KafkaChaos.Reporting;
 
 /// <summary>The human- and CI-facing files of a run, all derived from its results.json document.</summary>
@@ -15,18 +17,22 @@ public static class Reports
     }
 
     /// <summary>Short status words for a cell, shared by every report.</summary>
-    public static string Verdict(CellResult cell)
+    public static CellVerdict Verdict(CellResult cell)
     {
         ArgumentNullException.ThrowIfNull(cell);
         return cell.Status switch
         {
-            "unsupported" => "unsupported",
-            "completed" when !cell.Valid => "invalid",
-            "completed" when cell.Passed => "pass",
-            "completed" => "fail",
-            var other => other,
+            RunStatus.Unsupported => CellVerdict.Unsupported,
+            RunStatus.Interrupted => CellVerdict.Interrupted,
+            RunStatus.Failed => CellVerdict.Failed,
+            _ when !cell.Valid => CellVerdict.Invalid,
+            _ when cell.Passed => CellVerdict.Pass,
+            _ => CellVerdict.Fail,
         };
     }
+
+    /// <summary><see cref="Verdict"/> as every report spells it.</summary>
+    public static string VerdictName(CellResult cell) => CellVerdictNames.ToName(Verdict(cell));
 
     /// <summary>Why a cell is invalid, for every report; results.json of schema 1 has only the faults not applied.</summary>
     public static IReadOnlyList<string> InvalidReasons(CellResult cell)

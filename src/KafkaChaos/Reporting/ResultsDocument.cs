@@ -7,7 +7,7 @@ namespace KafkaChaos.Reporting;
 public sealed record ResultsDocument(
     int SchemaVersion,
     string RunId,
-    string Status,
+    Journal.RunStatus Status,
     string? Error,
     long StartedMs,
     long EndedMs,

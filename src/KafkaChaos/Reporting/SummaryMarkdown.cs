@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KafkaChaos.Journal;
 using KafkaChaos.Ledger;
 
 namespace KafkaChaos.Reporting;
@@ -13,7 +14,7 @@ public static class SummaryMarkdown
     {
         ArgumentNullException.ThrowIfNull(results);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# {results.Experiment ?? "experiment"}: run {results.RunId} ({results.Status})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"# {results.Experiment ?? "experiment"}: run {results.RunId} ({RunStatusNames.ToName(results.Status)})");
         if (!string.IsNullOrEmpty(results.Description))
         {
             text.AppendLine().AppendLine(results.Description);
@@ -21,25 +22,25 @@ public static class SummaryMarkdown
 
         if (results.Error is { } error)
         {
-            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**{results.Status}:** {Escape(error)}");
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**{RunStatusNames.ToName(results.Status)}:** {Escape(error)}");
         }
 
-        var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != "unsupported").Select(c => c.Counts));
+        var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != RunStatus.Unsupported).Select(c => c.Counts));
         text.AppendLine();
         text.AppendLine("| cell | verdict | sent | acked | " + string.Join(" | ", columns.Select(c => c.Name)) + " | expectations |");
         text.AppendLine("|---|---|---:|---:|" + string.Concat(columns.Select(_ => "---:|")) + "---|");
         foreach (var cell in results.Cells)
         {
-            var ran = cell.Status != "unsupported";
+            var ran = cell.Status != RunStatus.Unsupported;
             var counts = columns.Select(c => ran ? LedgerCountCatalog.Format(c.Read(cell.Counts)) : "—");
             var expectations = cell.Expectations is { Count: > 0 } list
                 ? string.Join("<br>", list.Select(e => $"{(e.Met ? "✔" : "✘")} {Escape(e.Expectation)} (got {e.Got})"))
                 : "";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {Escape(cell.Name)} | **{Reports.Verdict(cell)}** | {(ran ? LedgerCountCatalog.Format(cell.Counts.Sent) : "—")} | {(ran ? LedgerCountCatalog.Format(cell.Counts.Acked) : "—")} | {string.Join(" | ", counts)} | {expectations} |");
+                $"| {Escape(cell.Name)} | **{Reports.VerdictName(cell)}** | {(ran ? LedgerCountCatalog.Format(cell.Counts.Sent) : "—")} | {(ran ? LedgerCountCatalog.Format(cell.Counts.Acked) : "—")} | {string.Join(" | ", counts)} | {expectations} |");
         }
 
-        if (results.Cells.Any(c => c.Status != "unsupported" && !c.JudgedOnFinalLog))
+        if (results.Cells.Any(c => c.Status != RunStatus.Unsupported && !c.JudgedOnFinalLog))
         {
             text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"_{Reports.NoFinalReadNote}._");
         }
@@ -68,8 +69,8 @@ public static class SummaryMarkdown
             {
                 if (cell.Reason is { } reason)
                 {
-                    text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: {cell.Status}: {Escape(reason)}");
-                    if (cell.Status is "interrupted" or "failed")
+                    text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: {RunStatusNames.ToName(cell.Status)}: {Escape(reason)}");
+                    if (cell.Status is RunStatus.Interrupted or RunStatus.Failed)
                     {
                         text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: the run did not complete and had no final read, so 'lost' also counts acked messages no consumer got to");
                     }

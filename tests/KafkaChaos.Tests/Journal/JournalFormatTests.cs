@@ -26,7 +26,7 @@ public class JournalFormatTests : TemporaryDirectoryTest
             writer.WriteFinalRead(final);
             writer.WriteFinalRead(finalPhantom);
             writer.WriteFinalReadEnded(2_100, new FinalReadSummary(true, new Dictionary<int, long> { [0] = 0, [1] = 42 }, 2, "read 2 records"));
-            writer.WriteRunEnded(2_200, "completed");
+            writer.WriteRunEnded(2_200, RunStatus.Completed);
         }
 
         var history = JournalReader.ReadRunDirectory(TestDirectory).History;
@@ -50,7 +50,7 @@ public class JournalFormatTests : TemporaryDirectoryTest
             writer.WriteProduced(new ProduceOutcome(0, 0, ProduceStatus.Acked, 0, 0, 1));
             writer.WriteProduced(new ProduceOutcome(0, 1, ProduceStatus.Acked, 0, 1, 2));
             writer.WriteConsumed(new ConsumedRecord(0, 0, 0, 0, 0, 3));
-            writer.WriteRunEnded(4, "completed");
+            writer.WriteRunEnded(4, RunStatus.Completed);
         }
 
         var journalPath = Path.Combine(TestDirectory, JournalWriter.FileName);

@@ -26,14 +26,14 @@ public class JournalRoundTripTests : TemporaryDirectoryTest
             writer.WriteConsumed(skipped);
             writer.WriteConsumed(phantom);
             writer.WriteFault(fault);
-            writer.WriteRunEnded(1_700_000_001_000, "completed");
+            writer.WriteRunEnded(1_700_000_001_000, RunStatus.Completed);
         }
 
         var journal = JournalReader.ReadRunDirectory(TestDirectory);
 
         Assert.That(journal.RunId, Is.EqualTo("run-1"));
         Assert.That(journal.Config["producer.acks"], Is.EqualTo("all"));
-        Assert.That(journal.EndStatus, Is.EqualTo("completed"));
+        Assert.That(journal.EndStatus, Is.EqualTo(RunStatus.Completed));
         Assert.That(journal.History.Produced, Is.EqualTo(new[] { produced, failed, acksZero }));
         Assert.That(journal.History.Consumed, Is.EqualTo(new[] { consumed, skipped, phantom }));
         Assert.That(journal.History.Faults, Is.EqualTo(new[] { fault }));

@@ -73,7 +73,7 @@ public class VerifyDamagedRunTests : TemporaryDirectoryTest
 
             writer.WriteDrainEnded(2_500, new GroupDrainSummary(true, ""));
             writer.WriteFinalReadEnded(3_500, new FinalReadSummary(true, new Dictionary<int, long> { [0] = 100, [1] = 100, [2] = 100 }, 300, ""));
-            writer.WriteRunEnded(4_000, "completed");
+            writer.WriteRunEnded(4_000, RunStatus.Completed);
         }
 
         var verdict = LedgerChecker.Check(JournalReader.ReadRunDirectory(TestDirectory).History);
@@ -81,6 +81,6 @@ public class VerifyDamagedRunTests : TemporaryDirectoryTest
         {
             JudgedOnFinalLog = true,
         };
-        ResultsJson.Write(TestDirectory, new ResultsDocument(ResultsDocument.CurrentSchemaVersion, "run-damage", "completed", null, 0, 4_000, [cell]));
+        ResultsJson.Write(TestDirectory, new ResultsDocument(ResultsDocument.CurrentSchemaVersion, "run-damage", RunStatus.Completed, null, 0, 4_000, [cell]));
     }
 }

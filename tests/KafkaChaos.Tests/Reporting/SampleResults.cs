@@ -39,7 +39,7 @@ internal static class SampleResults
         };
         var unsupported = CellResult.Unsupported("idempotence[producer.enable.idempotence=true]", new Dictionary<string, string>(),
             "enable.idempotence needs brokers 0.11 or later; this cluster runs Kafka 0.9.0.1");
-        return new ResultsDocument(1, "20261123-090000-abcd", "completed", null, Start, Start + 30_000, [pass, fail, unsupported],
+        return new ResultsDocument(1, "20261123-090000-abcd", RunStatus.Completed, null, Start, Start + 30_000, [pass, fail, unsupported],
             "acks-leader-kill", "acks=1 loses acknowledged writes on leader failover");
     }
 }
