@@ -79,7 +79,7 @@ public static class BenchCommand
             }
 
             using var engine = await DockerEngine.ConnectAsync(interrupt);
-            var directory = Path.Combine(Path.GetFullPath(parse.GetValue(runs)!), $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            var directory = Path.Combine(Path.GetFullPath(parse.GetValue(runs)!), $"bench-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}");
             var (imageName, version) = await new BrokerImageBuilder(engine).ResolveAsync(
                 parse.GetValue(image) ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
                 DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
@@ -183,5 +183,5 @@ public static class BenchCommand
             ? value
             : throw new ExperimentConfigException($"{option}: '{text}' is not a duration 1 s..10 min, such as 3s");
 
-    private static void Log(string line) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
+    private static void Log(string line) => Console.Error.WriteLine($"{TimeProvider.System.GetLocalNow():HH:mm:ss} {line}");
 }

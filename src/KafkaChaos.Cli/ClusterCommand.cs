@@ -56,7 +56,7 @@ public static class ClusterCommand
                 DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
                 parse.GetValue(baseImage)!, Path.Combine(Path.GetTempPath(), "kafka-chaos-dist"), Log, interrupt);
             var spec = new ClusterSpec(imageName, version, parse.GetValue(brokers), shared, perBroker);
-            var clusterId = $"cluster-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            var clusterId = $"cluster-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}";
             await using var cluster = await KafkaCluster.StartAsync(engine, spec, clusterId, Log, interrupt);
             Console.WriteLine($"cluster {clusterId}: Kafka {version}, {spec.Brokers} broker(s)");
             Console.WriteLine($"bootstrap servers: {cluster.BootstrapServers}");
@@ -68,7 +68,7 @@ public static class ClusterCommand
             Console.WriteLine("press Ctrl-C to stop and remove the cluster");
             try
             {
-                await Task.Delay(Timeout.Infinite, interrupt);
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, interrupt);
             }
             catch (OperationCanceledException)
             {
@@ -184,5 +184,5 @@ public static class ClusterCommand
     private static string? Label(ContainerListResponse container, string key) =>
         container.Labels is { } labels && labels.TryGetValue(key, out var value) ? value : null;
 
-    private static void Log(string line) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
+    private static void Log(string line) => Console.Error.WriteLine($"{TimeProvider.System.GetLocalNow():HH:mm:ss} {line}");
 }

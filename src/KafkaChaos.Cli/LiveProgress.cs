@@ -31,7 +31,7 @@ public sealed class LiveProgress : IAsyncDisposable
                     context.UpdateTarget(Render());
                     try
                     {
-                        await Task.Delay(250, _stop.Token);
+                        await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, _stop.Token);
                     }
                     catch (OperationCanceledException)
                     {
@@ -51,7 +51,7 @@ public sealed class LiveProgress : IAsyncDisposable
 
     public void Log(string line)
     {
-        var stamped = $"{DateTime.Now:HH:mm:ss} {line}";
+        var stamped = $"{TimeProvider.System.GetLocalNow():HH:mm:ss} {line}";
         if (!Interactive)
         {
             Console.Error.WriteLine(stamped);

@@ -152,7 +152,7 @@ public static class RunCommand
                     throw new ExperimentConfigException("--keep-cluster: --bootstrap runs against a cluster this tool did not start, so there is none to keep");
                 }
 
-                external = new ExternalCluster(servers, assumed, KeyValueArguments.Parse(parse.GetValue(clientConfig) ?? [], "--client-config"));
+                external = new ExternalCluster(servers, assumed, KeyValueArguments.Parse(parse.GetValue(clientConfig) ?? [], "--client-config"), TimeProvider.System);
                 if (plan.Cells.SelectMany(c => c.Spec.Faults).FirstOrDefault(f => !FaultKinds.IsClientSide(f.Kind)) is { } brokerFault)
                 {
                     throw new ExperimentConfigException($"faults: {brokerFault.Kind} acts on brokers; --bootstrap targets a cluster this tool did not start, where only restart-consumer and restart-producer apply");
@@ -209,5 +209,5 @@ public static class RunCommand
         return command;
     }
 
-    private static void Log(string line) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
+    private static void Log(string line) => Console.Error.WriteLine($"{TimeProvider.System.GetLocalNow():HH:mm:ss} {line}");
 }

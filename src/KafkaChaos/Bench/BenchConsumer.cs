@@ -79,7 +79,7 @@ internal abstract class BenchConsumer : IDisposable
                 return Ended(reached: false);
             }
 
-            Thread.Sleep(1);
+            TimeProvider.System.Sleep(TimeSpan.FromMilliseconds(1)); // a drain is timed on the real clock, like the bench
         }
 
         cancellationToken.ThrowIfCancellationRequested();

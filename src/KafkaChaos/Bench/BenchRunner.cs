@@ -35,6 +35,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
     private const string Raw = "raw";
     private const string Harness = "harness";
     private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StatisticsCallbackWait = TimeSpan.FromMilliseconds(600);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>How long each client's untimed first paced run lasts.</summary>
@@ -120,7 +121,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         Directory.CreateDirectory(_scratch);
         using var probe = new ConsumerBuilder<Ignore, Ignore>(new Dictionary<string, string>(consumerConfig) { ["group.id"] = "bench-probe" })
             .SetLogHandler((_, _) => { }).Build();
-        IReadOnlyDictionary<int, long> Ends() => PartitionEnds.Read(probe, topic, cell.Partitions);
+        IReadOnlyDictionary<int, long> Ends() => PartitionEnds.ReadAll(probe, topic, cell.Partitions, time, _ => { }, cancellationToken);
         using var faults = cell.Fault is { } fault ? new CellFaults(cluster, Path.Combine(_faults, CellFaults.Slug(cell.Name)), time, log, cell, fault, topic, Seed) : null;
         RunMetrics Produce(string mode, long count, double rate, TimeSpan? duration, Action ready, Action started) => mode == Raw
             ? RunRawProducer(producerConfig, topic, cell, count, rate, duration, ready, started, cancellationToken)
@@ -372,7 +373,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
                 }
                 else
                 {
-                    Thread.Sleep(1); // as the harness producer waits: no spinning
+                    TimeProvider.System.Sleep(TimeSpan.FromMilliseconds(1)); // as the harness producer waits: no spinning (the raw baseline runs on the real clock)
                 }
             }
 
@@ -396,7 +397,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
 
         producer.Flush(FlushTimeout);
         var seconds = Stopwatch.GetElapsedTime(origin).TotalSeconds;
-        Thread.Sleep(600); // one more statistics callback for the wire bytes
+        TimeProvider.System.Sleep(StatisticsCallbackWait); // one more statistics callback for the wire bytes
         producer.Poll(TimeSpan.Zero);
         return Metrics(Raw, sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? latency.Summarize() : null, Interlocked.Read(ref failed));
     }
@@ -423,7 +424,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         producer.Run(rate, stop.Token);
         producer.Finish(FlushTimeout);
         var seconds = clock.Elapsed.TotalSeconds;
-        Thread.Sleep(600);
+        time.Sleep(StatisticsCallbackWait);
         return Metrics(Harness, producer.Sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? producer.ProduceToAck.Summarize() : null,
             producer.FailedDeliveries);
     }
@@ -483,7 +484,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             }
 
             var clock = Stopwatch.StartNew();
-            var due = Task.Delay(_fault.When.At, cancellationToken);
+            var due = Task.Delay(_fault.When.At, _time, cancellationToken);
             if (await Task.WhenAny(running, due) != due)
             {
                 return $"{_fault.Kind} not applied: the run ended after {clock.Elapsed.TotalSeconds:0.0} s, before the fault was due";
@@ -494,7 +495,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             try
             {
                 await fault.ApplyAsync(cancellationToken);
-                await Task.WhenAny(running, Task.Delay(_fault.Duration, cancellationToken));
+                await Task.WhenAny(running, Task.Delay(_fault.Duration, _time, cancellationToken));
             }
             finally
             {

@@ -13,7 +13,7 @@ namespace KafkaChaos.Cluster;
 /// nowhere else: <see cref="Describe"/> masks every secret, so credentials never reach logs, journals
 /// or reports.
 /// </remarks>
-public sealed class ExternalCluster(string bootstrapServers, KafkaVersion version, IReadOnlyDictionary<string, string> clientConfig) : IKafkaTarget
+public sealed class ExternalCluster(string bootstrapServers, KafkaVersion version, IReadOnlyDictionary<string, string> clientConfig, TimeProvider time) : IKafkaTarget
 {
     private static readonly TimeSpan TopicTimeout = TimeSpan.FromSeconds(60);
 
@@ -103,8 +103,8 @@ public sealed class ExternalCluster(string bootstrapServers, KafkaVersion versio
 
     private async Task WaitForLeadersAsync(IAdminClient admin, string topic, int partitions, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + TopicTimeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = time.Deadline(TopicTimeout);
+        while (time.Before(deadline))
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
@@ -122,7 +122,7 @@ public sealed class ExternalCluster(string bootstrapServers, KafkaVersion versio
                 throw new InfrastructureException($"cannot reach the cluster at {BootstrapServers}: {e.Error.Reason}; check --bootstrap and the client settings");
             }
 
-            await Task.Delay(250, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
         }
 
         throw new InfrastructureException($"topic {topic} on {BootstrapServers} did not get leaders for its partitions within {TopicTimeout.TotalSeconds:0} s");

@@ -30,11 +30,13 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     private string? _networkId;
     private string? _zooKeeperContainer;
     private IAdminClient? _admin;
+    private readonly TimeProvider _time;
     private bool _disposed;
 
-    private KafkaCluster(DockerEngine engine, ClusterSpec spec, string runId, bool kept, Action<string> log)
+    private KafkaCluster(DockerEngine engine, ClusterSpec spec, string runId, bool kept, Action<string> log, TimeProvider time)
     {
         _engine = engine;
+        _time = time;
         Spec = spec;
         RunId = runId;
         Kept = kept;
@@ -79,11 +81,11 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     /// they are removed. A failed start is removed even when <paramref name="kept"/>: there is nothing to inspect but the logs.
     /// </remarks>
     public static async Task<KafkaCluster> StartAsync(DockerEngine engine, ClusterSpec spec, string runId, Action<string> log, CancellationToken cancellationToken,
-        string? logDirectory = null, bool kept = false)
+        string? logDirectory = null, bool kept = false, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        var cluster = new KafkaCluster(engine, spec, runId, kept, log);
+        var cluster = new KafkaCluster(engine, spec, runId, kept, log, time ?? TimeProvider.System);
         try
         {
             await cluster.StartContainersAsync(cancellationToken);
@@ -254,8 +256,8 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
 
     private async Task WaitForZooKeeperAsync(string ip, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + StartupTimeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = _time.Deadline(StartupTimeout);
+        while (_time.Before(deadline))
         {
             try
             {
@@ -277,7 +279,7 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
                 // Not listening yet.
             }
 
-            await Task.Delay(500, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
         }
 
         throw new InfrastructureException($"ZooKeeper at {ip} did not answer within {StartupTimeout.TotalSeconds:0} s; its log is in the run directory");
@@ -291,9 +293,9 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     public async Task WaitForBrokersAsync(IReadOnlyCollection<int> brokerIds, TimeSpan timeout, CancellationToken cancellationToken,
         bool failOnExitedBroker = false)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = _time.Deadline(timeout);
         IReadOnlyList<int> seen = [];
-        while (DateTime.UtcNow < deadline)
+        while (_time.Before(deadline))
         {
             cancellationToken.ThrowIfCancellationRequested();
             seen = await Task.Run(() => RegisteredBrokers(TimeSpan.FromSeconds(5)), cancellationToken);
@@ -315,7 +317,7 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
                 }
             }
 
-            await Task.Delay(500, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
         }
 
         throw new InfrastructureException(
@@ -369,8 +371,8 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
             await TopicCommandAsync(arguments, "Created topic", $"creating topic {topic}", cancellationToken);
         }
 
-        var deadline = DateTime.UtcNow + StartupTimeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = _time.Deadline(StartupTimeout);
+        while (_time.Before(deadline))
         {
             var topology = await TopologyAsync(topic, cancellationToken);
             if (topology.Partitions.Count == partitions && topology.Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == replicationFactor))
@@ -378,7 +380,7 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
                 return;
             }
 
-            await Task.Delay(250, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken);
         }
 
         throw new InfrastructureException($"topic {topic} did not get a leader and a full ISR for all {partitions} partitions within {StartupTimeout.TotalSeconds:0} s");
@@ -421,7 +423,7 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     /// </summary>
     public async Task<ClusterTopology> TopologyAsync(string topic, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
@@ -497,7 +499,7 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
                 }
 
                 _log($"the engine could not freeze {broker.Target} (attempt {attempt} of {attempts}); trying again");
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
             }
         }
     }

@@ -104,7 +104,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                 {
                     try
                     {
-                        clientLog.WriteLine($"{DateTimeOffset.UtcNow:O} {line}");
+                        clientLog.WriteLine($"{time.GetUtcNow():O} {line}");
                     }
                     catch (IOException e)
                     {
@@ -141,7 +141,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                         ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
                     };
                     cluster = await KafkaCluster.StartAsync(engine ?? throw new InvalidOperationException("a Docker engine is needed to start a cluster"),
-                        new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, runToken, cellDirectory, KeepCluster);
+                        new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, runToken, cellDirectory, KeepCluster, time);
                     await RunWorkloadAsync(spec, seed, cluster, cluster, clusterId, runGuid, journal, ClientLog, latencies, runToken);
                 }
             }
@@ -300,7 +300,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
             await Task.Delay(spec.QuietPeriod, time, cancellationToken);
 
-            ends = await Task.Run(() => group.EndOffsets(spec.Partitions), cancellationToken);
+            ends = await Task.Run(() => group.EndOffsets(spec.Partitions, cancellationToken), cancellationToken);
             log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
             caughtUp = await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
         }

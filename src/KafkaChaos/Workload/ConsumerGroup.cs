@@ -129,7 +129,7 @@ public sealed class ConsumerGroup : IDisposable
         }
     }
 
-    public IReadOnlyDictionary<int, long> EndOffsets(int partitions) => AnyLive().EndOffsets(partitions);
+    public IReadOnlyDictionary<int, long> EndOffsets(int partitions, CancellationToken cancellationToken) => AnyLive().EndOffsets(partitions, cancellationToken);
 
     /// <summary>
     /// Waits until every partition has been read up to <paramref name="endOffsets"/> (or the group has

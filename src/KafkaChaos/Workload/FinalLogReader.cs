@@ -42,7 +42,7 @@ public sealed class FinalLogReader(
         var ends = new Dictionary<int, long>();
         for (var partition = 0; partition < partitions; partition++)
         {
-            if (EndOffset(consumer, partition, idleTimeout, cancellationToken) is not { } end)
+            if (PartitionEnds.Read(consumer, topic, partition, idleTimeout, time, line => clientLog("final-read: " + line), cancellationToken) is not { } end)
             {
                 return new FinalReadSummary(false, ends, 0,
                     $"partition {partition} has no leader that answered for its end offset within {idleTimeout.TotalSeconds:0} s");
@@ -103,29 +103,5 @@ public sealed class FinalLogReader(
         consumer.Close();
         return new FinalReadSummary(true, ends, records,
             string.Create(CultureInfo.InvariantCulture, $"read {records} records, every partition to its end offset, in {time.GetElapsedTime(started).TotalSeconds:0.0} s"));
-    }
-
-    /// <summary>The partition's high watermark, asked until a leader answers or <paramref name="timeout"/> passes.</summary>
-    private long? EndOffset(IConsumer<Ignore, MessageEnvelope?> consumer, int partition, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var started = time.GetTimestamp();
-        while (true)
-        {
-            try
-            {
-                return consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(5)).High.Value;
-            }
-            catch (KafkaException e) when (!e.Error.IsFatal)
-            {
-                clientLog($"final-read: no end offset for partition {partition} yet: {e.Error.Code}: {e.Error.Reason}");
-                if (time.GetElapsedTime(started) > timeout)
-                {
-                    return null;
-                }
-
-                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
     }
 }

@@ -250,7 +250,7 @@ public sealed class SequencedProducer : IDisposable
                 // Sleep, never spin: a sender spinning between sends 4 to 500 µs apart held a whole core, on
                 // machines where the brokers and the consumers need it. What falls due meanwhile goes out
                 // together on waking, each message still timed from its own intended send time.
-                Thread.Sleep(1);
+                _time.Sleep(TimeSpan.FromMilliseconds(1));
             }
         }
     }

@@ -96,7 +96,8 @@ public sealed class VerifyingConsumer : IDisposable
     }
 
     /// <summary>The current end offset of each partition, read from the partition leaders.</summary>
-    public IReadOnlyDictionary<int, long> EndOffsets(int partitions) => PartitionEnds.Read(_consumer, _topic, partitions);
+    public IReadOnlyDictionary<int, long> EndOffsets(int partitions, CancellationToken cancellationToken) =>
+        PartitionEnds.ReadAll(_consumer, _topic, partitions, _time, _clientLog, cancellationToken);
 
     private void Loop()
     {
@@ -239,7 +240,7 @@ public sealed class VerifyingConsumer : IDisposable
         {
             if (_spec.ProcessingTime > TimeSpan.Zero)
             {
-                Thread.Sleep(_spec.ProcessingTime);
+                _time.Sleep(_spec.ProcessingTime);
             }
 
             _dedup?.Add(envelope.ProducerId, envelope.Sequence);
@@ -322,7 +323,7 @@ public sealed class VerifyingConsumer : IDisposable
                 return;
             }
 
-            Thread.Sleep(50);
+            _time.Sleep(TimeSpan.FromMilliseconds(50));
         }
     }
 
