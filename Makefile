@@ -7,7 +7,7 @@ CLI := $(CURDIR)/src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: setup build run test bench down clean
+.PHONY: setup build run test soak bench down clean
 
 setup:
 	@bash scripts/setup-environment.sh
@@ -20,6 +20,11 @@ run: setup build
 
 test: setup build
 	@KAFKA_CHAOS_TEST_DIST="$(DIST)" bash scripts/run-tests.sh
+
+# The nightly soak (docs/soak.md): an hour of random faults, KAFKA_CHAOS_SOAK_MINUTES to change it. Not part of 'test'.
+soak: setup build
+	@KAFKA_CHAOS_TEST_DIST="$(DIST)" $(DOTNET) test tests/KafkaChaos.ClusterTests -c Release --no-build --nologo \
+		--filter "TestCategory=Soak" --logger "console;verbosity=normal"
 
 # Performance targets (docs/bench.md): ledger targets (verify on one core) and microbenchmarks, then the
 # harness against a raw client on a real cluster. Every target is reported; the exit code is 1 if any was missed.

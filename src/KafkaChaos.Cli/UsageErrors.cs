@@ -28,8 +28,14 @@ public static partial class UsageErrors
         var name = command == root ? "kafka-chaos" : $"kafka-chaos {command.Name}";
         var mistyped = MistypedOption(parsed);
         var message = mistyped is not null ? $"unknown option '{mistyped}'" : Whitespace().Replace(parsed.Errors[0].Message, " ").Trim().TrimEnd('.');
+        if (WrongType().Match(message) is { Success: true } wrongType)
+        {
+            // System.CommandLine names the .NET type it wanted; the user needs to hear what kind of value.
+            message = $"{wrongType.Groups["option"].Value}: '{wrongType.Groups["value"].Value}' is not {KindOf(wrongType.Groups["type"].Value)}";
+        }
+
         var suggestion = "";
-        if (Unrecognized().Match(message) is { Success: true } match && match.Groups[1].Value.StartsWith('-'))
+        if ((mistyped is not null || message.StartsWith("Unrecognized", StringComparison.Ordinal)) && Unrecognized().Match(message) is { Success: true } match && match.Groups[1].Value.StartsWith('-'))
         {
             var typed = match.Groups[1].Value;
             var closest = command.Options.Select(o => o.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal))
@@ -42,6 +48,14 @@ public static partial class UsageErrors
 
         return $"{name}: {message}{suggestion}; see '{name} --help'";
     }
+
+    private static string KindOf(string type) => type switch
+    {
+        _ when type.Contains("Int", StringComparison.Ordinal) => "a whole number",
+        _ when type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) => "a number",
+        _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+        _ => "a value this option takes",
+    };
 
     private static int Distance(string a, string b)
     {
@@ -63,6 +77,9 @@ public static partial class UsageErrors
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?:option|argument|command) '(?<option>[^']+)' as expected type '(?<type>[^']+)'")]
+    private static partial Regex WrongType();
 
     [GeneratedRegex("'([^']+)'")]
     private static partial Regex Unrecognized();

@@ -15,6 +15,8 @@ public class CliUsageTests : TemporaryDirectoryTest
     [TestCase(new[] { "run", "--fault", "explode" }, "'explode'")]
     [TestCase(new[] { "run", "--fault-at", "abc" }, "'abc'")]
     [TestCase(new[] { "run", "--mesages", "100" }, "did you mean --messages?")]
+    [TestCase(new[] { "run", "--rate", "--commit", "0" }, "--rate: '--commit' is not a number")]
+    [TestCase(new[] { "run", "--batch", "1.5" }, "--batch: '1.5' is not a whole number")]
     [TestCase(new[] { "run", "--messages", "-5" }, "workload.messages: -5 is below 1")]
     [TestCase(new[] { "run", "--producer-config", "acks=2" }, "acks: '2' is not 0, 1 or all")]
     [TestCase(new[] { "run", "--acks", "1", "--producer-config", "acks=all" }, "contradicts --acks 1")]

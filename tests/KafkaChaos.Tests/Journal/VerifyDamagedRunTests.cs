@@ -1,7 +1,5 @@
 using KafkaChaos.ClusterTests;
 using KafkaChaos.Journal;
-using KafkaChaos.Ledger;
-using KafkaChaos.Reporting;
 using NUnit.Framework;
 
 namespace KafkaChaos.Tests.Journal;
@@ -15,7 +13,7 @@ public class VerifyDamagedRunTests : TemporaryDirectoryTest
     [Test]
     public async Task Verify_CompletedRunWhoseJournalLostItsEndLine_IsDamageExit2()
     {
-        WriteCompletedRun();
+        SampleRun.Write(TestDirectory);
         var journal = Path.Combine(TestDirectory, JournalWriter.FileName);
         var lines = File.ReadAllLines(journal);
         File.WriteAllLines(journal, lines[..^1]);
@@ -30,7 +28,7 @@ public class VerifyDamagedRunTests : TemporaryDirectoryTest
     [Test]
     public async Task Verify_BytesDamagedInTheMiddleOfConsumedBin_IsDamageExit2NamingFileAndByte()
     {
-        WriteCompletedRun();
+        SampleRun.Write(TestDirectory);
         var consumed = Path.Combine(TestDirectory, JournalWriter.ConsumedFileName);
         var bytes = File.ReadAllBytes(consumed);
         bytes[6] ^= 0x40; // the first block's length
@@ -47,40 +45,10 @@ public class VerifyDamagedRunTests : TemporaryDirectoryTest
     [Test]
     public async Task Verify_IntactCompletedRun_AgreesAndExits0()
     {
-        WriteCompletedRun();
+        SampleRun.Write(TestDirectory);
 
         var (exitCode, _, error) = await CliProcess.RunAsync("verify", TestDirectory);
 
         Assert.That((exitCode, error), Is.EqualTo((0, "")));
-    }
-
-    /// <summary>A completed single-cell run of 300 messages over four blocks of each stream, with its results.json.</summary>
-    private void WriteCompletedRun()
-    {
-        using (var writer = new JournalWriter(TestDirectory, TimeProvider.System))
-        {
-            writer.WriteRunStarted("run-damage", 0, new Dictionary<string, string>());
-            for (var seq = 0; seq < 300; seq++)
-            {
-                writer.WriteProduced(new ProduceOutcome(0, seq, ProduceStatus.Acked, seq % 3, seq / 3, 1_000 + seq));
-                writer.WriteConsumed(new ConsumedRecord(0, 0, seq, seq % 3, seq / 3, 2_000 + seq));
-                writer.WriteFinalRead(new ConsumedRecord(0, 0, seq, seq % 3, seq / 3, 3_000 + seq, ConsumeKind.FinalRead));
-                if (seq % 75 == 74)
-                {
-                    writer.Flush();
-                }
-            }
-
-            writer.WriteDrainEnded(2_500, new GroupDrainSummary(true, ""));
-            writer.WriteFinalReadEnded(3_500, new FinalReadSummary(true, new Dictionary<int, long> { [0] = 100, [1] = 100, [2] = 100 }, 300, ""));
-            writer.WriteRunEnded(4_000, RunStatus.Completed);
-        }
-
-        var verdict = LedgerChecker.Check(JournalReader.ReadRunDirectory(TestDirectory).History);
-        var cell = new CellResult("damage", new Dictionary<string, string>(), verdict.Counts, verdict.Examples, false, [], null, verdict.Timeline, true, [])
-        {
-            JudgedOnFinalLog = true,
-        };
-        ResultsJson.Write(TestDirectory, new ResultsDocument(ResultsDocument.CurrentSchemaVersion, "run-damage", RunStatus.Completed, null, 0, 4_000, [cell]));
     }
 }
