@@ -60,10 +60,9 @@ public class HarnessCrashTests : CliExperimentTest
             var cell = runDirectory is null ? null : Path.Combine(runDirectory, "cells", "001");
             if (cell is not null && File.Exists(Path.Combine(cell, JournalWriter.FileName)))
             {
+                // Held to the brokers' log by InterruptCountTests; here: readable in every phase, torn tail and all.
                 var journal = JournalReader.ReadRunDirectory(cell);
                 var counts = LedgerChecker.Check(journal.History).Counts;
-                Assert.That(counts.Acked + counts.Failed + counts.Unknown, Is.EqualTo(counts.Sent));
-                Assert.That(counts.Lost, Is.LessThanOrEqualTo(counts.Acked));
                 var verify = await CliProcess.RunAsync("verify", runDirectory!);
                 Assert.That(verify.ExitCode, Is.Zero, verify.Error);
                 Assert.That(verify.Output, Does.Contain("sent"));
@@ -113,10 +112,8 @@ public class HarnessCrashTests : CliExperimentTest
         Assert.That(await Task.WhenAny(exit, Task.Delay(TimeSpan.FromSeconds(5))), Is.SameAs(exit), "a second Ctrl-C ends the process without waiting for the teardown");
         Assert.That(run.ExitCode, Is.Not.Zero, await stderr);
 
-        var cell = Path.Combine(ClusterEnvironment.RunDirectoryIn(runs), "cells", "001");
-        var journal = JournalReader.ReadRunDirectory(cell);
-        var counts = LedgerChecker.Check(journal.History).Counts;
-        Assert.That(counts.Acked + counts.Failed + counts.Unknown, Is.EqualTo(counts.Sent), "the journal up to the last flush checks out");
+        var verify = await CliProcess.RunAsync("verify", ClusterEnvironment.RunDirectoryIn(runs));
+        Assert.That(verify.ExitCode, Is.Zero, "the journal up to the last flush reads and checks out: " + verify.Error);
 
         var down = await CliProcess.RunAsync("cluster", "down");
         Assert.That(down.ExitCode, Is.Zero, down.Error);

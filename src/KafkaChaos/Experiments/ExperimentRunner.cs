@@ -198,7 +198,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                     }
                 }
 
-                journal.WriteRunEnded(time.Millis(), status);
+                journal.WriteRunEnded(time.Millis(), status, error);
             }
 
             journal.Dispose(); // its last flush can fail too

@@ -92,6 +92,14 @@ public static class ExperimentSpecValidator
             return new("workload.message_size", $"{spec.MessageSize} is below the {MessageEnvelope.HeaderSize}-byte envelope");
         }
 
+        if (spec.Producer.TryGetValue("message.max.bytes", out var maxText)
+            && int.TryParse(maxText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var maxBytes)
+            && spec.MessageSize > maxBytes)
+        {
+            // The client would refuse every send before it left: a run of nothing but failures.
+            return new("workload.message_size", $"{spec.MessageSize} bytes is above producer.message.max.bytes {maxBytes}, so the client would refuse every message");
+        }
+
         if (!(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
         {
             return new("workload.rate", $"{spec.RatePerSecond} is not a finite number ≥ 0");

@@ -29,6 +29,7 @@ public static class JournalReader
         var config = new Dictionary<string, string>(StringComparer.Ordinal);
         var faults = new List<FaultEvent>();
         RunStatus? endStatus = null;
+        string? endCause = null;
         var format = 1;
         FinalReadSummary? finalRead = null;
         GroupDrainSummary? drain = null;
@@ -69,6 +70,7 @@ public static class JournalReader
                     var endName = RequiredString(root, "status", where);
                     endStatus = RunStatusNames.TryParse(endName, out var ended) ? ended
                         : throw new JournalFormatException($"{where}: key 'status' has value '{endName}'; expected completed, interrupted or failed");
+                    endCause = OptionalString(root, "cause");
                     break;
                 default:
                     throw new JournalFormatException($"{where}: unknown record type '{type}'");
@@ -98,7 +100,7 @@ public static class JournalReader
             Drain = drain,
             HasAssignments = format >= 2,
         };
-        return new RunJournal(runId, startedMs, config, history, endStatus);
+        return new RunJournal(runId, startedMs, config, history, endStatus) { EndCause = endCause };
     }
 
     /// <summary>

@@ -152,14 +152,18 @@ public sealed class JournalWriter : IDisposable
         });
     }
 
-    /// <summary>The last line: how the run ended. A journal without it was cut short.</summary>
-    public void WriteRunEnded(long timestampMs, RunStatus status)
+    /// <summary>The last line: how the run ended, and why when it did not complete. A journal without it was cut short.</summary>
+    public void WriteRunEnded(long timestampMs, RunStatus status, string? cause = null)
     {
         Append(json =>
         {
             json.WriteString("type", "end");
             json.WriteNumber("ts_ms", timestampMs);
             json.WriteString("status", RunStatusNames.ToName(status));
+            if (cause is not null)
+            {
+                json.WriteString("cause", cause);
+            }
         });
     }
 

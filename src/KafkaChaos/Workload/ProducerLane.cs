@@ -49,7 +49,8 @@ public sealed class ProducerLane(
             var id = nextIdentity();
             var producer = new SequencedProducer(id, runId, topic, remaining, messageSize, keys,
                 new Dictionary<string, string>(config, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos-" + ClientNames.Producer(id) },
-                journal, time, clientLog);
+                journal, time, clientLog,
+                statistics: json => clientLog($"{ClientNames.Producer(id)} statistics {json}"));
             using var restart = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             lock (_gate)
             {

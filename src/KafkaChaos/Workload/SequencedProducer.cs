@@ -126,6 +126,13 @@ public sealed class SequencedProducer : IDisposable
                     // Backpressure from the client's own queue, not an outcome: wait for room.
                     _producer.Poll(QueueFullWait);
                 }
+                catch (ProduceException<byte[]?, byte[]> e)
+                {
+                    // The client refused the message outright (too large for message.max.bytes, say): a
+                    // send attempt that definitely failed, journalled like any other outcome.
+                    RefusedByClient(sequence, e.Error.Code);
+                    break;
+                }
             }
 
             // One writer: a plain store, not a locked increment on the cache line the delivery thread writes.
@@ -212,6 +219,16 @@ public sealed class SequencedProducer : IDisposable
 
         _journal.WriteProduced(outcome);
         Interlocked.Increment(ref _outcomes);
+    }
+
+    private void RefusedByClient(long sequence, ErrorCode code)
+    {
+        if (Claim(sequence))
+        {
+            _journal.WriteProduced(new ProduceOutcome(ProducerId, sequence, ProduceStatus.Failed, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, NowMicros() / 1000, (int)code));
+            Interlocked.Increment(ref _failed);
+            Interlocked.Increment(ref _outcomes);
+        }
     }
 
     private byte[]? Key(long sequence) => _keys switch

@@ -101,6 +101,7 @@ public class ExperimentFileTests
     [TestCase("name: ../../etc/passwd\n", "x.yaml:1:7: key 'name' has value '../../etc/passwd'")]
     [TestCase("topic: { replication_factor: 3, min_insync_replicas: 4 }\n", "x.yaml:1:54: cell x: topic.min_insync_replicas: 4 must be between 1 and the replication factor 3")]
     [TestCase("producer: { acks: \"1\", enable.idempotence: \"true\" }\n", "enable.idempotence=true needs acks=all")]
+    [TestCase("workload: { message_size: 2000 }\nproducer: { message.max.bytes: 1000 }\n", "x.yaml:1:27: cell x: workload.message_size: 2000 bytes is above producer.message.max.bytes 1000")]
     [TestCase("producer:\n  \"bootstrap.servers\\nevil\": x\n", "x.yaml:2:30: key 'producer.bootstrap.servers\\nevil' has value 'x'")]
     [TestCase("workload: { duration: 10s, messages: 5 }\n", "key 'workload.messages' has value '5'; expected no message count alongside workload.duration")]
     [TestCase("workload: { duration: 10s, rate: 0 }\n", "key 'workload.duration' has value '10s'; expected a rate above 0")]
