@@ -77,7 +77,7 @@ public static class RunCommand
             var configured = KeyValueArguments.Parse(parse.GetValue(producerConfig) ?? [], "--producer-config").ToList();
             foreach (var (key, value) in configured)
             {
-                if (key is "acks" or "request.required.acks" && acksGiven && value.Trim() != parse.GetValue(acks))
+                if (ProducerSettings.Names(key, "acks") && acksGiven && value.Trim() != parse.GetValue(acks))
                 {
                     throw new ExperimentConfigException($"--producer-config: {key}={value} contradicts --acks {parse.GetValue(acks)}; give acks once");
                 }

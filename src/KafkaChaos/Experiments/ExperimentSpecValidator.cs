@@ -38,9 +38,9 @@ public static class ExperimentSpecValidator
             return new("topic.min_insync_replicas", $"{spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
         }
 
-        if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && spec.Producer.GetValueOrDefault("acks") is not ("all" or "-1"))
+        if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && ProducerSettings.Acks(spec.Producer) is { } acks and not ("all" or "-1"))
         {
-            return new("producer.enable.idempotence", $"enable.idempotence=true needs acks=all, not acks={spec.Producer.GetValueOrDefault("acks")}");
+            return new("producer.enable.idempotence", $"enable.idempotence=true needs acks=all, not acks={acks}");
         }
 
         if (ProducerSettings.Problem(spec.Producer) is var (badKey, why))

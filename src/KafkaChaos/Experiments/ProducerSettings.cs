@@ -107,6 +107,16 @@ public static class ProducerSettings
             : DefaultMessageTimeout;
     }
 
+    /// <summary>The acks setting under either of its names, trimmed; null when neither is given (librdkafka's default, all).</summary>
+    public static string? Acks(IReadOnlyDictionary<string, string> producer)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        return Value(producer, "acks")?.Trim();
+    }
+
+    /// <summary>Whether <paramref name="key"/> is one of the names of <paramref name="name"/>.</summary>
+    public static bool Names(string key, string name) => key == name || Aliases.Any(a => a.Name == name && a.Alias == key);
+
     private static string? Value(IReadOnlyDictionary<string, string> producer, string name) =>
         producer.TryGetValue(name, out var value) ? value : Aliases.Where(a => a.Name == name).Select(a => producer.GetValueOrDefault(a.Alias)).FirstOrDefault();
 }

@@ -67,7 +67,7 @@ public sealed class SequencedProducer : IDisposable
         _time = time;
         _reported = new long[(count + 63) / 64];
         _onDelivery = OnDelivery;
-        _positionsReported = !(config.TryGetValue("acks", out var acks) || config.TryGetValue("request.required.acks", out acks)) || acks.Trim() != "0";
+        _positionsReported = Experiments.ProducerSettings.Acks(config) != "0";
         _producer = new ProducerBuilder<byte[]?, byte[]>(
                 new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConfigPropertyNames.Producer.DeliveryReportFields] = DeliveryReportFields })
             .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
