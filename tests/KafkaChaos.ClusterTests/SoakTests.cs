@@ -71,7 +71,8 @@ public partial class SoakTests
             """);
         TestContext.Progress.WriteLine($"soak: {minutes} min, fault seed {seed}, experiment {experiment}");
 
-        var runs = Path.Combine(folder, "runs");
+        // Kept after the test (the nightly workflow uploads it): the run directory and the samples.
+        var runs = Path.Combine(KafkaChaos.Tests.RepositoryPaths.Root(), ".state", "soak");
         using var run = CliProcess.Start("run", experiment, "--image", ClusterEnvironment.Image, "--runs-dir", runs, "--keep-cluster");
         var output = run.StandardOutput.ReadToEndAsync();
         var log = new StringBuilder();
@@ -107,7 +108,7 @@ public partial class SoakTests
         try
         {
             Assert.That(run.ExitCode, Is.Zero, text + await output);
-            WriteSamples(Path.Combine(ClusterEnvironment.RunDirectoryIn(runs), "soak-samples.tsv"), samples);
+            WriteSamples(Path.Combine(RunDirectory(runs), "soak-samples.tsv"), samples);
 
             // Caches, pools and the JIT settle in the first minutes; a short soak (a check of this test) uses its first quarter.
             var warmUp = duration / 4 < TimeSpan.FromMinutes(5) ? duration / 4 : TimeSpan.FromMinutes(5);
@@ -120,7 +121,7 @@ public partial class SoakTests
             Assert.That(steady.Max(s => s.Descriptors) - steady.Min(s => s.Descriptors), Is.LessThanOrEqualTo(16), "descriptors stay flat");
             Assert.That(samples.Max(s => s.Containers), Is.EqualTo(4), "ZooKeeper and three brokers, never a container more");
 
-            var runDirectory = ClusterEnvironment.RunDirectoryIn(runs);
+            var runDirectory = RunDirectory(runs);
             var cell = ResultsJson.Read(runDirectory)!.Cells.Single();
             Assert.That((cell.Status, cell.Valid, cell.JudgedOnFinalLog), Is.EqualTo((RunStatus.Completed, true, true)), string.Join("; ", Reports.InvalidReasons(cell)));
             Assert.That(cell.Faults.Count(f => f.Phase == FaultPhase.NotApplied), Is.Zero);
@@ -151,6 +152,10 @@ public partial class SoakTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>This run's directory among those earlier soaks left in the same folder: the newest, as run ids begin with their start time.</summary>
+    private static string RunDirectory(string runs) =>
+        Directory.EnumerateDirectories(runs).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal).Last();
 
     private static (long RssKb, int Descriptors)? Sample(int pid)
     {

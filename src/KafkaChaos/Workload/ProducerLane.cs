@@ -13,7 +13,8 @@ public sealed class ProducerLane(
     IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog, Func<int> nextIdentity) : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly List<SequencedProducer> _retired = [];
+    /// <summary>Killed identities' latencies; the identities themselves are let go, so that an hour of restarts holds no more than one.</summary>
+    private readonly LatencyRecorder _retiredProduceToAck = new();
     private SequencedProducer? _current;
     private CancellationTokenSource? _restart;
     private TaskCompletionSource<string>? _restarted;
@@ -71,7 +72,7 @@ public sealed class ProducerLane(
             lock (_gate)
             {
                 _retiredSent += producer.Sent;
-                _retired.Add(producer);
+                _retiredProduceToAck.Add(producer.ProduceToAck);
                 _current = null;
             }
         }
@@ -101,9 +102,10 @@ public sealed class ProducerLane(
     public LatencyRecorder ProduceToAck()
     {
         var all = new LatencyRecorder();
-        foreach (var producer in _retired.Append(_current).OfType<SequencedProducer>())
+        all.Add(_retiredProduceToAck);
+        if (_current is { } current)
         {
-            all.Add(producer.ProduceToAck);
+            all.Add(current.ProduceToAck);
         }
 
         return all;
