@@ -1,3 +1,4 @@
+using KafkaChaos.Cluster;
 using KafkaChaos.Experiments;
 using KafkaChaos.Faults;
 using KafkaChaos.Journal;
@@ -29,18 +30,20 @@ public class ClientThreadFailureTests : RunDirectoryTest
             Faults = [new FaultSpec { Kind = FaultKinds.KillLeader, Partition = 0, When = new FaultTrigger(TimeSpan.FromSeconds(8)), Duration = TimeSpan.FromSeconds(3) }],
         };
 
-        var outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
+        var failure = await Assert.ThrowsAsync<InfrastructureException>(() => runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None));
 
-        var cell = outcome.Results.Cells.Single();
         Assert.That(clock.Broke, Is.True, "the injected failure happened");
-        Assert.That(outcome.Results.Status, Is.EqualTo(RunStatus.Failed));
+        Assert.That(failure!.Message, Does.Contain(BreakingClock.Message).And.Contain("run directory"), "the one line the CLI prints before exit 3");
+        var runDirectory = ClusterEnvironment.RunDirectoryIn(Runs);
+        var results = ResultsJson.Read(runDirectory)!;
+        var cell = results.Cells.Single();
+        Assert.That(results.Status, Is.EqualTo(RunStatus.Failed));
         Assert.That(cell.Status, Is.EqualTo(RunStatus.Failed));
         Assert.That(cell.Reason, Does.Contain(BreakingClock.Message));
-        var journal = JournalReader.ReadRunDirectory(outcome.RunDirectory);
+        var journal = JournalReader.ReadRunDirectory(runDirectory);
         Assert.That(journal.EndStatus, Is.EqualTo(RunStatus.Failed));
         Assert.That(journal.EndCause, Does.Contain(BreakingClock.Message), "the journal says why");
         Assert.That(cell.Counts.Sent, Is.GreaterThan(0), "what was journalled before the failure is kept and judged");
-        Assert.That(File.Exists(Path.Combine(outcome.RunDirectory, Reports.SummaryFile)), Is.True);
         Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 

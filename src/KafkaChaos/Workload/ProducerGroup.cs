@@ -33,13 +33,8 @@ public sealed class ProducerGroup : IDisposable
     /// <summary>Sends every lane's schedule, side by side; returns when all are done or cancelled.</summary>
     public void Run(CancellationToken cancellationToken)
     {
-        if (_lanes.Length == 1)
-        {
-            _lanes[0].Run(cancellationToken);
-            return;
-        }
-
-        // An exception escaping a thread of its own would end the process: each lane's is kept and rethrown here.
+        // Each lane sends on a thread of its own, named for thread dumps and logs. An exception escaping such
+        // a thread would end the process: each lane's is kept and rethrown here.
         var failures = new Exception?[_lanes.Length];
         var threads = _lanes.Select((lane, i) => new Thread(() =>
         {
