@@ -36,7 +36,8 @@ public class CommitStrategyTests : RunDirectoryTest
 
         Assert.That(counts.Lost, Is.Zero, "the broker keeps everything: the loss is the consumer's");
         Assert.That(counts.NeverProcessed, Is.GreaterThan(0));
-        Assert.That(counts.NeverProcessed, Is.EqualTo(counts.Abandoned), "exactly the committed, unprocessed batch is never processed");
+        Assert.That(counts.NeverProcessed, Is.InRange(1, 10), "at most the one committed batch (of up to 10) the crash cut short");
+        Assert.That(counts.NeverProcessed, Is.EqualTo(counts.Abandoned));
         Assert.That(counts.Redeliveries, Is.Zero);
     }
 
@@ -95,9 +96,21 @@ public class CommitStrategyTests : RunDirectoryTest
             Faults = [new FaultSpec { Kind = FaultKinds.RestartConsumer, CrashPoint = point, When = new FaultTrigger(TimeSpan.FromSeconds(1)) }],
             DrainIdleTimeout = TimeSpan.FromSeconds(20),
         };
-        var runner = Runner;
-
-        var outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
+        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
+        RunOutcome outcome;
+        PlainTopicRead plain;
+        try
+        {
+            outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
+            plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
+        }
+        finally
+        {
+            if (runner.KeptCluster is { } kept)
+            {
+                await kept.DisposeAsync();
+            }
+        }
 
         var cell = outcome.Results.Cells.Single();
         var counts = cell.Counts;
@@ -111,7 +124,9 @@ public class CommitStrategyTests : RunDirectoryTest
         Assert.That((counts.Phantoms, counts.OutOfOrder, counts.LostUnacked, counts.InconsistentOffsets), Is.EqualTo((0L, 0L, 0L, (long?)0)));
         Assert.That((counts.PollSkip, counts.NonmonotonicPoll, counts.RedeliveriesWithinAssignment), Is.EqualTo(((long?)0, (long?)0, (long?)0)),
             "each instance reads its partitions in order, without gaps, within each assignment");
-        Assert.That(LedgerChecker.Check(JournalReader.ReadRunDirectory(outcome.RunDirectory).History).Counts, Is.EqualTo(counts));
+
+        // The broker's side, read without the tool: every message stored once, so what the counts show is the consumer's doing.
+        Assert.That((plain.Distinct.Count, plain.ExtraCopies, plain.Unreadable), Is.EqualTo((spec.Messages, counts.DuplicateWrites, 0L)));
         return counts;
     }
 }
