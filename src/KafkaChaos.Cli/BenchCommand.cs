@@ -139,7 +139,7 @@ public static class BenchCommand
     private static BenchPlan FromOptions(int brokers, string sizes, string acks, string linger, string batch, string partitions, string replication, string faults,
         string duration, string pacedDuration, string pacedShares, long? messages, int alternations)
     {
-        if (brokers is < 1 or > ClusterSpec.MaxBrokers)
+        if (ClusterSpec.BrokerCountProblem(brokers) is not null)
         {
             throw new ExperimentConfigException($"--brokers: '{brokers}' is not a whole number 1..{ClusterSpec.MaxBrokers}");
         }

@@ -32,13 +32,17 @@ public sealed record ClusterSpec(
         return settings;
     }
 
+    /// <summary>Why a cluster of <paramref name="brokers"/> cannot be started, or null: the one rule for 'cluster up', experiments and the bench.</summary>
+    public static string? BrokerCountProblem(int brokers) =>
+        brokers is < MinBrokers or > MaxBrokers ? $"{brokers} is out of range {MinBrokers}..{MaxBrokers}" : null;
+
     /// <summary>Rejects what cannot start, before anything does.</summary>
     /// <exception cref="ClusterConfigException">With the setting and what is allowed.</exception>
     public void Validate()
     {
-        if (Brokers is < MinBrokers or > MaxBrokers)
+        if (BrokerCountProblem(Brokers) is { } problem)
         {
-            throw new ClusterConfigException($"brokers: {Brokers} is out of range {MinBrokers}..{MaxBrokers}");
+            throw new ClusterConfigException($"brokers: {problem}");
         }
 
         if (BrokerOverrides?.Keys.FirstOrDefault(id => id < 1 || id > Brokers) is { } unknown and not 0)

@@ -18,9 +18,9 @@ public static class ExperimentSpecValidator
     public static SpecProblem? Problem(ExperimentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Brokers is < ClusterSpec.MinBrokers or > ClusterSpec.MaxBrokers)
+        if (ClusterSpec.BrokerCountProblem(spec.Brokers) is { } brokers)
         {
-            return new("cluster.brokers", $"{spec.Brokers} is out of range {ClusterSpec.MinBrokers}..{ClusterSpec.MaxBrokers}");
+            return new("cluster.brokers", brokers);
         }
 
         if (spec.Partitions < 1)

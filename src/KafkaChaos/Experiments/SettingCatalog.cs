@@ -27,13 +27,13 @@ public static class SettingCatalog
         ["topic.min_insync_replicas"] = "min.insync.replicas, 1..replication factor",
         ["workload.messages"] = "messages to send, 1..10^9",
         ["workload.duration"] = "how long to send at the rate, instead of messages, such as 60s (1s..24h; needs a rate above 0)",
-        ["workload.producers"] = "producer instances, 1..16; each has its own identity and sequences, and sends its share of the messages and rate",
+        ["workload.producers"] = $"producer instances, 1..{ExperimentSpecValidator.MaxClients}; each has its own identity and sequences, and sends its share of the messages and rate",
         ["workload.rate"] = "messages per second, 0 (unthrottled) up to 10^7",
         ["workload.message_size"] = "bytes per message, 44..1048576",
         ["workload.keys"] = "none, sequence, fixed or random",
-        ["consumer.instances"] = "consumer instances, 1..16",
+        ["consumer.instances"] = $"consumer instances, 1..{ExperimentSpecValidator.MaxClients}",
         ["consumer.commit"] = string.Join(", ", CommitStrategyNames.All),
-        ["consumer.batch"] = "records per poll batch, 1..10000",
+        ["consumer.batch"] = $"records per poll batch, 1..{ExperimentSpecValidator.MaxConsumerBatch}",
         ["consumer.processing_ms"] = "processing time per record in ms, 0..60000",
         ["consumer.dedup"] = "true or false",
         ["consumer.auto_commit_interval_ms"] = "auto-commit interval in ms, 1..600000",
@@ -61,7 +61,7 @@ public static class SettingCatalog
 
             return long.TryParse(setting.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
                 ? value
-                : throw Bad(setting, key, $"a whole number {min}..{max}");
+                : throw Bad(setting, key, min == int.MinValue && max == int.MaxValue ? "a whole number" : $"a whole number {min}..{max}");
         }
 
         var rate = defaults.RatePerSecond;
@@ -86,8 +86,8 @@ public static class SettingCatalog
                 : throw Bad(durationSetting, "workload.duration", "a rate above 0 (workload.rate) to send at, and at most 10^9 messages in all");
         }
 
-        var brokers = Int("cluster.brokers", defaults.Brokers, ClusterSpec.MinBrokers, ClusterSpec.MaxBrokers);
-        var replication = Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), 1, ClusterSpec.MaxBrokers);
+        var brokers = Int("cluster.brokers", defaults.Brokers, int.MinValue, int.MaxValue);
+        var replication = Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), int.MinValue, int.MaxValue);
         var userProducer = new List<KeyValuePair<string, string>>();
         var broker = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, setting) in settings)
@@ -117,21 +117,21 @@ public static class SettingCatalog
             Brokers = brokers,
             Partitions = Int("topic.partitions", defaults.Partitions, 1, 1000),
             ReplicationFactor = replication,
-            MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), 1, ClusterSpec.MaxBrokers),
+            MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), int.MinValue, int.MaxValue),
             UncleanLeaderElection = broker.TryGetValue("unclean.leader.election.enable", out var unclean) && unclean == "true",
             BrokerConfig = broker,
             Messages = messages,
-            Producers = Int("workload.producers", defaults.Producers, 1, ExperimentSpecValidator.MaxClients),
+            Producers = Int("workload.producers", defaults.Producers, int.MinValue, int.MaxValue),
             RatePerSecond = rate,
             MessageSize = Int("workload.message_size", defaults.MessageSize, Workload.MessageEnvelope.HeaderSize, 1 << 20),
             Keys = Enum.Parse<KeyStrategy>(Choice("workload.keys", "none", KeyNames), ignoreCase: true),
             Producer = producer,
             Consumer = new ConsumerSpec
             {
-                Consumers = Int("consumer.instances", 1, 1, ExperimentSpecValidator.MaxClients),
+                Consumers = Int("consumer.instances", 1, int.MinValue, int.MaxValue),
                 Commit = CommitStrategyNames.Parse(commit).Strategy,
                 CommitAsync = CommitStrategyNames.Parse(commit).CommitAsync,
-                BatchSize = Int("consumer.batch", 1, 1, ExperimentSpecValidator.MaxConsumerBatch),
+                BatchSize = Int("consumer.batch", 1, int.MinValue, int.MaxValue),
                 ProcessingTime = TimeSpan.FromMilliseconds(Int("consumer.processing_ms", 0, 0, 60_000)),
                 DedupStore = Choice("consumer.dedup", "false", ["true", "false"]) == "true",
                 AutoCommitIntervalMs = Int("consumer.auto_commit_interval_ms", 1000, 1, 600_000),

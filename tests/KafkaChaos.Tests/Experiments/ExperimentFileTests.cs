@@ -106,7 +106,7 @@ public class ExperimentFileTests
     [TestCase("workload: { duration: 10s, messages: 5 }\n", "key 'workload.messages' has value '5'; expected no message count alongside workload.duration")]
     [TestCase("workload: { duration: 10s, rate: 0 }\n", "key 'workload.duration' has value '10s'; expected a rate above 0")]
     [TestCase("workload: { duration: -3s, rate: 10 }\n", "key 'workload.duration' has value '-3s'")]
-    [TestCase("workload: { producers: 17 }\n", "key 'workload.producers' has value '17'; expected a whole number 1..16")]
+    [TestCase("workload: { producers: 17 }\n", "x.yaml:1:24: cell x: workload.producers: 17 is out of range 1..16")]
     [TestCase("broker:\n  \"log.dirs; rm -rf /\": x\n", "x.yaml:2:25: key 'broker.log.dirs; rm -rf /' has value 'x'; expected a key of letters")]
     [TestCase("broker:\n  \"$(reboot)\": x\n", "x.yaml:2:16: key 'broker.$(reboot)' has value 'x'; expected a key of letters")]
     [TestCase("broker:\n  log.retention.ms: \"1\\nlisteners=PLAINTEXT://evil:9092\"\n", "x.yaml:2:21: key 'broker.log.retention.ms' has value '1\\nlisteners=PLAINTEXT://evil:9092'; expected a key of letters")]
