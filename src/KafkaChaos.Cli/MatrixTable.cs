@@ -26,11 +26,16 @@ public static class MatrixTable
             var row = new List<string> { Markup.Escape(cell.Name), $"[{color}]{CellVerdictNames.ToName(verdict)}[/]" };
             row.AddRange(columns.Select(c => cell.Status == RunStatus.Unsupported ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts))));
             row.Add(Markup.Escape(cell.Status == RunStatus.Unsupported ? cell.Reason ?? "" :
-                string.Join("; ", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "ok" : "VIOLATED")} {e.Expectation} (got {e.Got})"))));
+                string.Join("; ", (cell.Expectations ?? []).Select(e => $"{(e.AtLeast is not null ? "rate" : e.Met ? "ok" : "VIOLATED")} {e.Expectation} (got {e.Got})"))));
             table.AddRow(row.ToArray());
         }
 
         AnsiConsole.Write(table);
+        foreach (var group in results.Repetitions ?? [])
+        {
+            var expectations = group.Expectations.Select(e => $"{(e.Met ? "[green]ok[/]" : "[red]VIOLATED[/]")} {Markup.Escape(Reports.DescribeRate(e))}");
+            AnsiConsole.MarkupLine($"{Markup.Escape(group.Cell)}: {Markup.Escape(Reports.DescribeRates(group))}{(group.Expectations.Count > 0 ? "; " + string.Join("; ", expectations) : "")}");
+        }
         if (results.Cells.Any(c => c.Status is not RunStatus.Unsupported && !c.JudgedOnFinalLog))
         {
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(Reports.NoFinalReadNote)}[/]");

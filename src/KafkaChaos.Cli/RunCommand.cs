@@ -204,7 +204,12 @@ public static class RunCommand
                 AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(cell.Name)}: {Markup.Escape(string.Join("; ", Reports.InvalidReasons(cell)))}");
             }
 
-            return notPassed.Count > 0 ? ExitCodes.ExpectationViolated : ExitCodes.Ok;
+            foreach (var group in (outcome.Results.Repetitions ?? []).Where(g => !g.Passed))
+            {
+                AnsiConsole.MarkupLine($"[red]RATE NOT MET[/] {Markup.Escape(group.Cell)}: {Markup.Escape(string.Join("; ", group.Expectations.Where(e => !e.Met).Select(e => $"{e.Expectation}: held in {e.Held} of {e.Runs}")))}");
+            }
+
+            return outcome.Results.Passed ? ExitCodes.Ok : ExitCodes.ExpectationViolated;
         }));
         return command;
     }

@@ -17,6 +17,8 @@ public class CliUsageTests : TemporaryDirectoryTest
     [TestCase(new[] { "run", "--mesages", "100" }, "did you mean --messages?")]
     [TestCase(new[] { "run", "--rate", "--commit", "0" }, "--rate: '--commit' is not a number")]
     [TestCase(new[] { "run", "--batch", "1.5" }, "--batch: '1.5' is not a whole number")]
+    [TestCase(new[] { "run", "" }, "experiment file: '' is not a path")]
+    [TestCase(new[] { "bench", "" }, "bench file: '' is not a path")]
     [TestCase(new[] { "run", "--messages", "-5" }, "workload.messages: -5 is below 1")]
     [TestCase(new[] { "run", "--producer-config", "acks=2" }, "acks: '2' is not 0, 1 or all")]
     [TestCase(new[] { "run", "--acks", "1", "--producer-config", "acks=all" }, "contradicts --acks 1")]
@@ -35,6 +37,14 @@ public class CliUsageTests : TemporaryDirectoryTest
         Assert.That(output, Does.Not.Contain("Usage:"), "no help page");
         Assert.That(error, Does.Not.Contain("Exception"));
         Assert.That(Directory.Exists(runs) ? Directory.EnumerateFileSystemEntries(runs) : [], Is.Empty, "nothing written for a run that never started");
+    }
+
+    [Test]
+    public async Task ImageBuild_EmptyDistribution_IsAUsageError()
+    {
+        var (exitCode, _, error) = await CliProcess.RunAsync("image", "build", "--dist", "");
+
+        Assert.That((exitCode, error.Trim()), Is.EqualTo((2, "kafka-chaos: config error: --dist: '' is not a path to a Kafka distribution")));
     }
 
     [Test]

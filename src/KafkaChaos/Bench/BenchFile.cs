@@ -17,6 +17,11 @@ public static class BenchFile
 
     public static BenchPlan Load(string path)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ExperimentConfigException($"bench file: '{path}' is not a path");
+        }
+
         var info = new FileInfo(path);
         if (!info.Exists)
         {

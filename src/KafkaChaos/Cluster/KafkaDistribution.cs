@@ -21,6 +21,11 @@ public sealed partial record KafkaDistribution(string Home, KafkaVersion Version
     public static KafkaDistribution Open(DistributionPath given, string scratchDirectory)
     {
         var path = given.Path;
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ClusterConfigException($"{given.Origin}: '{path}' is not a path to a Kafka distribution");
+        }
+
         var full = Path.GetFullPath(path);
         string home;
         if (Directory.Exists(full))

@@ -9,6 +9,12 @@ namespace KafkaChaos.Experiments;
 /// </summary>
 public sealed record Expectation(IReadOnlyDictionary<string, string> When, string Count, string Operator, long Value)
 {
+    /// <summary>
+    /// When set, the bound must hold in at least this many of the cell's repetitions rather than in each:
+    /// how a race is stated ("acks=1 loses acknowledged messages in at least 3 of 5 runs").
+    /// </summary>
+    public int? AtLeast { get; init; }
+
     /// <summary>The ledger counts an expectation may name, in results.json spelling.</summary>
     public static IReadOnlyList<string> Counts => LedgerCountCatalog.Names;
 
@@ -46,6 +52,7 @@ public sealed record Expectation(IReadOnlyDictionary<string, string> When, strin
 
     public override string ToString() =>
         $"{Count} {Operator} {Value.ToString(CultureInfo.InvariantCulture)}"
+        + (AtLeast is { } k ? $" in at least {k.ToString(CultureInfo.InvariantCulture)} of the repetitions" : "")
         + (When.Count > 0 ? $" when {string.Join(", ", When.Select(w => $"{w.Key}={w.Value}"))}" : "");
 
     /// <summary>The count's value, or null when the history could not judge it.</summary>

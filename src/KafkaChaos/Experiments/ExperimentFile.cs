@@ -33,6 +33,11 @@ public static class ExperimentFile
 
     public static ExperimentPlan Load(string path)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ExperimentConfigException($"experiment file: '{path}' is not a path");
+        }
+
         var info = new FileInfo(path);
         if (!info.Exists)
         {
@@ -175,6 +180,11 @@ public static class ExperimentFile
                 default:
                     throw Error(keyNode, $"unknown key '{key}'; an experiment has {string.Join(", ", Sections)}");
             }
+        }
+
+        if (expectations.FirstOrDefault(e => e.AtLeast > repetitions) is { } tooMany)
+        {
+            throw new ExperimentConfigException($"{path}: expectation '{tooMany}' asks for {tooMany.AtLeast} repetitions, but the file runs each cell {repetitions} time(s) (key 'repetitions')");
         }
 
         var cells = new List<PlannedCell>();
@@ -353,6 +363,7 @@ public static class ExperimentFile
     {
         var when = new Dictionary<string, string>(StringComparer.Ordinal);
         YamlMappingNode? expect = null;
+        int? atLeast = null;
         foreach (var (keyNode, value) in node.Children)
         {
             switch (scalar(keyNode, "expectations[]"))
@@ -373,8 +384,12 @@ public static class ExperimentFile
                 case "expect":
                     expect = mapping(value, "expect");
                     break;
+                case "at_least":
+                    atLeast = int.TryParse(scalar(value, "at_least"), NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= 100
+                        ? k : throw error(value, $"key 'at_least' has value '{scalar(value, "at_least")}'; expected how many repetitions must meet the bound, 1..repetitions");
+                    break;
                 case var other:
-                    throw error(keyNode, $"unknown key '{other}' in an expectation; it has 'when' (optional) and 'expect'");
+                    throw error(keyNode, $"unknown key '{other}' in an expectation; it has 'when' (optional), 'expect' and 'at_least' (optional: in how many repetitions)");
             }
         }
 
@@ -397,7 +412,7 @@ public static class ExperimentFile
                 throw error(boundNode, $"key '{count}' has value '{bound}'; expected a bound such as 0, \">0\", \">=1\" or \"<=5\"");
             }
 
-            yield return new Expectation(when, count, op, number);
+            yield return new Expectation(when, count, op, number) { AtLeast = atLeast };
         }
     }
 }

@@ -47,7 +47,10 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         var status = RunStatus.Completed;
         string? error = null;
         Exception? failure = null;
-        ResultsDocument Document() => new(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), cells, plan.Name, plan.Description);
+        ResultsDocument Document() => new(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), cells, plan.Name, plan.Description)
+        {
+            Repetitions = RepetitionGroup.Of(cells),
+        };
 
         for (var i = 0; i < plan.Cells.Count; i++)
         {
@@ -159,5 +162,5 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
     }
 
     private static IReadOnlyList<ExpectationResult> Evaluate(PlannedCell planned, CellResult cell) =>
-        planned.Expectations.Select(e => new ExpectationResult(e.ToString(), e.Count, Expectation.Read(cell.Counts, e.Count), e.IsMetBy(cell.Counts))).ToArray();
+        planned.Expectations.Select(e => new ExpectationResult(e.ToString(), e.Count, Expectation.Read(cell.Counts, e.Count), e.IsMetBy(cell.Counts)) { AtLeast = e.AtLeast }).ToArray();
 }

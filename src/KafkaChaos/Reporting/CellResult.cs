@@ -37,6 +37,6 @@ public sealed record CellResult(
     public static CellResult Unsupported(string name, IReadOnlyDictionary<string, string> config, string reason) =>
         new(name, config, new LedgerCounts(), new Dictionary<string, IReadOnlyList<AnomalyExample>>(), false, [], null, [], true, [], RunStatus.Unsupported, reason);
 
-    /// <summary>Completed, valid, and every expectation met.</summary>
-    public bool Passed => Status == RunStatus.Completed && Valid && (Expectations ?? []).All(e => e.Met);
+    /// <summary>Completed, valid, and every expectation met; rate expectations are judged over the repetitions instead.</summary>
+    public bool Passed => Status == RunStatus.Completed && Valid && (Expectations ?? []).All(e => e.Met || e.AtLeast is not null);
 }

@@ -58,7 +58,7 @@ public static class HtmlReport
         {
             var verdict = Reports.VerdictName(cell);
             var counts = columns.Select(c => $"<td>{(cell.Status == RunStatus.Unsupported ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts)))}</td>");
-            var expectations = string.Join("<br>", (cell.Expectations ?? []).Select(e => $"{(e.Met ? "✔" : "✘")} {E(e.Expectation)} (got {e.Got})"));
+            var expectations = string.Join("<br>", (cell.Expectations ?? []).Select(e => $"{Reports.Mark(e)} {E(e.Expectation)} (got {e.Got})"));
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(cell.Name)}</td><td class=\"{verdict}\">{verdict}</td>{string.Concat(counts)}<td style=\"text-align:left\">{expectations}</td></tr>\n");
         }
 
@@ -68,7 +68,21 @@ public static class HtmlReport
             html.Append(CultureInfo.InvariantCulture, $"<p><em>{E(Reports.NoFinalReadNote)}.</em></p>\n");
         }
 
-        html.Append("<p>Counts are defined in docs/results.md; hover a column's name for its meaning. Columns show <code>lost</code> and every other count above 0 in some cell.</p>\n<h2>Charts</h2>\n");
+        html.Append("<p>Counts are defined in docs/results.md; hover a column's name for its meaning. Columns show <code>lost</code> and every other count above 0 in some cell.</p>\n");
+        if (results.Repetitions is { Count: > 0 } groups)
+        {
+            html.Append("<h2>Repetitions</h2>\n<p>How often each count was above 0 over a cell's completed, valid repetitions, with its 95% Wilson interval.</p>\n<table><tr><th>cell</th><th>verdict</th><th>rates</th><th>expectations over the repetitions</th></tr>\n");
+            foreach (var group in groups)
+            {
+                var verdict = Reports.RateVerdict(group);
+                var expectations = string.Join("<br>", group.Expectations.Select(e => $"{(e.Met ? "✔" : "✘")} {E(Reports.DescribeRate(e))}"));
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(group.Cell)}</td><td class=\"{verdict}\">{verdict}</td><td style=\"text-align:left\">{E(Reports.DescribeRates(group))}</td><td style=\"text-align:left\">{expectations}</td></tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
+        html.Append("<h2>Charts</h2>\n");
         foreach (var (title, png) in charts)
         {
             html.Append(CultureInfo.InvariantCulture, $"<figure><img class=\"chart\" alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"><figcaption>{E(title)}</figcaption></figure>\n");

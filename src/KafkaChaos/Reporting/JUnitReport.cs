@@ -14,7 +14,7 @@ public static class JUnitReport
     {
         ArgumentNullException.ThrowIfNull(results);
         var suiteName = results.Experiment ?? "kafka-chaos";
-        var cases = results.Cells.Select(cell => Case(suiteName, cell)).ToList();
+        var cases = results.Cells.Select(cell => Case(suiteName, cell)).Concat((results.Repetitions ?? []).Select(g => RateCase(suiteName, g))).ToList();
         var seconds = (results.EndedMs - results.StartedMs) / 1000.0;
         var suite = new XElement("testsuite",
             new XAttribute("name", suiteName),
@@ -28,6 +28,20 @@ public static class JUnitReport
                 new XElement("property", new XAttribute("name", "status"), new XAttribute("value", RunStatusNames.ToName(results.Status)))),
             cases);
         return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).ToString() + "\n";
+    }
+
+    /// <summary>A repeated cell as one more test case: its rates, failed when an expectation stated as a rate was not met.</summary>
+    private static XElement RateCase(string suite, RepetitionGroup group)
+    {
+        var testcase = new XElement("testcase", new XAttribute("classname", suite), new XAttribute("name", $"{group.Cell} over {group.Runs} repetitions"));
+        var violated = group.Expectations.Where(e => !e.Met).ToList();
+        if (violated.Count > 0)
+        {
+            testcase.Add(new XElement("failure", new XAttribute("message", string.Join("; ", violated.Select(Reports.DescribeRate))), new XAttribute("type", "rate")));
+        }
+
+        testcase.Add(new XElement("system-out", Reports.DescribeRates(group)));
+        return testcase;
     }
 
     private static XElement Case(string suite, CellResult cell)

@@ -52,6 +52,35 @@ public static class Reports
         return message + at + detail + fault;
     }
 
+    /// <summary>A repeated cell's rates as every report writes them: "5 runs, varies: lost seen in 3 of 5 (23%–88%); …".</summary>
+    public static string DescribeRates(RepetitionGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var seen = group.Seen.Count == 0 ? "no count above 0 in any run" : string.Join("; ", group.Seen.Select(s => $"{s.Count} {s}"));
+        return $"{group.Runs} run(s){(group.Varies ? ", varies" : "")}: {seen}";
+    }
+
+    /// <summary>✔ or ✘ for one cell's expectation; · for one stated as a rate, which only the repetitions together judge.</summary>
+    public static string Mark(ExpectationResult expectation)
+    {
+        ArgumentNullException.ThrowIfNull(expectation);
+        return expectation.AtLeast is not null ? "·" : expectation.Met ? "✔" : "✘";
+    }
+
+    /// <summary>A repeated cell in one word: pass or fail against its rate expectations; without any, whether its outcome varied.</summary>
+    public static string RateVerdict(RepetitionGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return group.Expectations.Count == 0 ? (group.Varies ? "varies" : "steady") : group.Passed ? "pass" : "fail";
+    }
+
+    /// <summary>A rate expectation's outcome: "lost > 0 in at least 3 of the repetitions: held in 4 of 5".</summary>
+    public static string DescribeRate(RateExpectationResult expectation)
+    {
+        ArgumentNullException.ThrowIfNull(expectation);
+        return $"{expectation.Expectation}: held in {expectation.Held} of {expectation.Runs}";
+    }
+
     /// <summary>Said once under every table of cells judged without a final read.</summary>
     public const string NoFinalReadNote = "no final read of the log (the run did not complete, or its journal predates it): 'lost' counts acked messages no consumer read, and '—' marks counts that need the final log";
 

@@ -16,5 +16,12 @@ public sealed record ResultsDocument(
     string? Description = null)
 {
     public const int CurrentSchemaVersion = 2;
+
+    /// <summary>The repeated cells taken together: rates with their intervals, and the expectations stated as rates.</summary>
+    public IReadOnlyList<RepetitionGroup>? Repetitions { get; init; }
+
+    /// <summary>Every cell that ran passed, and every rate expectation was met.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Passed => Cells.All(c => c.Status == Journal.RunStatus.Unsupported || c.Passed) && (Repetitions ?? []).All(g => g.Passed);
     public const string FileName = "results.json";
 }

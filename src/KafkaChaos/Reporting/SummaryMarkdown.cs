@@ -34,7 +34,7 @@ public static class SummaryMarkdown
             var ran = cell.Status != RunStatus.Unsupported;
             var counts = columns.Select(c => ran ? LedgerCountCatalog.Format(c.Read(cell.Counts)) : "—");
             var expectations = cell.Expectations is { Count: > 0 } list
-                ? string.Join("<br>", list.Select(e => $"{(e.Met ? "✔" : "✘")} {Escape(e.Expectation)} (got {e.Got})"))
+                ? string.Join("<br>", list.Select(e => $"{Reports.Mark(e)} {Escape(e.Expectation)} (got {e.Got})"))
                 : "";
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {Escape(cell.Name)} | **{Reports.VerdictName(cell)}** | {(ran ? LedgerCountCatalog.Format(cell.Counts.Sent) : "—")} | {(ran ? LedgerCountCatalog.Format(cell.Counts.Acked) : "—")} | {string.Join(" | ", counts)} | {expectations} |");
@@ -46,6 +46,19 @@ public static class SummaryMarkdown
         }
 
         text.AppendLine().AppendLine("Counts are defined in docs/results.md. Columns show `lost` and every other count above 0 in some cell.");
+        if (results.Repetitions is { Count: > 0 } groups)
+        {
+            text.AppendLine().AppendLine("## Repetitions").AppendLine();
+            text.AppendLine("How often each count was above 0 over a cell's completed, valid repetitions, with its 95% Wilson interval. A race is judged on this rate, never on one run.").AppendLine();
+            text.AppendLine("| cell | verdict | rates | expectations over the repetitions |");
+            text.AppendLine("|---|---|---|---|");
+            foreach (var group in groups)
+            {
+                var verdict = Reports.RateVerdict(group);
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {Escape(group.Cell)} | **{verdict}** | {Escape(Reports.DescribeRates(group))} | {string.Join("<br>", group.Expectations.Select(e => $"{(e.Met ? "✔" : "✘")} {Escape(Reports.DescribeRate(e))}"))} |");
+            }
+        }
         var withExamples = results.Cells.Where(c => c.Examples.Any(e => e.Value.Count > 0)).ToList();
         if (withExamples.Count > 0)
         {
