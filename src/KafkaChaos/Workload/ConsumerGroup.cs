@@ -120,6 +120,7 @@ public sealed class ConsumerGroup : IDisposable
 
             victim.Dispose();
             _deadEndToEnd.Add(victim.EndToEnd);
+            NativeHeap.Trim();
 
             // A restarted process would find only what the store wrote to its file.
             _dedup?.ReloadFromDisk();

@@ -69,6 +69,7 @@ public sealed class ProducerLane(
             // Killed: whatever the client has not reported is unknown; it may yet have been stored.
             Interlocked.Exchange(ref _killedUnknown, producer.Finish(TimeSpan.Zero));
             producer.Dispose();
+            NativeHeap.Trim();
             lock (_gate)
             {
                 _retiredSent += producer.Sent;
