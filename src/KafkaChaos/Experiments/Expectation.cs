@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaChaos.Cluster;
 using KafkaChaos.Ledger;
 
 namespace KafkaChaos.Experiments;
@@ -14,6 +15,15 @@ public sealed record Expectation(IReadOnlyDictionary<string, string> When, strin
     /// how a race is stated ("acks=1 loses acknowledged messages in at least 3 of 5 runs").
     /// </summary>
     public int? AtLeast { get; init; }
+
+    /// <summary>
+    /// When set, the bound applies only to brokers of these versions: what Kafka guarantees changed with
+    /// the version (leader epochs in 0.11 ended high-watermark truncation loss), and one file states both.
+    /// </summary>
+    public KafkaVersionBound? KafkaVersion { get; init; }
+
+    /// <summary>True when the bound applies to a cluster of <paramref name="version"/>.</summary>
+    public bool AppliesToVersion(KafkaVersion version) => KafkaVersion is not { } bound || bound.Admits(version);
 
     /// <summary>The ledger counts an expectation may name, in results.json spelling.</summary>
     public static IReadOnlyList<string> Counts => LedgerCountCatalog.Names;
@@ -53,7 +63,8 @@ public sealed record Expectation(IReadOnlyDictionary<string, string> When, strin
     public override string ToString() =>
         $"{Count} {Operator} {Value.ToString(CultureInfo.InvariantCulture)}"
         + (AtLeast is { } k ? $" in at least {k.ToString(CultureInfo.InvariantCulture)} of the repetitions" : "")
-        + (When.Count > 0 ? $" when {string.Join(", ", When.Select(w => $"{w.Key}={w.Value}"))}" : "");
+        + (When.Count > 0 ? $" when {string.Join(", ", When.Select(w => $"{w.Key}={w.Value}"))}" : "")
+        + (KafkaVersion is { } v ? $" on Kafka {v}" : "");
 
     /// <summary>The count's value, or null when the history could not judge it.</summary>
     public static long? Read(LedgerCounts counts, string name) => LedgerCountCatalog.Read(counts, name);

@@ -29,7 +29,7 @@ public static class ExperimentFile
         ["name", "description", "cluster", "topic", "workload", "producer", "consumer", "broker", "nemesis", "faults", "seed", "matrix", "exclude", "repetitions", "expectations"];
 
     private static readonly string[] FaultKeys =
-        ["kind", "broker", "partition", "all_brokers", "delay_ms", "jitter_ms", "loss_percent", "crash_point", "at", "every", "count", "window", "duration"];
+        ["kind", "broker", "partition", "all_brokers", "delay_ms", "jitter_ms", "loss_percent", "crash_point", "lag", "at", "every", "count", "window", "duration"];
 
     public static ExperimentPlan Load(string path)
     {
@@ -353,6 +353,7 @@ public static class ExperimentFile
             JitterMs = Int("jitter_ms", 0, 60_000) ?? 0,
             LossPercent = loss,
             CrashPoint = crashPoint,
+            Lag = OptionalDuration("lag") ?? TimeSpan.FromSeconds(3),
             Duration = OptionalDuration("duration") ?? defaultDuration ?? TimeSpan.FromSeconds(10),
             When = new FaultTrigger(start, OptionalDuration("every"), Int("count", 1, 1000) ?? 1, windowEnd),
         };
@@ -364,6 +365,7 @@ public static class ExperimentFile
         var when = new Dictionary<string, string>(StringComparer.Ordinal);
         YamlMappingNode? expect = null;
         int? atLeast = null;
+        KafkaVersionBound? version = null;
         foreach (var (keyNode, value) in node.Children)
         {
             switch (scalar(keyNode, "expectations[]"))
@@ -388,8 +390,12 @@ public static class ExperimentFile
                     atLeast = int.TryParse(scalar(value, "at_least"), NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= 100
                         ? k : throw error(value, $"key 'at_least' has value '{scalar(value, "at_least")}'; expected how many repetitions must meet the bound, 1..repetitions");
                     break;
+                case "kafka_version":
+                    version = KafkaVersionBound.TryParse(scalar(value, "kafka_version"), out var bound)
+                        ? bound : throw error(value, $"key 'kafka_version' has value '{scalar(value, "kafka_version")}'; expected a version bound such as \"<0.11\" or \">=0.11\"");
+                    break;
                 case var other:
-                    throw error(keyNode, $"unknown key '{other}' in an expectation; it has 'when' (optional), 'expect' and 'at_least' (optional: in how many repetitions)");
+                    throw error(keyNode, $"unknown key '{other}' in an expectation; it has 'when', 'kafka_version' (optional: which brokers), 'expect' and 'at_least' (optional: in how many repetitions)");
             }
         }
 
@@ -412,7 +418,7 @@ public static class ExperimentFile
                 throw error(boundNode, $"key '{count}' has value '{bound}'; expected a bound such as 0, \">0\", \">=1\" or \"<=5\"");
             }
 
-            yield return new Expectation(when, count, op, number) { AtLeast = atLeast };
+            yield return new Expectation(when, count, op, number) { AtLeast = atLeast, KafkaVersion = version };
         }
     }
 }

@@ -55,6 +55,11 @@ public static class ExperimentSpecValidator
             {
                 return new($"faults[{i}]", $"{spec.Faults[i].Kind}: {problem}");
             }
+
+            if (spec.Faults[i].Kind == FaultKinds.KillLeaderAhead && LagProblem(spec.Faults[i].Lag, spec.BrokerConfig) is { } lag)
+            {
+                return new($"faults[{i}].lag", lag);
+            }
         }
 
         if (spec.Consumer.Consumers is < 1 or > MaxClients)
@@ -115,5 +120,18 @@ public static class ExperimentSpecValidator
         {
             throw new ExperimentConfigException(problem.ToString());
         }
+    }
+
+    /// <summary>
+    /// A follower held back longer than replica.lag.time.max.ms leaves the ISR, and the leader kill then
+    /// shows an unclean election (or none) instead of the acks=1 window. 10 s is the lowest default of any
+    /// version (30 s from 2.5).
+    /// </summary>
+    private static string? LagProblem(TimeSpan lag, IReadOnlyDictionary<string, string> brokerConfig)
+    {
+        const string key = "replica.lag.time.max.ms";
+        var limitMs = brokerConfig.TryGetValue(key, out var text) && long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : 10_000;
+        return lag.TotalMilliseconds < limitMs ? null
+            : $"{lag.TotalSeconds:0.###} s must be below {key} ({limitMs} ms{(text is null ? ", the lowest default; set it under broker:" : "")}), or the followers leave the ISR before the leader dies";
     }
 }

@@ -73,7 +73,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
             {
                 var (result, cellFailure) = await runner.RunCellAsync(planned.Spec with { Name = planned.Name }, image, version, runId,
                     Path.Combine(runDirectory, directory), cancellationToken, external);
-                cell = result with { Directory = directory, Expectations = Evaluate(planned, result) };
+                cell = result with { Directory = directory, Expectations = Evaluate(planned, result, version) };
                 if (cell.Status == RunStatus.Interrupted)
                 {
                     status = RunStatus.Interrupted;
@@ -161,6 +161,6 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         return null;
     }
 
-    private static IReadOnlyList<ExpectationResult> Evaluate(PlannedCell planned, CellResult cell) =>
-        planned.Expectations.Select(e => new ExpectationResult(e.ToString(), e.Count, Expectation.Read(cell.Counts, e.Count), e.IsMetBy(cell.Counts)) { AtLeast = e.AtLeast }).ToArray();
+    private static IReadOnlyList<ExpectationResult> Evaluate(PlannedCell planned, CellResult cell, KafkaVersion version) =>
+        planned.Expectations.Where(e => e.AppliesToVersion(version)).Select(e => new ExpectationResult(e.ToString(), e.Count, Expectation.Read(cell.Counts, e.Count), e.IsMetBy(cell.Counts)) { AtLeast = e.AtLeast }).ToArray();
 }

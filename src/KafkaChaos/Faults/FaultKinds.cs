@@ -8,6 +8,8 @@ namespace KafkaChaos.Faults;
 public static class FaultKinds
 {
     public const string KillLeader = "kill-leader";
+    public const string KillLeaderAhead = "kill-leader-ahead";
+    public const string TruncateToHighWatermark = "truncate-to-high-watermark";
     public const string KillBroker = "kill-broker";
     public const string RestartBroker = "restart-broker";
     public const string PauseBroker = "pause-broker";
@@ -22,7 +24,7 @@ public static class FaultKinds
 
     public static IReadOnlyList<string> All { get; } =
     [
-        KillLeader, KillBroker, RestartBroker, PauseBroker, IsolateLeader, IsolateBroker, CutReplication, PartitionHalves, NetDelay, NetLoss,
+        KillLeader, KillLeaderAhead, TruncateToHighWatermark, KillBroker, RestartBroker, PauseBroker, IsolateLeader, IsolateBroker, CutReplication, PartitionHalves, NetDelay, NetLoss,
         RestartConsumer, RestartProducer,
     ];
 
@@ -51,7 +53,12 @@ public static class FaultKinds
             return $"partition {partition} is out of range: partitions are 0..{partitions - 1}";
         }
 
-        if (fault.Kind is KillLeader or IsolateLeader && replicationFactor < 2)
+        if (fault.Kind is TruncateToHighWatermark && replicationFactor < 3)
+        {
+            return $"{fault.Kind} needs a replication factor of at least 3: two followers, one to lead after the first kill and one to lead after the second (it is {replicationFactor})";
+        }
+
+        if (fault.Kind is KillLeader or KillLeaderAhead or IsolateLeader && replicationFactor < 2)
         {
             return $"{fault.Kind} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})";
         }
@@ -69,6 +76,11 @@ public static class FaultKinds
         if (fault.Kind == NetLoss && !(fault.LossPercent is > 0 and <= 100))
         {
             return $"loss {fault.LossPercent}% must be above 0 and at most 100";
+        }
+
+        if (fault.Kind == KillLeaderAhead && (fault.Lag <= TimeSpan.Zero || fault.Lag > TimeSpan.FromSeconds(60)))
+        {
+            return $"lag {fault.Lag.TotalSeconds:0.###} s must be above 0 and at most 60 s";
         }
 
         var when = fault.When;
@@ -101,6 +113,8 @@ public static class FaultKinds
         return fault.Kind switch
         {
             KillLeader => new LeaderKill(cluster!, topic, partition, journal, time, log),
+            KillLeaderAhead => new LeaderKillAhead(cluster!, topic, partition, fault.Lag, journal, time, log),
+            TruncateToHighWatermark => new HighWatermarkTruncation(cluster!, topic, partition, journal, time, log),
             KillBroker => new BrokerKill(cluster!, topic, Broker(), journal, time, log),
             RestartBroker => new BrokerRestart(cluster!, topic, Broker(), journal, time, log),
             PauseBroker => new BrokerPause(cluster!, topic, Broker(), journal, time, log),

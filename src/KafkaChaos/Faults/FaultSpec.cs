@@ -24,6 +24,13 @@ public sealed record FaultSpec
     /// <summary>Where restart-consumer kills the consumer.</summary>
     public CrashPoint CrashPoint { get; init; } = CrashPoint.BetweenProcessAndCommit;
 
+    /// <summary>
+    /// How long kill-leader-ahead keeps the followers from fetching before it kills the leader: long enough
+    /// for the leader to acknowledge writes they never copied, shorter than replica.lag.time.max.ms so that
+    /// they are still in the ISR, and so electable, when it dies.
+    /// </summary>
+    public TimeSpan Lag { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long the fault stays before it is healed (restarts have nothing to heal).</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -34,6 +41,7 @@ public sealed record FaultSpec
         + (Partition is { } p ? $" partition {p}" : "")
         + (Kind is FaultKinds.NetDelay ? $" {DelayMs}±{JitterMs} ms" : "")
         + (Kind is FaultKinds.NetLoss ? $" {LossPercent}%" : "")
+        + (Kind is FaultKinds.KillLeaderAhead ? $" after {Lag.TotalSeconds:0.###} s of lag" : "")
         + (AllBrokers ? " on all brokers" : "")
         + (Kind is FaultKinds.RestartConsumer ? $" {CrashPointNames.ToName(CrashPoint)}" : "")
         + $", {When}"

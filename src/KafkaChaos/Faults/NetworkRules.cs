@@ -30,6 +30,20 @@ public static class NetworkRules
         }
     }
 
+    /// <summary>
+    /// Drops the broker's own outgoing TCP to <paramref name="port"/> on each of <paramref name="peers"/>:
+    /// it cannot open (or keep) a connection to them, while connections they open to it still work.
+    /// </summary>
+    public static async Task DropConnectionsToAsync(KafkaCluster cluster, BrokerNode broker, IEnumerable<string> peers, int port, CancellationToken cancellationToken)
+    {
+        await EnsureChainsAsync(cluster, broker, cancellationToken);
+        foreach (var peer in peers)
+        {
+            await RunAsync(cluster, broker, ["iptables", "-A", OutChain, "-p", "tcp", "-d", peer, "--dport", port.ToString(CultureInfo.InvariantCulture), "-j", "DROP"],
+                cancellationToken);
+        }
+    }
+
     /// <summary>Drops everything on the broker's network interface: peers, ZooKeeper and clients alike.</summary>
     public static async Task DropAllAsync(KafkaCluster cluster, BrokerNode broker, CancellationToken cancellationToken)
     {
