@@ -45,7 +45,7 @@ public static class RunCommand
         var delay = new Option<int>("--delay-ms") { Description = "net-delay: added latency", DefaultValueFactory = _ => 100 };
         var loss = new Option<double>("--loss-percent") { Description = "net-loss: dropped packets", DefaultValueFactory = _ => 10 };
         var crashPoint = new Option<string>("--crash-point") { Description = "where restart-consumer kills the consumer", DefaultValueFactory = _ => "between-process-and-commit" };
-        crashPoint.AcceptOnlyFromAmong("between-process-and-commit", "after-commit");
+        crashPoint.AcceptOnlyFromAmong([.. CrashPointNames.All]);
         var bootstrap = new Option<string?>("--bootstrap") { Description = "run against a cluster this tool did not start (host:port,...); only restart-consumer and restart-producer faults apply" };
         var kafkaVersion = new Option<string>("--kafka-version") { Description = "with --bootstrap: the brokers' Kafka version, for the client settings and unsupported cells", DefaultValueFactory = _ => "3.0.0" };
         var clientConfig = new Option<string[]>("--client-config") { Description = "with --bootstrap: a client setting, key=value (repeatable): security.protocol, sasl.*, ssl.*; secrets are never written anywhere" };
@@ -118,7 +118,7 @@ public static class RunCommand
                         Partition = parse.GetValue(partition) ?? (faultName is FaultKinds.KillLeader or FaultKinds.IsolateLeader ? 0 : null),
                         DelayMs = parse.GetValue(delay),
                         LossPercent = parse.GetValue(loss),
-                        CrashPoint = parse.GetValue(crashPoint) == "after-commit" ? CrashPoint.AfterCommit : CrashPoint.BetweenProcessAndCommit,
+                        CrashPoint = CrashPointNames.TryParse(parse.GetValue(crashPoint)!, out var point) ? point : CrashPoint.BetweenProcessAndCommit,
                         When = new FaultTrigger(TimeSpan.FromSeconds(parse.GetValue(faultAt))),
                         Duration = TimeSpan.FromSeconds(parse.GetValue(faultDuration)),
                     },

@@ -81,11 +81,33 @@ public class CommitStrategyTests : RunDirectoryTest
         Assert.That(counts.DuplicatesProcessed, Is.Zero, "the file-backed store skipped every redelivered message");
     }
 
-    private async Task<LedgerCounts> RunAsync(ConsumerSpec consumer, CrashPoint point)
+    /// <summary>
+    /// The store's own file, not the checker, says each message was marked once; the checker's duplicate
+    /// count says how often one was processed twice. Marked in one step with the processing, a crash right
+    /// after a record leaves nothing to redo; marked after it, the record the crash cut off is processed again.
+    /// </summary>
+    [TestCase(false, 0)]
+    [TestCase(true, 1)]
+    public async Task DedupStore_KilledRightAfterProcessingARecord_ProcessesItTwiceOnlyWhenTheMarkIsASeparateStep(bool markAfterProcessing, long duplicates)
+    {
+        var consumer = new ConsumerSpec { Commit = CommitStrategy.ProcessThenCommit, BatchSize = 10, DedupStore = true, DedupMarkAfterProcessing = markAfterProcessing };
+
+        var counts = await RunAsync(consumer, CrashPoint.BetweenProcessAndMark, (run, cell) =>
+        {
+            var store = new FileInfo(Path.Combine(run, cell, DedupStore.FileName)); // a single spec runs in the run directory itself
+            Assert.That(store.Length, Is.EqualTo(3_000 * 12), "every message marked in the store exactly once (12 bytes an entry)");
+        });
+
+        Assert.That((counts.Lost, counts.NeverProcessed), Is.EqualTo((0L, (long?)0)));
+        Assert.That(counts.Redeliveries, Is.GreaterThan(0), "the crash came before the batch's commit");
+        Assert.That(counts.DuplicatesProcessed, Is.EqualTo(duplicates));
+    }
+
+    private async Task<LedgerCounts> RunAsync(ConsumerSpec consumer, CrashPoint point, Action<string, string>? checkCellFiles = null)
     {
         var spec = ExperimentSpec.Default with
         {
-            Name = $"{consumer.StrategyName}{(consumer.DedupStore ? "+dedup" : "")}-{CrashPointNames.ToName(point)}",
+            Name = $"{consumer.StrategyName}{(consumer.DedupStore ? consumer.DedupMarkAfterProcessing ? "+dedup-after" : "+dedup" : "")}-{CrashPointNames.ToName(point)}",
             Brokers = 1,
             Partitions = 3,
             ReplicationFactor = 1,
@@ -113,6 +135,7 @@ public class CommitStrategyTests : RunDirectoryTest
         }
 
         var cell = outcome.Results.Cells.Single();
+        checkCellFiles?.Invoke(outcome.RunDirectory, cell.Directory ?? "");
         var counts = cell.Counts;
         TestContext.Progress.WriteLine($"{spec.Name}: {counts}");
         Assert.That(outcome.Results.Status, Is.EqualTo(RunStatus.Completed));

@@ -403,6 +403,22 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     }
 
     /// <summary>
+    /// Raises the topic's partition count to <paramref name="total"/>: CreatePartitions where the brokers
+    /// have it (1.0), the distribution's TopicCommand through ZooKeeper before.
+    /// </summary>
+    public async Task AddPartitionsAsync(string topic, int total, CancellationToken cancellationToken)
+    {
+        if (Spec.Version >= new KafkaVersion(1, 0, 0))
+        {
+            await Admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = topic, IncreaseTo = total }]);
+            return;
+        }
+
+        await TopicCommandAsync(["--alter", "--topic", topic, "--partitions", total.ToString(CultureInfo.InvariantCulture)], "Adding partitions succeeded",
+            $"raising {topic} to {total} partitions", cancellationToken);
+    }
+
+    /// <summary>
     /// The distribution's own TopicCommand, run in the first broker's container against ZooKeeper: how
     /// topics are managed on brokers older than the CreateTopics API (0.10.1).
     /// </summary>

@@ -29,7 +29,7 @@ public static class ExperimentFile
         ["name", "description", "cluster", "topic", "workload", "producer", "consumer", "broker", "nemesis", "faults", "seed", "matrix", "exclude", "repetitions", "expectations"];
 
     private static readonly string[] FaultKeys =
-        ["kind", "broker", "partition", "all_brokers", "delay_ms", "jitter_ms", "loss_percent", "crash_point", "lag", "at", "every", "count", "window", "duration"];
+        ["kind", "broker", "partition", "all_brokers", "delay_ms", "jitter_ms", "loss_percent", "crash_point", "lag", "new_partitions", "at", "every", "count", "window", "duration"];
 
     public static ExperimentPlan Load(string path)
     {
@@ -315,12 +315,11 @@ public static class ExperimentFile
         var crashPoint = CrashPoint.BetweenProcessAndCommit;
         if (fields.TryGetValue("crash_point", out var crashNode))
         {
-            crashPoint = scalar(crashNode, "crash_point") switch
+            var name = scalar(crashNode, "crash_point");
+            if (!CrashPointNames.TryParse(name, out crashPoint))
             {
-                "between-process-and-commit" => CrashPoint.BetweenProcessAndCommit,
-                "after-commit" => CrashPoint.AfterCommit,
-                var other => throw error(crashNode, $"key 'crash_point' has value '{other}'; expected between-process-and-commit or after-commit"),
-            };
+                throw error(crashNode, $"key 'crash_point' has value '{name}'; expected {string.Join(", ", CrashPointNames.All)}");
+            }
         }
 
         TimeSpan? windowEnd = null;
@@ -354,6 +353,7 @@ public static class ExperimentFile
             LossPercent = loss,
             CrashPoint = crashPoint,
             Lag = OptionalDuration("lag") ?? TimeSpan.FromSeconds(3),
+            NewPartitions = Int("new_partitions", 1, 1000) ?? 3,
             Duration = OptionalDuration("duration") ?? defaultDuration ?? TimeSpan.FromSeconds(10),
             When = new FaultTrigger(start, OptionalDuration("every"), Int("count", 1, 1000) ?? 1, windowEnd),
         };

@@ -247,11 +247,18 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         var consumerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal)
         {
             ["group.id"] = $"kafka-chaos-{runId}",
-            ["auto.offset.reset"] = "earliest",
+            ["auto.offset.reset"] = spec.Consumer.AutoOffsetReset,
             ["session.timeout.ms"] = sessionTimeout.ToString(CultureInfo.InvariantCulture),
             ["heartbeat.interval.ms"] = (sessionTimeout / 3).ToString(CultureInfo.InvariantCulture),
         };
         var producerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos" };
+        if (spec.Faults.Any(f => f.Kind == FaultKinds.AddPartitions))
+        {
+            // Both clients look for new partitions every 5 minutes by default: longer than any run.
+            consumerConfig["topic.metadata.refresh.interval.ms"] = "1000";
+            producerConfig["topic.metadata.refresh.interval.ms"] = "1000";
+        }
+
         foreach (var (key, value) in spec.Producer)
         {
             producerConfig[key] = value;
@@ -261,6 +268,10 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         using var group = new ConsumerGroup(runGuid, topic, spec.Consumer, consumerConfig, runDirectory, journal, time, clientLog);
         using var producer = new ProducerGroup(spec.Producers, runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog);
         group.Start();
+        if (spec.Consumer.AutoOffsetReset == "latest")
+        {
+            await WaitForAssignmentAsync(group, spec.Partitions, cancellationToken);
+        }
 
         var nemesis = new Nemesis(spec.Faults, seed,
             (fault, random) => FaultKinds.Create(fault, cluster, topic, spec.Partitions, group, producer, random, journal, time, log),
@@ -300,7 +311,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
             await Task.Delay(spec.QuietPeriod, time, cancellationToken);
 
-            ends = await Task.Run(() => group.EndOffsets(spec.Partitions, cancellationToken), cancellationToken);
+            ends = await Task.Run(() => group.EndOffsets(FaultKinds.PartitionsAtEnd(spec.Partitions, spec.Faults), cancellationToken), cancellationToken);
             log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
             caughtUp = await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
         }
@@ -317,12 +328,34 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         group.Dispose();
 
         // Durability is judged on the log as it is now, read whole by a reader outside the group.
-        var finalRead = await Task.Run(() => new FinalLogReader(topic, spec.Partitions, runGuid, target.ClientSettings, journal, time, clientLog)
+        var finalRead = await Task.Run(() => new FinalLogReader(topic, FaultKinds.PartitionsAtEnd(spec.Partitions, spec.Faults), runGuid, target.ClientSettings, journal, time, clientLog)
             .Read(spec.DrainIdleTimeout, cancellationToken), cancellationToken);
         journal.WriteFinalReadEnded(time.Millis(), finalRead);
         log(finalRead.Complete ? $"final read: {finalRead.Detail}" : $"final read incomplete, the cell is invalid: {finalRead.Detail}");
         latencies["produce_to_ack"] = producer.ProduceToAck().Summarize();
         latencies["end_to_end"] = group.EndToEnd().Summarize();
+    }
+
+    /// <summary>
+    /// A group that starts at the latest offset must hold the topic's partitions before anything is sent,
+    /// or it skips the first messages and the cell measures its own start instead of the fault.
+    /// </summary>
+    private async Task WaitForAssignmentAsync(ConsumerGroup group, int partitions, CancellationToken cancellationToken)
+    {
+        var deadline = time.Deadline(TimeSpan.FromSeconds(60));
+        while (group.AssignedPartitions < partitions)
+        {
+            if (!time.Before(deadline))
+            {
+                throw new InfrastructureException($"the consumer group held {group.AssignedPartitions} of {partitions} partitions 60 s after it started");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+        }
+
+        // The assignment callback comes before the client has looked up where "latest" is.
+        await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken);
+        log($"consumer group holds all {partitions} partitions; sending");
     }
 
     /// <summary>A progress line every two seconds: plain text, so it reads the same in a terminal and in CI logs.</summary>

@@ -82,6 +82,8 @@ public sealed record ExperimentSpec
             ["consumer.batch.size"] = Inv(Consumer.BatchSize),
             ["consumer.processing.ms"] = Inv(Consumer.ProcessingTime.TotalMilliseconds),
             ["consumer.dedup.store"] = Consumer.DedupStore ? "true" : "false",
+            ["consumer.auto.offset.reset"] = Consumer.AutoOffsetReset,
+            ["consumer.dedup.mark"] = Consumer.DedupMarkAfterProcessing ? "after-processing" : "atomic",
         };
         foreach (var (key, value) in ConsumerGroup.CommitSettings(Consumer))
         {

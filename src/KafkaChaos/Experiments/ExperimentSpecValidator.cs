@@ -72,6 +72,11 @@ public static class ExperimentSpecValidator
             return new("consumer.batch", $"{spec.Consumer.BatchSize} is out of range 1..{MaxConsumerBatch}");
         }
 
+        if (spec.Consumer.DedupMarkAfterProcessing && !spec.Consumer.DedupStore)
+        {
+            return new("consumer.dedup_mark", "after-processing needs consumer.dedup: true; without a store there is nothing to mark");
+        }
+
         if (spec.Consumer.AutoCommitIntervalMs < 1)
         {
             return new("consumer.auto_commit_interval_ms", $"{spec.Consumer.AutoCommitIntervalMs} is below 1");

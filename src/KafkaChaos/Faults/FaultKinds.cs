@@ -21,15 +21,16 @@ public static class FaultKinds
     public const string NetLoss = "net-loss";
     public const string RestartConsumer = "restart-consumer";
     public const string RestartProducer = "restart-producer";
+    public const string AddPartitions = "add-partitions";
 
     public static IReadOnlyList<string> All { get; } =
     [
         KillLeader, KillLeaderAhead, TruncateToHighWatermark, KillBroker, RestartBroker, PauseBroker, IsolateLeader, IsolateBroker, CutReplication, PartitionHalves, NetDelay, NetLoss,
-        RestartConsumer, RestartProducer,
+        RestartConsumer, RestartProducer, AddPartitions,
     ];
 
     /// <summary>Restarts are instantaneous; every other fault lasts until its heal.</summary>
-    public static bool HasDuration(string kind) => kind is not (RestartConsumer or RestartProducer);
+    public static bool HasDuration(string kind) => kind is not (RestartConsumer or RestartProducer or AddPartitions);
 
     /// <summary>
     /// Why <paramref name="fault"/> cannot run on this cluster and topic, or null when it can. Checked
@@ -83,6 +84,11 @@ public static class FaultKinds
             return $"lag {fault.Lag.TotalSeconds:0.###} s must be above 0 and at most 60 s";
         }
 
+        if (fault.Kind == AddPartitions && fault.NewPartitions is < 1 or > 1000)
+        {
+            return $"new_partitions {fault.NewPartitions} must be 1..1000";
+        }
+
         var when = fault.When;
         if (fault.Duration <= TimeSpan.Zero || when.At < TimeSpan.Zero || when.Count is < 1 or > 1000
             || when.Every is { } every && every <= TimeSpan.Zero || when.WindowEnd is { } end && end <= when.At)
@@ -95,6 +101,13 @@ public static class FaultKinds
 
     /// <summary>Faults that act on clients only: the ones that apply to a cluster this tool did not start.</summary>
     public static bool IsClientSide(string kind) => kind is RestartConsumer or RestartProducer;
+
+    /// <summary>
+    /// The topic's partitions once every add-partitions application is done: what the drain and the final
+    /// read cover. One that was not applied leaves partitions unread there, and the cell invalid anyway.
+    /// </summary>
+    public static int PartitionsAtEnd(int partitions, IEnumerable<FaultSpec> faults) =>
+        partitions + faults.Where(f => f.Kind == AddPartitions).Sum(f => f.NewPartitions * f.When.Count);
 
     /// <summary>Builds one application of <paramref name="fault"/>; random choices come from <paramref name="random"/>.</summary>
     public static Fault Create(FaultSpec fault, KafkaCluster? cluster, string topic, int partitions, ConsumerGroup? group, ProducerGroup? producers,
@@ -124,6 +137,7 @@ public static class FaultKinds
             PartitionHalves => new HalvesPartition(cluster!, topic, journal, time, log),
             NetDelay => new NetworkDelay(cluster!, topic, Brokers(), fault.DelayMs, fault.JitterMs, journal, time, log),
             NetLoss => new NetworkLoss(cluster!, topic, Brokers(), fault.LossPercent, journal, time, log),
+            AddPartitions => new PartitionAddition(cluster!, topic, fault.NewPartitions, journal, time, log),
             RestartConsumer => new ConsumerRestart(group ?? throw new InvalidOperationException($"{fault.Kind} needs the run's consumers"), fault.CrashPoint, journal, time, log),
             RestartProducer => new ProducerRestart(producers is { } p ? p.Lanes[random.Next(p.Lanes.Count)] : throw new InvalidOperationException($"{fault.Kind} needs the run's producers"),
                 journal, time, log),

@@ -31,6 +31,9 @@ public sealed record FaultSpec
     /// </summary>
     public TimeSpan Lag { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How many partitions add-partitions adds to the topic each time it fires.</summary>
+    public int NewPartitions { get; init; } = 3;
+
     /// <summary>How long the fault stays before it is healed (restarts have nothing to heal).</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -41,6 +44,7 @@ public sealed record FaultSpec
         + (Partition is { } p ? $" partition {p}" : "")
         + (Kind is FaultKinds.NetDelay ? $" {DelayMs}±{JitterMs} ms" : "")
         + (Kind is FaultKinds.NetLoss ? $" {LossPercent}%" : "")
+        + (Kind is FaultKinds.AddPartitions ? $" +{NewPartitions}" : "")
         + (Kind is FaultKinds.KillLeaderAhead ? $" after {Lag.TotalSeconds:0.###} s of lag" : "")
         + (AllBrokers ? " on all brokers" : "")
         + (Kind is FaultKinds.RestartConsumer ? $" {CrashPointNames.ToName(CrashPoint)}" : "")

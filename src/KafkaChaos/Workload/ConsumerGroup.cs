@@ -133,6 +133,18 @@ public sealed class ConsumerGroup : IDisposable
         }
     }
 
+    /// <summary>How many partitions the live instances hold between them now.</summary>
+    public int AssignedPartitions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _live.Sum(c => c.AssignedPartitions);
+            }
+        }
+    }
+
     public IReadOnlyDictionary<int, long> EndOffsets(int partitions, CancellationToken cancellationToken) => AnyLive().EndOffsets(partitions, cancellationToken);
 
     /// <summary>

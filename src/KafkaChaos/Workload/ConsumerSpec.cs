@@ -21,6 +21,19 @@ public sealed record ConsumerSpec
     /// <summary>Skip records whose producer+sequence a file-backed store says were already processed.</summary>
     public bool DedupStore { get; init; }
 
+    /// <summary>
+    /// Whether the store marks a record in the same step as its processing (a table written in the
+    /// processing's own transaction) or after it (a separate write): only the second leaves a moment
+    /// in which a crash processes a record twice.
+    /// </summary>
+    public bool DedupMarkAfterProcessing { get; init; }
+
+    /// <summary>
+    /// Where an instance starts a partition the group has no committed offset for: earliest, or latest,
+    /// which skips whatever was written to it before the group was assigned it (new partitions).
+    /// </summary>
+    public string AutoOffsetReset { get; init; } = "earliest";
+
     /// <summary>The name used in configs and reports.</summary>
     public string StrategyName => CommitStrategyNames.ToName(Commit, CommitAsync);
 }

@@ -12,4 +12,11 @@ public enum CrashPoint
     /// process-then-commit, after its commit (where there is nothing left unprocessed).
     /// </summary>
     AfterCommit,
+
+    /// <summary>
+    /// Mid-batch, right after one record's processing and before its mark in the dedup store, when the
+    /// store marks after processing. An atomic store has no such moment; the crash then falls right after
+    /// a record that was processed and marked in one step. Without a store: right after a record.
+    /// </summary>
+    BetweenProcessAndMark,
 }

@@ -18,6 +18,7 @@ public sealed class VerifyingConsumer : IDisposable
     private readonly ConsumerSpec _spec;
     private readonly JournalWriter _journal;
     private readonly DedupStore? _dedup;
+    private int _assigned;
     private readonly ConsumerProgress _progress;
     private readonly TimeProvider _time;
     private readonly Guid _runId;
@@ -125,7 +126,7 @@ public sealed class VerifyingConsumer : IDisposable
                     }
 
                     JournalAssignmentChanges(upTo: i);
-                    Process(_batch[i]);
+                    Process(_batch[i], i);
                 }
 
                 JournalAssignmentChanges(upTo: int.MaxValue);
@@ -219,7 +220,7 @@ public sealed class VerifyingConsumer : IDisposable
             .Select(g => new TopicPartitionOffset(_topic, g.Key, g.Max(r => r.Offset.Value) + 1))
             .ToList();
 
-    private void Process(ConsumeResult<Ignore, MessageEnvelope?> result)
+    private void Process(ConsumeResult<Ignore, MessageEnvelope?> result, int indexInBatch)
     {
         var partition = result.Partition.Value;
         var offset = result.Offset.Value;
@@ -243,7 +244,10 @@ public sealed class VerifyingConsumer : IDisposable
                 _time.Sleep(_spec.ProcessingTime);
             }
 
-            _dedup?.Add(envelope.ProducerId, envelope.Sequence);
+            if (!_spec.DedupMarkAfterProcessing)
+            {
+                _dedup?.Add(envelope.ProducerId, envelope.Sequence); // with the processing, in one step: no crash falls between
+            }
         }
 
         // One clock read serves both the journal and the latency: a read costs about 35 ns on a VM, 2% of
@@ -253,6 +257,21 @@ public sealed class VerifyingConsumer : IDisposable
         _journal.WriteConsumed(new ConsumedRecord(Id, envelope.ProducerId, envelope.Sequence, partition, offset, nowMillis, kind));
         EndToEnd.Record(nowMicros - envelope.IntendedSendMicros);
         _progress.Reached(partition, offset, nowMillis);
+        if (kind != ConsumeKind.Processed)
+        {
+            return;
+        }
+
+        if (_dedup is not null && _spec.DedupMarkAfterProcessing)
+        {
+            CrashIfRequested(CrashPoint.BetweenProcessAndMark, indexInBatch + 1, "processed a record, not yet marked in the dedup store");
+            _dedup.Add(envelope.ProducerId, envelope.Sequence);
+        }
+        else
+        {
+            CrashIfRequested(CrashPoint.BetweenProcessAndMark, indexInBatch + 1,
+                _dedup is null ? "processed a record mid-batch" : "processed a record and marked it in the same step");
+        }
     }
 
     private bool TryReadEnvelope(ConsumeResult<Ignore, MessageEnvelope?> result, out MessageEnvelope envelope)
@@ -279,10 +298,14 @@ public sealed class VerifyingConsumer : IDisposable
         }
 
         JournalAssignmentChanges(upTo: int.MaxValue);
-        var first = _batch.Count > 0 ? _batch[Math.Min(processedInBatch, _batch.Count - 1)] : null;
+        var named = point == CrashPoint.BetweenProcessAndMark ? processedInBatch - 1 : processedInBatch; // the record just processed
+        var first = _batch.Count > 0 ? _batch[Math.Clamp(named, 0, _batch.Count - 1)] : null;
         var at = first is null ? "" : $" at partition {first.Partition.Value} offset {first.Offset.Value}";
         throw new SimulatedCrash($"{Name} killed {CrashPointNames.ToName(point)}{at}: {what} ({_batch.Count - processedInBatch} of {_batch.Count} records abandoned)");
     }
+
+    /// <summary>How many of the topic's partitions this instance holds now.</summary>
+    public int AssignedPartitions => Volatile.Read(ref _assigned);
 
     /// <summary>
     /// Called by the client on this instance's poll thread (or, at close, on the disposing thread once
@@ -293,6 +316,7 @@ public sealed class VerifyingConsumer : IDisposable
         foreach (var partition in partitions.Where(p => p.Topic == _topic).OrderBy(p => p.Partition.Value))
         {
             _assignmentChanges.Add((_batch.Count, kind, partition.Partition.Value));
+            Interlocked.Add(ref _assigned, kind == ConsumeKind.Assigned ? 1 : -1);
         }
 
         if (Thread.CurrentThread != _thread)

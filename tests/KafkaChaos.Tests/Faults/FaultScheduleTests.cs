@@ -64,6 +64,21 @@ public class FaultScheduleTests
     }
 
     [Test]
+    public void PartitionsAtEnd_CountsEveryAdditionOfEveryFiring()
+    {
+        FaultSpec[] faults =
+        [
+            new() { Kind = FaultKinds.AddPartitions, NewPartitions = 2, When = new FaultTrigger(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 3) },
+            new() { Kind = FaultKinds.AddPartitions, NewPartitions = 1 },
+            new() { Kind = FaultKinds.KillLeader },
+        ];
+
+        Assert.That(FaultKinds.PartitionsAtEnd(3, faults), Is.EqualTo(3 + 2 * 3 + 1));
+        Assert.That(FaultKinds.Problem(new FaultSpec { Kind = FaultKinds.AddPartitions, NewPartitions = 0 }, 3, 3, 3), Does.Contain("new_partitions 0"));
+        Assert.That(FaultKinds.HasDuration(FaultKinds.AddPartitions), Is.False, "partitions cannot be taken away: nothing to heal");
+    }
+
+    [Test]
     public void Problem_BadNumbers_AreRejected()
     {
         Assert.That(FaultKinds.Problem(new FaultSpec { Kind = FaultKinds.NetLoss, LossPercent = 150 }, 3, 3, 3), Does.Contain("loss 150%"));
