@@ -83,6 +83,7 @@ public sealed record ExperimentSpec
             ["consumer.processing.ms"] = Inv(Consumer.ProcessingTime.TotalMilliseconds),
             ["consumer.dedup.store"] = Consumer.DedupStore ? "true" : "false",
             ["consumer.auto.offset.reset"] = Consumer.AutoOffsetReset,
+            ["consumer.processing"] = Consumer.WorkerQueue ? "worker-queue" : "inline",
             ["consumer.dedup.mark"] = Consumer.DedupMarkAfterProcessing ? "after-processing" : "atomic",
         };
         foreach (var (key, value) in ConsumerGroup.CommitSettings(Consumer))

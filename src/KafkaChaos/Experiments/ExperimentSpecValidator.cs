@@ -72,6 +72,11 @@ public static class ExperimentSpecValidator
             return new("consumer.batch", $"{spec.Consumer.BatchSize} is out of range 1..{MaxConsumerBatch}");
         }
 
+        if (spec.Consumer.WorkerQueue && spec.Faults.FirstOrDefault(f => f.Kind == FaultKinds.RestartConsumer && f.CrashPoint == CrashPoint.BetweenProcessAndMark) is not null)
+        {
+            return new("consumer.processing", "worker-queue cannot be killed between-process-and-mark: the poll loop, where crashes happen, processes nothing itself");
+        }
+
         if (spec.Consumer.DedupMarkAfterProcessing && !spec.Consumer.DedupStore)
         {
             return new("consumer.dedup_mark", "after-processing needs consumer.dedup: true; without a store there is nothing to mark");

@@ -34,6 +34,13 @@ public sealed record ConsumerSpec
     /// </summary>
     public string AutoOffsetReset { get; init; } = "earliest";
 
+    /// <summary>
+    /// The poll loop hands each record to a worker thread through a local queue and counts it done at
+    /// hand-over, committing by its strategy as if it were processed (article 000's thread pool): what is
+    /// queued when the process dies was committed and never processed.
+    /// </summary>
+    public bool WorkerQueue { get; init; }
+
     /// <summary>The name used in configs and reports.</summary>
     public string StrategyName => CommitStrategyNames.ToName(Commit, CommitAsync);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Confluent.Kafka;
 using KafkaChaos.Journal;
 
@@ -34,6 +35,14 @@ public sealed class VerifyingConsumer : IDisposable
     /// </summary>
     private readonly List<(int BatchIndex, ConsumeKind Kind, int Partition)> _assignmentChanges = [];
     private int _journalledChanges;
+
+    /// <summary>
+    /// With a worker queue: what the poll loop handed over, records and assignment changes in poll order,
+    /// for the worker thread to process and journal. Null when records are processed on the poll thread.
+    /// </summary>
+    private readonly BlockingCollection<(ConsumeResult<Ignore, MessageEnvelope?>? Record, ConsumeKind Kind, int Partition)>? _queue;
+    private Thread? _worker;
+    private volatile bool _abandonQueue;
     private int _crashRequest = NoCrash;
     private Thread? _thread;
     private Exception? _failure;
@@ -52,6 +61,7 @@ public sealed class VerifyingConsumer : IDisposable
         _progress = progress;
         _time = time;
         _clientLog = clientLog;
+        _queue = spec.WorkerQueue ? new() : null;
         _consumer = new ConsumerBuilder<Ignore, MessageEnvelope?>(WithoutUnusedFields(config))
             .SetValueDeserializer(EnvelopeDeserializer.Instance)
             .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
@@ -75,6 +85,11 @@ public sealed class VerifyingConsumer : IDisposable
         _consumer.Subscribe(_topic);
         _thread = new Thread(Loop) { IsBackground = true, Name = $"consumer {Name}" };
         _thread.Start();
+        if (_queue is not null)
+        {
+            _worker = new Thread(Work) { IsBackground = true, Name = $"consumer-worker {Name}" };
+            _worker.Start();
+        }
     }
 
     /// <summary>Kills this instance at the next <paramref name="point"/> of its cycle.</summary>
@@ -126,7 +141,14 @@ public sealed class VerifyingConsumer : IDisposable
                     }
 
                     JournalAssignmentChanges(upTo: i);
-                    Process(_batch[i], i);
+                    if (_queue is not null)
+                    {
+                        _queue.Add((_batch[i], ConsumeKind.Processed, _batch[i].Partition.Value)); // counted done at hand-over
+                    }
+                    else
+                    {
+                        Process(_batch[i], i);
+                    }
                 }
 
                 JournalAssignmentChanges(upTo: int.MaxValue);
@@ -151,6 +173,7 @@ public sealed class VerifyingConsumer : IDisposable
         }
         catch (SimulatedCrash crash)
         {
+            StopWorker(abandonQueued: true);
             _consumer.Dispose();
             _crashed.TrySetResult(crash.Message);
         }
@@ -220,7 +243,7 @@ public sealed class VerifyingConsumer : IDisposable
             .Select(g => new TopicPartitionOffset(_topic, g.Key, g.Max(r => r.Offset.Value) + 1))
             .ToList();
 
-    private void Process(ConsumeResult<Ignore, MessageEnvelope?> result, int indexInBatch)
+    private void Process(ConsumeResult<Ignore, MessageEnvelope?> result, int indexInBatch, bool sleep = true)
     {
         var partition = result.Partition.Value;
         var offset = result.Offset.Value;
@@ -239,7 +262,7 @@ public sealed class VerifyingConsumer : IDisposable
         }
         else
         {
-            if (_spec.ProcessingTime > TimeSpan.Zero)
+            if (sleep && _spec.ProcessingTime > TimeSpan.Zero)
             {
                 _time.Sleep(_spec.ProcessingTime);
             }
@@ -257,7 +280,7 @@ public sealed class VerifyingConsumer : IDisposable
         _journal.WriteConsumed(new ConsumedRecord(Id, envelope.ProducerId, envelope.Sequence, partition, offset, nowMillis, kind));
         EndToEnd.Record(nowMicros - envelope.IntendedSendMicros);
         _progress.Reached(partition, offset, nowMillis);
-        if (kind != ConsumeKind.Processed)
+        if (kind != ConsumeKind.Processed || _queue is not null)
         {
             return;
         }
@@ -298,10 +321,64 @@ public sealed class VerifyingConsumer : IDisposable
         }
 
         JournalAssignmentChanges(upTo: int.MaxValue);
+        var queued = _queue is { } queue ? $"; {queue.Count} handed to the worker and not yet processed" : "";
         var named = point == CrashPoint.BetweenProcessAndMark ? processedInBatch - 1 : processedInBatch; // the record just processed
         var first = _batch.Count > 0 ? _batch[Math.Clamp(named, 0, _batch.Count - 1)] : null;
         var at = first is null ? "" : $" at partition {first.Partition.Value} offset {first.Offset.Value}";
-        throw new SimulatedCrash($"{Name} killed {CrashPointNames.ToName(point)}{at}: {what} ({_batch.Count - processedInBatch} of {_batch.Count} records abandoned)");
+        throw new SimulatedCrash($"{Name} killed {CrashPointNames.ToName(point)}{at}: {what} ({_batch.Count - processedInBatch} of {_batch.Count} records abandoned{queued})");
+    }
+
+    /// <summary>
+    /// The worker thread of a worker queue: processes what the poll loop handed over, in order. After a
+    /// crash what is still queued, and the record in hand, are journalled abandoned: the process died
+    /// with them in its memory.
+    /// </summary>
+    private void Work()
+    {
+        try
+        {
+            foreach (var (record, kind, partition) in _queue!.GetConsumingEnumerable())
+            {
+                if (record is null)
+                {
+                    _journal.WriteConsumed(new ConsumedRecord(Id, -1, -1, partition, -1, _time.Millis(), kind));
+                    continue;
+                }
+
+                if (!_abandonQueue && _spec.ProcessingTime > TimeSpan.Zero)
+                {
+                    _time.Sleep(_spec.ProcessingTime);
+                }
+
+                if (_abandonQueue)
+                {
+                    var readable = TryReadEnvelope(record, out var envelope);
+                    _journal.WriteConsumed(new ConsumedRecord(Id, readable ? envelope.ProducerId : -1, readable ? envelope.Sequence : -1,
+                        record.Partition.Value, record.Offset.Value, _time.Millis(), readable ? ConsumeKind.Abandoned : ConsumeKind.Unreadable));
+                    continue;
+                }
+
+                Process(record, -1, sleep: false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _failure = e; // fails the cell, as on the poll thread
+        }
+    }
+
+    /// <summary>Ends the worker once the queue is empty, abandoning what is left when the instance crashed.</summary>
+    private void StopWorker(bool abandonQueued)
+    {
+        if (_queue is null || _worker is null)
+        {
+            return;
+        }
+
+        _abandonQueue |= abandonQueued;
+        _queue.CompleteAdding();
+        _worker.Join();
+        _worker = null;
     }
 
     /// <summary>How many of the topic's partitions this instance holds now.</summary>
@@ -331,7 +408,14 @@ public sealed class VerifyingConsumer : IDisposable
         while (_journalledChanges < _assignmentChanges.Count && _assignmentChanges[_journalledChanges].BatchIndex <= upTo)
         {
             var (_, kind, partition) = _assignmentChanges[_journalledChanges++];
-            _journal.WriteConsumed(new ConsumedRecord(Id, -1, -1, partition, -1, _time.Millis(), kind));
+            if (_queue is { IsAddingCompleted: false } queue && Thread.CurrentThread == _thread)
+            {
+                queue.Add((null, kind, partition)); // in order among the records handed over before it
+            }
+            else
+            {
+                _journal.WriteConsumed(new ConsumedRecord(Id, -1, -1, partition, -1, _time.Millis(), kind));
+            }
         }
     }
 
@@ -370,6 +454,7 @@ public sealed class VerifyingConsumer : IDisposable
         _disposed = true;
         _stop.Cancel();
         _thread?.Join();
+        StopWorker(abandonQueued: false);
         if (!HasCrashed)
         {
             try
@@ -385,6 +470,7 @@ public sealed class VerifyingConsumer : IDisposable
         }
 
         _stop.Dispose();
+        _queue?.Dispose();
     }
 
     private sealed class SimulatedCrash(string message) : Exception(message);
