@@ -28,6 +28,8 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal
 var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experiments for Apache Kafka")
 {
     RunCommand.Create(interrupt.Token),
+    CheckCommand.Create(),
+    ExperimentsCommand.Create(),
     VerifyCommand.Create(),
     ReportCommand.Create(),
     ImageCommand.Create(interrupt.Token),
@@ -37,7 +39,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
 var parsed = root.Parse(args);
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("kafka-chaos: give a command: run, verify, report, image, cluster or bench; 'kafka-chaos --help' lists them");
+    Console.Error.WriteLine("kafka-chaos: give a command: run, check, experiments, verify, report, image, cluster or bench; 'kafka-chaos --help' lists them");
     return ExitCodes.UsageOrConfig;
 }
 

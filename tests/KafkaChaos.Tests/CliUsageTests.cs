@@ -40,6 +40,44 @@ public class CliUsageTests : TemporaryDirectoryTest
     }
 
     [Test]
+    public async Task Check_ShippedExperiment_PrintsItsCellsAndStartsNothing()
+    {
+        var file = Path.Combine(RepositoryPaths.Root(), "experiments", "high-watermark-truncation.yaml");
+
+        var (exitCode, output, error) = await CliProcess.RunAsync("check", file);
+
+        Assert.That((exitCode, error), Is.EqualTo((0, "")));
+        Assert.That(output, Does.Contain("high-watermark-truncation, 5 cell(s)"));
+        Assert.That(output, Does.Contain("expect lost > 0 in at least 1 of the repetitions on Kafka <0.11"));
+    }
+
+    [Test]
+    public async Task Check_BadFile_IsOneLineAndExit2()
+    {
+        var file = Path.Combine(TestDirectory, "bad.yaml");
+        await File.WriteAllTextAsync(file, "faults: [ { kind: kill-leader-ahead, lag: 20s } ]\n");
+
+        var (exitCode, _, error) = await CliProcess.RunAsync("check", file);
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(error.Trim(), Does.Contain("faults[0].lag: 20 s must be below replica.lag.time.max.ms").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public async Task Experiments_ListsEveryShippedFileWithItsClaim()
+    {
+        var directory = Path.Combine(RepositoryPaths.Root(), "experiments");
+
+        var (exitCode, output, _) = await CliProcess.RunAsync("experiments", directory);
+
+        Assert.That(exitCode, Is.Zero);
+        foreach (var file in Directory.EnumerateFiles(directory, "*.yaml"))
+        {
+            Assert.That(output, Does.Contain(Path.GetFileName(file)));
+        }
+    }
+
+    [Test]
     public async Task ImageBuild_EmptyDistribution_IsAUsageError()
     {
         var (exitCode, _, error) = await CliProcess.RunAsync("image", "build", "--dist", "");
