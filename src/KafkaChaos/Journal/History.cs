@@ -37,6 +37,12 @@ public sealed record History(
 
     public bool HasFinalRead => FinalReadEnd is not null;
 
+    /// <summary>
+    /// How many sends each producer started (journal format 3): sequences 0..count-1. A started send
+    /// without an outcome was in flight when the tool died, and is judged unknown.
+    /// </summary>
+    public IReadOnlyDictionary<int, long> StartedSends { get; init; } = new Dictionary<int, long>();
+
     public string ProducerName(int producer) =>
         ProducerNames is { } names && producer >= 0 && producer < names.Count ? names[producer] : ClientNames.Producer(producer);
 }

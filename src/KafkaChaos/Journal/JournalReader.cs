@@ -99,6 +99,9 @@ public static class JournalReader
             FinalReadEnd = finalRead is not null && finalTorn ? finalRead with { Complete = false, Detail = $"{finalPath} ends in a torn block" } : finalRead,
             Drain = drain,
             HasAssignments = format >= 2,
+            // Only a run that died without its end line needs them: teardown journals every unreported send as unknown.
+            StartedSends = endStatus is not null ? new Dictionary<int, long>() : StartedSends.Read(runDirectory,
+                config.TryGetValue("workload.messages", out var messages) && long.TryParse(messages, System.Globalization.CultureInfo.InvariantCulture, out var total) ? total : long.MaxValue),
         };
         return new RunJournal(runId, startedMs, config, history, endStatus) { EndCause = endCause };
     }

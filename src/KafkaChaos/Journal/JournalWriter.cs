@@ -24,9 +24,9 @@ public sealed class JournalWriter : IDisposable
     /// <summary>
     /// The journal format this writer writes. 1: no format field, no final read, no assignment changes.
     /// 2: the final read (final.bin and a <c>final-read</c> line), assignment changes in consumed.bin, the
-    /// group's <c>drain</c> line.
+    /// group's <c>drain</c> line. 3: started.bin, the count of sends each producer started.
     /// </summary>
-    public const int Format = 2;
+    public const int Format = 3;
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly Lock _gate = new();
@@ -36,6 +36,7 @@ public sealed class JournalWriter : IDisposable
     private readonly BlockWriter _produced;
     private readonly BlockWriter _consumed;
     private readonly BlockWriter _final;
+    private readonly StartedSends _started;
     private bool _disposed;
 
     public JournalWriter(string runDirectory, TimeProvider time)
@@ -46,6 +47,7 @@ public sealed class JournalWriter : IDisposable
         _produced = new BlockWriter(System.IO.Path.Combine(runDirectory, ProducedFileName), Failure);
         _consumed = new BlockWriter(System.IO.Path.Combine(runDirectory, ConsumedFileName), Failure);
         _final = new BlockWriter(System.IO.Path.Combine(runDirectory, FinalReadFileName), Failure);
+        _started = new StartedSends(runDirectory);
         _flushTimer = time.CreateTimer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
 
@@ -72,6 +74,12 @@ public sealed class JournalWriter : IDisposable
             json.WriteEndObject();
         });
     }
+
+    /// <summary>
+    /// Called before each send: <paramref name="producer"/> has now started <paramref name="count"/>.
+    /// Survives a SIGKILL that the buffered outcomes do not (<see cref="StartedSends"/>).
+    /// </summary>
+    public void SendStarted(int producer, long count) => _started.Started(producer, count);
 
     public void WriteProduced(in ProduceOutcome outcome)
     {
@@ -194,6 +202,7 @@ public sealed class JournalWriter : IDisposable
         _produced.Dispose();
         _consumed.Dispose();
         _final.Dispose();
+        _started.Dispose();
         lock (_gate)
         {
             if (_disposed)

@@ -25,11 +25,15 @@ public static class LedgerChecker
 {
     public const int MaxExamples = 20;
 
+    /// <summary>librdkafka queues at most 10^7 messages (queue.buffering.max.messages); one journal flush adds far fewer.</summary>
+    public const long MaxStartedWithoutOutcome = 20_000_000;
+
     public static LedgerVerdict Check(History history)
     {
         ArgumentNullException.ThrowIfNull(history);
         var run = new Run(history);
         run.ReadOutcomes();
+        run.AddStartedWithoutOutcome();
         run.ReadFinalLog();
         run.ReadConsumption();
         run.SettleOutcomes();
@@ -122,6 +126,7 @@ public static class LedgerChecker
         private int _lastConsumer = int.MinValue;
         private List<(long Last, long Highest)>? _lastPositions;
         private bool _repeatedOutcomes;
+        private List<(int Producer, long Sequence)>? _startedWithoutOutcome;
         private long _sent, _acked, _failed, _unknown, _consumed, _abandoned, _lost, _lostAfterRead, _lostUnacked, _unackedButDelivered, _failedButStored;
         private long _duplicateWrites, _redeliveries, _redeliveriesWithin, _duplicatesProcessed, _phantoms, _outOfOrder;
         private long _processedInFinalLog, _neverProcessed, _pollSkips, _nonmonotonicPolls, _unreadAcked;
@@ -149,6 +154,38 @@ public static class LedgerChecker
                 case ProduceStatus.Acked: _acked++; break;
                 case ProduceStatus.Failed: _failed++; break;
                 default: _unknown++; break;
+            }
+        }
+
+        /// <summary>
+        /// Pass 1b: sends a producer started (journal format 3) that have no outcome, because the tool died
+        /// before its journal flushed them: unknown, in flight at the crash. A completed run has none.
+        /// </summary>
+        public void AddStartedWithoutOutcome()
+        {
+            foreach (var (id, count) in history.StartedSends)
+            {
+                var producer = Producer(id);
+                if (producer.Sent.Count >= count)
+                {
+                    continue; // every started send has its outcome
+                }
+
+                if (count - producer.Sent.Count > MaxStartedWithoutOutcome)
+                {
+                    throw new JournalFormatException($"{StartedSends.FileName}: {history.ProducerName(id)} started {count} sends, {count - producer.Sent.Count} more than "
+                        + $"{JournalWriter.ProducedFileName} has outcomes for; a crash leaves at most the client's queue and one flush without outcomes, so the file is damaged");
+                }
+
+                for (long sequence = 0; sequence < count; sequence++)
+                {
+                    if (producer.Sent.Add(sequence))
+                    {
+                        _sent++;
+                        _unknown++;
+                        (_startedWithoutOutcome ??= []).Add((id, sequence));
+                    }
+                }
             }
         }
 
@@ -415,6 +452,23 @@ public static class LedgerChecker
         {
             var visitor = new OutcomeSettler(this);
             Each(history.Produced, ref visitor);
+            foreach (var (id, sequence) in _startedWithoutOutcome ?? [])
+            {
+                var producer = Producer(id);
+                if (_final ? producer.InFinalLog.Contains(sequence) : producer.Delivered.Contains(sequence))
+                {
+                    _unackedButDelivered++;
+                    if (_storedUnacked.Count(e => e.Count == "unacked_but_delivered") < MaxExamples)
+                    {
+                        _storedUnacked.Add(("unacked_but_delivered", id, sequence, 0));
+                    }
+                }
+                else
+                {
+                    _lostUnacked++;
+                }
+            }
+
             foreach (var (consumer, partition, from, to, timestampMs) in _gaps)
             {
                 if (_finalLog.AnyIn(partition, from, to))

@@ -114,6 +114,7 @@ public sealed class SequencedProducer : IDisposable
             var value = new byte[_messageSize];
             new MessageEnvelope(RunId, ProducerId, sequence, intended).Encode(value);
             var message = new Message<byte[]?, byte[]> { Key = Key(sequence), Value = value };
+            _journal.SendStarted(ProducerId, sequence + 1);
             while (true)
             {
                 try

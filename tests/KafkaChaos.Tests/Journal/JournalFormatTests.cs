@@ -54,7 +54,7 @@ public class JournalFormatTests : TemporaryDirectoryTest
         }
 
         var journalPath = Path.Combine(TestDirectory, JournalWriter.FileName);
-        File.WriteAllText(journalPath, File.ReadAllText(journalPath).Replace("\"format\":2,", "", StringComparison.Ordinal));
+        File.WriteAllText(journalPath, File.ReadAllText(journalPath).Replace($"\"format\":{JournalWriter.Format},", "", StringComparison.Ordinal));
         File.Delete(Path.Combine(TestDirectory, JournalWriter.FinalReadFileName));
 
         var verdict = LedgerChecker.Check(JournalReader.ReadRunDirectory(TestDirectory).History);
@@ -75,10 +75,10 @@ public class JournalFormatTests : TemporaryDirectoryTest
         }
 
         var journalPath = Path.Combine(TestDirectory, JournalWriter.FileName);
-        File.WriteAllText(journalPath, File.ReadAllText(journalPath).Replace("\"format\":2", "\"format\":3", StringComparison.Ordinal));
+        File.WriteAllText(journalPath, File.ReadAllText(journalPath).Replace($"\"format\":{JournalWriter.Format}", $"\"format\":{JournalWriter.Format + 1}", StringComparison.Ordinal));
 
         var error = Assert.Throws<JournalFormatException>(() => JournalReader.ReadRunDirectory(TestDirectory));
-        Assert.That(error!.Message, Does.Contain("journal.jsonl:1").And.Contain("format 3"));
+        Assert.That(error!.Message, Does.Contain("journal.jsonl:1").And.Contain($"format {JournalWriter.Format + 1}"));
     }
 
     [Test]
