@@ -10,7 +10,7 @@ public static class VerifyCommand
 {
     public static Command Create()
     {
-        var runDirectory = new Argument<string?>("run-dir") { Description = "a run directory holding journal.jsonl", Arity = ArgumentArity.ZeroOrOne };
+        var runDirectory = new Argument<string?>("run-dir") { Description = "a run directory: results.json with each cell's journal under cells/NNN/, or one journal.jsonl", Arity = ArgumentArity.ZeroOrOne };
         var produced = new Option<string?>("--produced") { Description = "JSON-lines produce outcomes (with --consumed, instead of a run directory)" };
         var consumed = new Option<string?>("--consumed") { Description = "JSON-lines consumed records" };
         var command = new Command("verify", "Recompute every verdict from the journal alone") { runDirectory, produced, consumed };
@@ -50,6 +50,11 @@ public static class VerifyCommand
                 throw new JournalFormatException($"{directory}: no journal here, and no {ResultsDocument.FileName} listing cells; is it a run directory?");
             }
 
+            foreach (var unsupported in stored?.Cells.Where(c => c.Status == RunStatus.Unsupported) ?? [])
+            {
+                Console.WriteLine($"{unsupported.Name}: unsupported, nothing to verify: {unsupported.Reason}");
+            }
+
             var disagreements = 0;
             foreach (var (cellDirectory, storedCell) in cellDirectories)
             {
@@ -73,6 +78,14 @@ public static class VerifyCommand
                 {
                     Console.Error.WriteLine($"kafka-chaos verify: {cellDirectory}: {ResultsDocument.FileName} disagrees with the journal; the journal's verdict is shown above");
                     disagreements++;
+                }
+                else if (storedCell is not null)
+                {
+                    Console.WriteLine($"{storedCell.Name}: the journal's counts agree with {ResultsDocument.FileName}");
+                    foreach (var expectation in storedCell.Expectations ?? [])
+                    {
+                        Console.WriteLine($"  {Reports.Mark(expectation)} expected {expectation.Expectation}, got {expectation.Got}");
+                    }
                 }
             }
 
