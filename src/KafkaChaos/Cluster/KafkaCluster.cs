@@ -419,6 +419,38 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     }
 
     /// <summary>
+    /// Sets (or, with a null value, removes) a topic-level override through ZooKeeper with the
+    /// distribution's ConfigCommand, from a running broker's container. Brokers read topic overrides
+    /// from ZooKeeper when they need them, so no restart is involved.
+    /// </summary>
+    public async Task SetTopicConfigAsync(string topic, string key, string? value, CancellationToken cancellationToken)
+    {
+        BrokerNode? shell = null;
+        foreach (var broker in _brokers)
+        {
+            if (await IsRunningAsync(broker, cancellationToken))
+            {
+                shell = broker;
+                break;
+            }
+        }
+
+        if (shell is null)
+        {
+            throw new InfrastructureException($"no broker container is running to change {topic}'s {key} from");
+        }
+
+        string[] change = value is null ? ["--delete-config", key] : ["--add-config", $"{key}={value}"];
+        string[] command = ["java", "-Xmx256m", "-cp", "/opt/kafka/libs/*", "kafka.admin.ConfigCommand", "--zookeeper", ZooKeeperConnect,
+            "--alter", "--entity-type", "topics", "--entity-name", topic, .. change];
+        var (exitCode, output) = await _engine.ExecAsync(shell.ContainerId, command, cancellationToken);
+        if (exitCode != 0 || !output.Contains("Updated config", StringComparison.Ordinal))
+        {
+            throw new InfrastructureException($"changing {topic}'s {key} failed (exit {exitCode}): {output.Trim()}");
+        }
+    }
+
+    /// <summary>
     /// The distribution's own TopicCommand, run in the first broker's container against ZooKeeper: how
     /// topics are managed on brokers older than the CreateTopics API (0.10.1).
     /// </summary>

@@ -81,6 +81,13 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
             $"no truncated follower ({string.Join(",", truncated)}) leads {target} within {EffectTimeout.TotalSeconds:0} s of killing broker {second.Id}: {after}");
     }
 
+    /// <summary>
+    /// Starts the killed brokers. A 0.9 broker whose log, truncated to its own high watermark, still ends
+    /// beyond the elected leader's halts rather than truncate further while unclean election is off
+    /// ("Halting because log truncation is not allowed"): this fault's loss, seen from the other side. As
+    /// an operator would, the heal then allows truncation on the topic until that broker is back in the
+    /// ISR, and says so.
+    /// </summary>
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
         foreach (var follower in _followers.Where(f => !_killed.Contains(f)))
@@ -93,6 +100,59 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
             await Cluster.StartAsync(broker, cancellationToken);
         }
 
-        return $"{Topic}/{partition}";
+        var halted = await HaltedAsync(cancellationToken);
+        if (halted.Count == 0)
+        {
+            return $"{Topic}/{partition}";
+        }
+
+        const string uncleanKey = "unclean.leader.election.enable";
+        Log($"broker(s) {string.Join(",", halted.Select(b => b.Id))} halted rather than truncate below the new leader's log end; allowing truncation on {Topic} until they rejoin");
+        await Cluster.SetTopicConfigAsync(Topic, uncleanKey, "true", cancellationToken);
+        try
+        {
+            foreach (var broker in halted)
+            {
+                await Cluster.StartAsync(broker, cancellationToken);
+            }
+
+            var ids = halted.Select(b => b.Id).ToArray();
+            await WaitForTopologyAsync(t => t.Partition(partition)?.InSyncReplicas is { } isr && ids.All(isr.Contains), ClusterRecovery.HealTimeout, cancellationToken);
+        }
+        finally
+        {
+            await Cluster.SetTopicConfigAsync(Topic, uncleanKey, null, CancellationToken.None);
+        }
+
+        return $"{Topic}/{partition} (broker(s) {string.Join(",", halted.Select(b => b.Id))} halted on restart: their logs, truncated to their high watermark, "
+            + $"still ended beyond the new leader's, and Kafka would not truncate them further with unclean election off; {uncleanKey}=true was set on the topic until they were back in the ISR)";
+    }
+
+    /// <summary>The restarted brokers that exited within 30 s with the halt message in their log.</summary>
+    private async Task<List<BrokerNode>> HaltedAsync(CancellationToken cancellationToken)
+    {
+        var halted = new List<BrokerNode>();
+        var deadline = Time.Deadline(TimeSpan.FromSeconds(30));
+        while (Time.Before(deadline) && halted.Count < _killed.Count)
+        {
+            foreach (var broker in _killed.Where(b => !halted.Contains(b)))
+            {
+                if (!await Cluster.IsRunningAsync(broker, cancellationToken)
+                    && (await Cluster.LogTailAsync(broker, 50, cancellationToken)).Any(l => l.Contains("Halting because log truncation is not allowed", StringComparison.Ordinal)))
+                {
+                    halted.Add(broker);
+                }
+            }
+
+            var topology = await Cluster.TopologyAsync(Topic, cancellationToken);
+            if (_killed.All(b => topology.Partition(partition)?.InSyncReplicas.Contains(b.Id) == true))
+            {
+                break; // every restarted broker is back in the ISR: none will halt now
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), Time, cancellationToken);
+        }
+
+        return halted;
     }
 }
