@@ -22,7 +22,7 @@ public static class RunCommand
         var messages = new Option<long>("--messages") { Description = "messages to send", DefaultValueFactory = _ => ExperimentSpec.Default.Messages };
         var rate = new Option<double>("--rate") { Description = "target send rate, messages per second (0: unthrottled)", DefaultValueFactory = _ => ExperimentSpec.Default.RatePerSecond };
         var producers = new Option<int>("--producers") { Description = "producer instances, 1..16, each with its own identity and an equal share of messages and rate", DefaultValueFactory = _ => 1 };
-        var acks = new Option<string>("--acks") { Description = "producer acks: 0, 1 or all", DefaultValueFactory = _ => "all" };
+        var acks = new Option<string>("--acks") { Description = "producer acks: 0, 1 or all (-1 is all)", DefaultValueFactory = _ => "all" };
         acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
         var producerConfig = new Option<string[]>("--producer-config")
         {
