@@ -11,4 +11,11 @@ public sealed record RunProgress(
     long Read,
     long SendRate,
     long ReadRate,
-    IReadOnlyCollection<string> ActiveFaults);
+    IReadOnlyCollection<string> ActiveFaults)
+{
+    /// <summary>Sends the broker acknowledged so far.</summary>
+    public long Acknowledged { get; init; }
+
+    /// <summary>Sends reported failed or unknown so far.</summary>
+    public long NotAcknowledged { get; init; }
+}

@@ -28,6 +28,10 @@ public sealed class ProducerGroup : IDisposable
     /// <summary>Messages handed to the clients so far, over every lane.</summary>
     public long Sent => _lanes.Sum(l => l.Sent);
 
+    /// <summary>Acknowledged, and failed or unknown, over every lane so far.</summary>
+    public (long Acknowledged, long NotAcknowledged) Outcomes =>
+        _lanes.Select(l => l.Outcomes).Aggregate((0L, 0L), (sum, o) => (sum.Item1 + o.Acknowledged, sum.Item2 + o.NotAcknowledged));
+
     public long Total { get; }
 
     /// <summary>Sends every lane's schedule, side by side; returns when all are done or cancelled.</summary>

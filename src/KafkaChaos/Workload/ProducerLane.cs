@@ -19,6 +19,8 @@ public sealed class ProducerLane(
     private CancellationTokenSource? _restart;
     private TaskCompletionSource<string>? _restarted;
     private long _retiredSent;
+    private long _retiredAcknowledged;
+    private long _retiredNotAcknowledged;
     private long _killedUnknown;
 
     /// <summary>Messages handed to the client so far, over every identity.</summary>
@@ -29,6 +31,18 @@ public sealed class ProducerLane(
             lock (_gate)
             {
                 return _retiredSent + (_current?.Sent ?? 0);
+            }
+        }
+    }
+
+    /// <summary>Sends acknowledged, and sends reported failed or unknown, so far over every identity (progress only).</summary>
+    public (long Acknowledged, long NotAcknowledged) Outcomes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_retiredAcknowledged + (_current?.Acknowledged ?? 0), _retiredNotAcknowledged + (_current?.FailedDeliveries ?? 0));
             }
         }
     }
@@ -73,6 +87,8 @@ public sealed class ProducerLane(
             lock (_gate)
             {
                 _retiredSent += producer.Sent;
+                _retiredAcknowledged += producer.Acknowledged;
+                _retiredNotAcknowledged += producer.Sent - producer.Acknowledged; // the killed identity's unreported sends are unknown now
                 _retiredProduceToAck.Add(producer.ProduceToAck);
                 _current = null;
             }

@@ -85,6 +85,9 @@ public sealed class SequencedProducer : IDisposable
 
     /// <summary>Attempts whose delivery report was an error (failed or unknown), so far.</summary>
     public long FailedDeliveries => Interlocked.Read(ref _failed);
+
+    /// <summary>Sends the broker acknowledged so far.</summary>
+    public long Acknowledged => Outcomes - FailedDeliveries;
     public LatencyRecorder ProduceToAck { get; } = new();
 
     /// <summary>
