@@ -137,7 +137,7 @@ public class FaultKindTests
         using (var journal = new JournalWriter(_journalDirectory, TimeProvider.System))
         {
             journal.WriteRunStarted("faults", 0, new Dictionary<string, string>());
-            var fault = FaultKinds.Create(spec, _cluster, Topic, 3, null!, null!, new Random(1), journal, TimeProvider.System, TestContext.Progress.WriteLine);
+            var fault = FaultKinds.Create(spec, new FaultContext(_cluster, Topic, 3, null, null, new Random(1), journal, TimeProvider.System, TestContext.Progress.WriteLine));
             try
             {
                 await fault.ApplyAsync(CancellationToken.None);

@@ -274,7 +274,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         }
 
         var nemesis = new Nemesis(spec.Faults, seed,
-            (fault, random) => FaultKinds.Create(fault, cluster, topic, spec.Partitions, group, producer, random, journal, time, log),
+            (fault, random) => FaultKinds.Create(fault, new FaultContext(cluster, topic, spec.Partitions, group, producer, random, journal, time, log)),
             cluster, topic, journal, time, log);
         foreach (var (at, fault) in nemesis.Plan)
         {

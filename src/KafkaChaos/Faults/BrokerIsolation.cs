@@ -25,4 +25,13 @@ public sealed class BrokerIsolation(KafkaCluster cluster, string topic, BrokerNo
         await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
         return broker.Target;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.IsolateBroker;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new BrokerIsolation(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+    }
 }

@@ -25,4 +25,13 @@ public sealed class BrokerKill(KafkaCluster cluster, string topic, BrokerNode br
         await Cluster.StartAsync(broker, cancellationToken);
         return broker.Target;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.KillBroker;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new BrokerKill(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+    }
 }

@@ -35,4 +35,13 @@ public sealed class BrokerPause(KafkaCluster cluster, string topic, BrokerNode b
         await Cluster.UnpauseAsync(broker, cancellationToken);
         return broker.Target;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.PauseBroker;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new BrokerPause(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+    }
 }

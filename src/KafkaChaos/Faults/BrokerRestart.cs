@@ -31,4 +31,13 @@ public sealed class BrokerRestart(KafkaCluster cluster, string topic, BrokerNode
         await Cluster.StartAsync(broker, cancellationToken);
         return broker.Target;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.RestartBroker;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new BrokerRestart(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+    }
 }

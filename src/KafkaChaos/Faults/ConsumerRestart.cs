@@ -45,4 +45,20 @@ public sealed class ConsumerRestart(ConsumerGroup group, CrashPoint point, Journ
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.RestartConsumer;
+
+        public override bool HasDuration => false;
+
+        public override bool IsClientSide => true;
+
+        public override string Parameters(FaultSpec fault) => $" {CrashPointNames.ToName(fault.CrashPoint)}";
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new ConsumerRestart(context.Consumers ?? throw new InvalidOperationException($"{Name} needs the run's consumers"), fault.CrashPoint,
+                context.Journal, context.Time, context.Log);
+    }
 }

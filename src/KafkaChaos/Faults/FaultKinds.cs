@@ -1,10 +1,6 @@
-using KafkaChaos.Cluster;
-using KafkaChaos.Journal;
-using KafkaChaos.Workload;
-
 namespace KafkaChaos.Faults;
 
-/// <summary>The fault names experiments use, what each needs of the cluster, and how each is built.</summary>
+/// <summary>The fault names experiments use, and the one <see cref="FaultKind"/> behind each.</summary>
 public static class FaultKinds
 {
     public const string KillLeader = "kill-leader";
@@ -23,23 +19,35 @@ public static class FaultKinds
     public const string RestartProducer = "restart-producer";
     public const string AddPartitions = "add-partitions";
 
-    public static IReadOnlyList<string> All { get; } =
+    private static readonly FaultKind[] Kinds =
     [
-        KillLeader, KillLeaderAhead, TruncateToHighWatermark, KillBroker, RestartBroker, PauseBroker, IsolateLeader, IsolateBroker, CutReplication, PartitionHalves, NetDelay, NetLoss,
-        RestartConsumer, RestartProducer, AddPartitions,
+        new LeaderKill.Kind(), new LeaderKillAhead.Kind(), new HighWatermarkTruncation.Kind(), new BrokerKill.Kind(), new BrokerRestart.Kind(),
+        new BrokerPause.Kind(), new LeaderIsolation.Kind(), new BrokerIsolation.Kind(), new ReplicationCut.Kind(), new HalvesPartition.Kind(),
+        new NetworkDelay.Kind(), new NetworkLoss.Kind(), new ConsumerRestart.Kind(), new ProducerRestart.Kind(), new PartitionAddition.Kind(),
     ];
 
-    /// <summary>Restarts are instantaneous; every other fault lasts until its heal.</summary>
-    public static bool HasDuration(string kind) => kind is not (RestartConsumer or RestartProducer or AddPartitions);
+    private static readonly Dictionary<string, FaultKind> ByName = Kinds.ToDictionary(k => k.Name, StringComparer.Ordinal);
+
+    public static IReadOnlyList<string> All { get; } = [.. Kinds.Select(k => k.Name)];
+
+    /// <summary>The kind named <paramref name="name"/>; callers accept only names from <see cref="All"/>.</summary>
+    public static FaultKind Of(string name) =>
+        ByName.TryGetValue(name, out var kind) ? kind : throw new ArgumentOutOfRangeException(nameof(name), name, $"not one of {string.Join(", ", All)}");
+
+    /// <summary>Restarts and added partitions are instantaneous; every other fault lasts until its heal.</summary>
+    public static bool HasDuration(string kind) => Of(kind).HasDuration;
+
+    /// <summary>Faults that act on clients only: the ones that apply to a cluster this tool did not start.</summary>
+    public static bool IsClientSide(string kind) => Of(kind).IsClientSide;
 
     /// <summary>
-    /// Why <paramref name="fault"/> cannot run on this cluster and topic, or null when it can. Checked
-    /// before anything starts.
+    /// Why <paramref name="fault"/> cannot run on this cluster and topic, or null when it can: the checks
+    /// every fault gets (its target in range, its timing), then its kind's own. Checked before anything starts.
     /// </summary>
     public static string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor)
     {
         ArgumentNullException.ThrowIfNull(fault);
-        if (!All.Contains(fault.Kind))
+        if (!ByName.TryGetValue(fault.Kind, out var kind))
         {
             return $"unknown fault '{fault.Kind}'; expected one of {string.Join(", ", All)}";
         }
@@ -54,39 +62,9 @@ public static class FaultKinds
             return $"partition {partition} is out of range: partitions are 0..{partitions - 1}";
         }
 
-        if (fault.Kind is TruncateToHighWatermark && replicationFactor < 3)
+        if (kind.Problem(fault, brokers, partitions, replicationFactor) is { } own)
         {
-            return $"{fault.Kind} needs a replication factor of at least 3: two followers, one to lead after the first kill and one to lead after the second (it is {replicationFactor})";
-        }
-
-        if (fault.Kind is KillLeader or KillLeaderAhead or IsolateLeader && replicationFactor < 2)
-        {
-            return $"{fault.Kind} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})";
-        }
-
-        if (fault.Kind is IsolateLeader or PartitionHalves or CutReplication && brokers < 2)
-        {
-            return $"{fault.Kind} needs at least 2 brokers (there are {brokers})";
-        }
-
-        if (fault.Kind == NetDelay && (fault.DelayMs is < 1 or > 60_000 || fault.JitterMs < 0 || fault.JitterMs > fault.DelayMs))
-        {
-            return $"delay {fault.DelayMs} ms with jitter {fault.JitterMs} ms: delay must be 1..60000 ms and jitter 0..delay";
-        }
-
-        if (fault.Kind == NetLoss && !(fault.LossPercent is > 0 and <= 100))
-        {
-            return $"loss {fault.LossPercent}% must be above 0 and at most 100";
-        }
-
-        if (fault.Kind == KillLeaderAhead && (fault.Lag <= TimeSpan.Zero || fault.Lag > TimeSpan.FromSeconds(60)))
-        {
-            return $"lag {fault.Lag.TotalSeconds:0.###} s must be above 0 and at most 60 s";
-        }
-
-        if (fault.Kind == AddPartitions && fault.NewPartitions is < 1 or > 1000)
-        {
-            return $"new_partitions {fault.NewPartitions} must be 1..1000";
+            return own;
         }
 
         var when = fault.When;
@@ -99,9 +77,6 @@ public static class FaultKinds
         return null;
     }
 
-    /// <summary>Faults that act on clients only: the ones that apply to a cluster this tool did not start.</summary>
-    public static bool IsClientSide(string kind) => kind is RestartConsumer or RestartProducer;
-
     /// <summary>
     /// The topic's partitions once every add-partitions application is done: what the drain and the final
     /// read cover. One that was not applied leaves partitions unread there, and the cell invalid anyway.
@@ -109,39 +84,11 @@ public static class FaultKinds
     public static int PartitionsAtEnd(int partitions, IEnumerable<FaultSpec> faults) =>
         partitions + faults.Where(f => f.Kind == AddPartitions).Sum(f => f.NewPartitions * f.When.Count);
 
-    /// <summary>Builds one application of <paramref name="fault"/>; random choices come from <paramref name="random"/>.</summary>
-    public static Fault Create(FaultSpec fault, KafkaCluster? cluster, string topic, int partitions, ConsumerGroup? group, ProducerGroup? producers,
-        Random random, JournalWriter journal, TimeProvider time, Action<string> log)
+    /// <summary>Builds one application of <paramref name="fault"/>; random choices come from the context's seeded random.</summary>
+    public static Fault Create(FaultSpec fault, FaultContext context)
     {
         ArgumentNullException.ThrowIfNull(fault);
-        ArgumentNullException.ThrowIfNull(random);
-        if (cluster is null && !IsClientSide(fault.Kind))
-        {
-            throw new InvalidOperationException($"{fault.Kind} needs a cluster started by this tool");
-        }
-
-        var partition = fault.Partition ?? random.Next(partitions);
-        BrokerNode Broker() => fault.Broker is { } id ? cluster!.Broker(id) : cluster!.Brokers[random.Next(cluster.Brokers.Count)];
-        IReadOnlyList<BrokerNode> Brokers() => fault.AllBrokers ? cluster!.Brokers : [Broker()];
-        return fault.Kind switch
-        {
-            KillLeader => new LeaderKill(cluster!, topic, partition, journal, time, log),
-            KillLeaderAhead => new LeaderKillAhead(cluster!, topic, partition, fault.Lag, journal, time, log),
-            TruncateToHighWatermark => new HighWatermarkTruncation(cluster!, topic, partition, journal, time, log),
-            KillBroker => new BrokerKill(cluster!, topic, Broker(), journal, time, log),
-            RestartBroker => new BrokerRestart(cluster!, topic, Broker(), journal, time, log),
-            PauseBroker => new BrokerPause(cluster!, topic, Broker(), journal, time, log),
-            IsolateLeader => new LeaderIsolation(cluster!, topic, partition, journal, time, log),
-            IsolateBroker => new BrokerIsolation(cluster!, topic, Broker(), journal, time, log),
-            CutReplication => new ReplicationCut(cluster!, topic, Broker(), journal, time, log),
-            PartitionHalves => new HalvesPartition(cluster!, topic, journal, time, log),
-            NetDelay => new NetworkDelay(cluster!, topic, Brokers(), fault.DelayMs, fault.JitterMs, journal, time, log),
-            NetLoss => new NetworkLoss(cluster!, topic, Brokers(), fault.LossPercent, journal, time, log),
-            AddPartitions => new PartitionAddition(cluster!, topic, fault.NewPartitions, journal, time, log),
-            RestartConsumer => new ConsumerRestart(group ?? throw new InvalidOperationException($"{fault.Kind} needs the run's consumers"), fault.CrashPoint, journal, time, log),
-            RestartProducer => new ProducerRestart(producers is { } p ? p.Lanes[random.Next(p.Lanes.Count)] : throw new InvalidOperationException($"{fault.Kind} needs the run's producers"),
-                journal, time, log),
-            _ => throw new ArgumentOutOfRangeException(nameof(fault), fault.Kind, "unknown fault"),
-        };
+        ArgumentNullException.ThrowIfNull(context);
+        return Of(fault.Kind).Create(fault, context);
     }
 }

@@ -42,12 +42,8 @@ public sealed record FaultSpec
     public string Describe() => Kind
         + (Broker is { } b ? $" broker {b}" : "")
         + (Partition is { } p ? $" partition {p}" : "")
-        + (Kind is FaultKinds.NetDelay ? $" {DelayMs}±{JitterMs} ms" : "")
-        + (Kind is FaultKinds.NetLoss ? $" {LossPercent}%" : "")
-        + (Kind is FaultKinds.AddPartitions ? $" +{NewPartitions}" : "")
-        + (Kind is FaultKinds.KillLeaderAhead ? $" after {Lag.TotalSeconds:0.###} s of lag" : "")
+        + (FaultKinds.All.Contains(Kind) ? FaultKinds.Of(Kind).Parameters(this) : "")
         + (AllBrokers ? " on all brokers" : "")
-        + (Kind is FaultKinds.RestartConsumer ? $" {CrashPointNames.ToName(CrashPoint)}" : "")
         + $", {When}"
-        + (FaultKinds.HasDuration(Kind) ? $", for {Duration.TotalSeconds:0.###} s" : "");
+        + (!FaultKinds.All.Contains(Kind) || FaultKinds.HasDuration(Kind) ? $", for {Duration.TotalSeconds:0.###} s" : "");
 }

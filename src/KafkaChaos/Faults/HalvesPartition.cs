@@ -47,4 +47,16 @@ public sealed class HalvesPartition(KafkaCluster cluster, string topic, JournalW
 
         return Target;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.PartitionHalves;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
+            brokers < 2 ? $"{Name} needs at least 2 brokers (there are {brokers})" : null;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new HalvesPartition(context.RequireCluster(Name), context.Topic, context.Journal, context.Time, context.Log);
+    }
 }

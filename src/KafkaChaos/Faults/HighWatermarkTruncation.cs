@@ -155,4 +155,18 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
 
         return halted;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.TruncateToHighWatermark;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
+            replicationFactor < 3
+                ? $"{Name} needs a replication factor of at least 3: two followers, one to lead after the first kill and one to lead after the second (it is {replicationFactor})"
+                : null;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new HighWatermarkTruncation(context.RequireCluster(Name), context.Topic, context.Partition(fault), context.Journal, context.Time, context.Log);
+    }
 }

@@ -38,4 +38,16 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
         await Cluster.StartAsync(_killed!, cancellationToken);
         return _killed!.Target;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.KillLeader;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
+            replicationFactor < 2 ? $"{Name} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})" : null;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new LeaderKill(context.RequireCluster(Name), context.Topic, context.Partition(fault), context.Journal, context.Time, context.Log);
+    }
 }

@@ -59,4 +59,20 @@ public sealed class NetworkDelay(KafkaCluster cluster, string topic, IReadOnlyLi
         await client.ConnectAsync(broker.IpAddress, ZooKeeperBrokerConfig.ClientPort, timeout.Token);
         return watch.Elapsed.TotalMilliseconds;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.NetDelay;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
+            fault.DelayMs is < 1 or > 60_000 || fault.JitterMs < 0 || fault.JitterMs > fault.DelayMs
+                ? $"delay {fault.DelayMs} ms with jitter {fault.JitterMs} ms: delay must be 1..60000 ms and jitter 0..delay"
+                : null;
+
+        public override string Parameters(FaultSpec fault) => $" {fault.DelayMs}±{fault.JitterMs} ms";
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new NetworkDelay(context.RequireCluster(Name), context.Topic, context.Brokers(fault), fault.DelayMs, fault.JitterMs, context.Journal, context.Time, context.Log);
+    }
 }

@@ -49,4 +49,18 @@ public sealed class NetworkLoss(KafkaCluster cluster, string topic, IReadOnlyLis
 
         return Target;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.NetLoss;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
+            fault.LossPercent is > 0 and <= 100 ? null : $"loss {fault.LossPercent}% must be above 0 and at most 100";
+
+        public override string Parameters(FaultSpec fault) => $" {fault.LossPercent}%";
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new NetworkLoss(context.RequireCluster(Name), context.Topic, context.Brokers(fault), fault.LossPercent, context.Journal, context.Time, context.Log);
+    }
 }

@@ -41,4 +41,20 @@ public sealed class PartitionAddition(KafkaCluster cluster, string topic, int ad
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.AddPartitions;
+
+        public override bool HasDuration => false;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
+            fault.NewPartitions is < 1 or > 1000 ? $"new_partitions {fault.NewPartitions} must be 1..1000" : null;
+
+        public override string Parameters(FaultSpec fault) => $" +{fault.NewPartitions}";
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new PartitionAddition(context.RequireCluster(Name), context.Topic, fault.NewPartitions, context.Journal, context.Time, context.Log);
+    }
 }

@@ -33,4 +33,18 @@ public sealed class ProducerRestart(ProducerLane lane, JournalWriter journal, Ti
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.RestartProducer;
+
+        public override bool HasDuration => false;
+
+        public override bool IsClientSide => true;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new ProducerRestart(context.Producers is { } producers ? producers.Lanes[context.Random.Next(producers.Lanes.Count)]
+                : throw new InvalidOperationException($"{Name} needs the run's producers"), context.Journal, context.Time, context.Log);
+    }
 }

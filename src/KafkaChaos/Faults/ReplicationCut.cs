@@ -35,4 +35,16 @@ public sealed class ReplicationCut(KafkaCluster cluster, string topic, BrokerNod
 
     private bool OutOfEveryIsrItFollows(ClusterTopology topology) =>
         topology.Partitions.Where(p => p.Replicas.Contains(broker.Id) && p.Leader != broker.Id).All(p => !p.InSyncReplicas.Contains(broker.Id));
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.CutReplication;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
+            brokers < 2 ? $"{Name} needs at least 2 brokers (there are {brokers})" : null;
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new ReplicationCut(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+    }
 }

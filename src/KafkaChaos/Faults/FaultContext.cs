@@ -1,0 +1,39 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+using KafkaChaos.Workload;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// What a fault acts on and records to: one object instead of the same eight parameters in every fault's
+/// constructor call. Random choices of target (a partition, a broker, a producer lane) come from
+/// <see cref="Random"/>, which the nemesis seeds, so that a run replays.
+/// </summary>
+public sealed record FaultContext(
+    KafkaCluster? Cluster,
+    string Topic,
+    int Partitions,
+    ConsumerGroup? Consumers,
+    ProducerGroup? Producers,
+    Random Random,
+    JournalWriter Journal,
+    TimeProvider Time,
+    Action<string> Log)
+{
+    /// <summary>The cluster, which every broker and network fault needs.</summary>
+    public KafkaCluster RequireCluster(string kind) =>
+        Cluster ?? throw new InvalidOperationException($"{kind} needs a cluster started by this tool");
+
+    /// <summary>The partition a fault names, or one at random.</summary>
+    public int Partition(FaultSpec fault) => fault.Partition ?? Random.Next(Partitions);
+
+    /// <summary>The broker a fault names, or one at random.</summary>
+    public BrokerNode Broker(FaultSpec fault)
+    {
+        var cluster = RequireCluster(fault.Kind);
+        return fault.Broker is { } id ? cluster.Broker(id) : cluster.Brokers[Random.Next(cluster.Brokers.Count)];
+    }
+
+    /// <summary>Every broker for a fault on all brokers, else the one it names or one at random.</summary>
+    public IReadOnlyList<BrokerNode> Brokers(FaultSpec fault) => fault.AllBrokers ? RequireCluster(fault.Kind).Brokers : [Broker(fault)];
+}
