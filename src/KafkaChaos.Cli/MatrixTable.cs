@@ -22,7 +22,7 @@ public static class MatrixTable
         foreach (var cell in results.Cells)
         {
             var verdict = Reports.Verdict(cell);
-            var color = verdict switch { CellVerdict.Pass => "green", CellVerdict.Unsupported => "grey", _ => "red" };
+            var color = verdict switch { CellVerdict.Pass => "green", CellVerdict.Unsupported or CellVerdict.NoExpectations => "grey", _ => "red" };
             var row = new List<string> { Markup.Escape(cell.Name), $"[{color}]{CellVerdictNames.ToName(verdict)}[/]" };
             row.AddRange(columns.Select(c => cell.Status == RunStatus.Unsupported ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts))));
             row.Add(Markup.Escape(cell.Status == RunStatus.Unsupported ? cell.Reason ?? "" :

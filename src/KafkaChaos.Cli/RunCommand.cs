@@ -183,10 +183,7 @@ public static class RunCommand
                 VerdictTable.Print($"{cell.Name} (Kafka {version})", cell.Counts, cell.HistoryTruncated, cell.JudgedOnFinalLog, cell.InvalidReasons ?? []);
             }
 
-            if (outcome.Results.Cells.Count > 1)
-            {
-                MatrixTable.Print(outcome.Results);
-            }
+            MatrixTable.Print(outcome.Results); // the verdict table, one cell or many
 
             foreach (var cut in outcome.Results.Cells.Where(c => c.Status is RunStatus.Interrupted or RunStatus.Failed))
             {
@@ -209,6 +206,11 @@ public static class RunCommand
                 AnsiConsole.MarkupLine($"[red]RATE NOT MET[/] {Markup.Escape(group.Cell)}: {Markup.Escape(string.Join("; ", group.Expectations.Where(e => !e.Met).Select(e => $"{e.Expectation}: held in {e.Held} of {e.Runs}")))}");
             }
 
+            var tally = string.Join(", ", outcome.Results.Cells.GroupBy(Reports.VerdictName).Select(g => $"{g.Count()} {g.Key}"));
+            var rates = outcome.Results.Repetitions is { Count: > 0 } groups ? $"; rates over repetitions: {groups.Count(g => g.Passed)} of {groups.Count} met" : "";
+            AnsiConsole.MarkupLine(outcome.Results.Passed
+                ? $"[green]verdict: PASS[/] ({outcome.Results.Cells.Count} cell(s): {Markup.Escape(tally)}{Markup.Escape(rates)})"
+                : $"[red]verdict: FAIL[/] ({outcome.Results.Cells.Count} cell(s): {Markup.Escape(tally)}{Markup.Escape(rates)})");
             return outcome.Results.Passed ? ExitCodes.Ok : ExitCodes.ExpectationViolated;
         }));
         return command;

@@ -7,6 +7,9 @@ public enum CellVerdict
     Pass,
 
     /// <summary>Completed and valid, with an expectation violated.</summary>
+    /// <summary>Ran to its end, valid, with nothing expected of it: counts without a verdict.</summary>
+    NoExpectations,
+
     Fail,
 
     /// <summary>Completed, but its counts cannot be a verdict (a fault not applied, a final read that fell short).</summary>

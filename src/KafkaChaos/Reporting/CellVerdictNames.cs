@@ -6,6 +6,7 @@ public static class CellVerdictNames
     public static string ToName(CellVerdict verdict) => verdict switch
     {
         CellVerdict.Pass => "pass",
+        CellVerdict.NoExpectations => "no expectations",
         CellVerdict.Fail => "fail",
         CellVerdict.Invalid => "invalid",
         CellVerdict.Unsupported => "unsupported",

@@ -37,7 +37,7 @@ public static class HtmlReport
             <style>
             body{font-family:system-ui,sans-serif;margin:2em;color:#222}
             table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}
-            td:first-child,th:first-child{text-align:left}.pass{color:#070}.fail,.invalid,.failed{color:#b00}.unsupported{color:#777}
+            td:first-child,th:first-child{text-align:left}.pass{color:#070}.fail,.invalid,.failed{color:#b00}.unsupported,.no-expectations{color:#777}
             img{max-width:100%;display:block;margin:1em 0}details{margin:.5em 0}code{font-size:.9em}
             </style></head>
             <body data-charts="{{charts.Count}}" data-charts-loaded="0">
@@ -59,7 +59,7 @@ public static class HtmlReport
             var verdict = Reports.VerdictName(cell);
             var counts = columns.Select(c => $"<td>{(cell.Status == RunStatus.Unsupported ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts)))}</td>");
             var expectations = string.Join("<br>", (cell.Expectations ?? []).Select(e => $"{Reports.Mark(e)} {E(e.Expectation)} (got {e.Got})"));
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(cell.Name)}</td><td class=\"{verdict}\">{verdict}</td>{string.Concat(counts)}<td style=\"text-align:left\">{expectations}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(cell.Name)}</td><td class=\"{verdict.Replace(' ', '-')}\">{verdict}</td>{string.Concat(counts)}<td style=\"text-align:left\">{expectations}</td></tr>\n");
         }
 
         html.Append("</table>\n");

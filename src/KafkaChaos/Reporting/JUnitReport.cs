@@ -67,7 +67,7 @@ public static class JUnitReport
                     new XAttribute("type", "expectation"),
                     counts + "\n" + string.Join("\n", examples)));
                 break;
-            case CellVerdict.Pass:
+            case CellVerdict.Pass or CellVerdict.NoExpectations:
                 break;
             default:
                 testcase.Add(new XElement("error", new XAttribute("message", $"{RunStatusNames.ToName(cell.Status)}: {cell.Reason}"), counts));

@@ -26,6 +26,7 @@ public static class Reports
             RunStatus.Interrupted => CellVerdict.Interrupted,
             RunStatus.Failed => CellVerdict.Failed,
             _ when !cell.Valid => CellVerdict.Invalid,
+            _ when cell.Passed && cell.Expectations is null or { Count: 0 } => CellVerdict.NoExpectations,
             _ when cell.Passed => CellVerdict.Pass,
             _ => CellVerdict.Fail,
         };
