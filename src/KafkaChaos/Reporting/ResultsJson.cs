@@ -13,6 +13,9 @@ public static class ResultsJson
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+
+        // A damaged file that nulled a field is damage, reported as such, not a null deep inside a report.
+        RespectNullableAnnotations = true,
     };
 
     public static void Write(string runDirectory, ResultsDocument document)
@@ -30,11 +33,39 @@ public static class ResultsJson
 
         try
         {
-            return JsonSerializer.Deserialize<ResultsDocument>(File.ReadAllText(path), Options);
+            var document = JsonSerializer.Deserialize<ResultsDocument>(File.ReadAllText(path), Options);
+            return document is null || MissingField(document) is not { } missing ? document
+                : throw new Journal.JournalFormatException($"{path}: not a results document ({missing} is missing)");
         }
         catch (JsonException e)
         {
             throw new Journal.JournalFormatException($"{path}: not a results document ({e.Message})");
         }
+    }
+
+    /// <summary>
+    /// The first field a reader relies on that the file lacks: a damaged name (<c>"conf\u0012g"</c>) leaves
+    /// the field unset, which no nullable annotation catches.
+    /// </summary>
+    private static string? MissingField(ResultsDocument document)
+    {
+        if (document.RunId is null || document.Cells is null)
+        {
+            return document.RunId is null ? "run_id" : "cells";
+        }
+
+        for (var i = 0; i < document.Cells.Count; i++)
+        {
+            var cell = document.Cells[i];
+            var missing = cell is null ? "the cell"
+                : cell.Name is null ? "name" : cell.Config is null ? "config" : cell.Counts is null ? "counts" : cell.Examples is null ? "examples"
+                : cell.Faults is null ? "faults" : cell.Timeline is null ? "timeline" : cell.FaultsNotApplied is null ? "faults_not_applied" : null;
+            if (missing is not null)
+            {
+                return $"cells[{i}].{missing}";
+            }
+        }
+
+        return null;
     }
 }

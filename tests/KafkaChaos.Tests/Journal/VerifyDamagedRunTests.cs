@@ -42,6 +42,21 @@ public class VerifyDamagedRunTests : TemporaryDirectoryTest
         Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
     }
 
+    /// <summary>Found by the fuzz test: three random bytes in a field's name left it unset, and verify failed with an internal error.</summary>
+    [TestCase("\"config\"", "\"conf\\u0012g\"", "cells[0].config is missing")]
+    [TestCase("\"counts\": {", "\"counts\": null, \"x\": {", "not a results document")]
+    public async Task Verify_ResultsJsonWithAFieldDamaged_IsDamageExit2(string field, string damaged, string expected)
+    {
+        SampleRun.Write(TestDirectory);
+        var results = Path.Combine(TestDirectory, "results.json");
+        await File.WriteAllTextAsync(results, (await File.ReadAllTextAsync(results)).Replace(field, damaged, StringComparison.Ordinal));
+
+        var (exitCode, _, error) = await CliProcess.RunAsync("verify", TestDirectory);
+
+        Assert.That(exitCode, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain("results.json").And.Contain(expected).And.Not.Contain("internal error"));
+    }
+
     [Test]
     public async Task Verify_IntactCompletedRun_AgreesAndExits0()
     {
