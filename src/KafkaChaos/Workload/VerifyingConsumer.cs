@@ -103,12 +103,23 @@ public sealed class VerifyingConsumer : IDisposable
     /// <summary>Withdraws a crash request that was never reached, so that a later request starts clean.</summary>
     public void CancelCrash() => Volatile.Write(ref _crashRequest, NoCrash);
 
-    /// <summary>The group's committed offsets for the topic's partitions, read from the coordinator.</summary>
+    /// <summary>
+    /// The group's committed offsets for the topic's partitions, read from the coordinator; empty when the
+    /// coordinator cannot answer now (it moved with a leader kill: "not coordinator"), so the caller asks again.
+    /// </summary>
     public IReadOnlyDictionary<int, long> CommittedOffsets(int partitions)
     {
-        var committed = _consumer.Committed(
-            Enumerable.Range(0, partitions).Select(p => new TopicPartition(_topic, p)), TimeSpan.FromSeconds(10));
-        return committed.ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+        try
+        {
+            var committed = _consumer.Committed(
+                Enumerable.Range(0, partitions).Select(p => new TopicPartition(_topic, p)), TimeSpan.FromSeconds(10));
+            return committed.ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+        }
+        catch (KafkaException e) when (!e.Error.IsFatal)
+        {
+            _clientLog($"{Name} committed offsets not available now, asking again: {e.Error.Code}: {e.Message}");
+            return new Dictionary<int, long>();
+        }
     }
 
     /// <summary>The current end offset of each partition, read from the partition leaders.</summary>
@@ -425,10 +436,17 @@ public sealed class VerifyingConsumer : IDisposable
         var deadline = _time.Millis() + (3L * _spec.AutoCommitIntervalMs) + 1000;
         while (_time.Millis() < deadline && !_stop.IsCancellationRequested)
         {
-            var committed = _consumer.Committed([new TopicPartition(_topic, record.Partition)], TimeSpan.FromSeconds(5));
-            if (committed.Count == 1 && committed[0].Offset.Value > record.Offset.Value)
+            try
             {
-                return;
+                var committed = _consumer.Committed([new TopicPartition(_topic, record.Partition)], TimeSpan.FromSeconds(5));
+                if (committed.Count == 1 && committed[0].Offset.Value > record.Offset.Value)
+                {
+                    return;
+                }
+            }
+            catch (KafkaException e) when (!e.Error.IsFatal)
+            {
+                // The coordinator moved; ask again until the deadline.
             }
 
             _time.Sleep(TimeSpan.FromMilliseconds(50));
