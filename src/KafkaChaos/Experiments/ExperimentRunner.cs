@@ -254,8 +254,10 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         var producerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos" };
         if (spec.Faults.Any(f => f.Kind == FaultKinds.AddPartitions))
         {
-            // Both clients look for new partitions every 5 minutes by default: longer than any run.
-            consumerConfig["topic.metadata.refresh.interval.ms"] = "1000";
+            // Both clients look for new partitions every 5 minutes by default: longer than any run. The
+            // producer looks every second and the group every 10 s, so the producer writes to a new partition
+            // before the group is assigned it, as when a producer restarts or refreshes first (article 003).
+            consumerConfig["topic.metadata.refresh.interval.ms"] = "10000";
             producerConfig["topic.metadata.refresh.interval.ms"] = "1000";
         }
 
