@@ -32,6 +32,10 @@ public sealed class FinalLogReader(
             ["auto.offset.reset"] = "earliest",
             ["enable.partition.eof"] = "true",
             [ConfigPropertyNames.Consumer.ConsumeResultFields] = "none",
+
+            // A broker just restarted by a heal can answer metadata without the topic for a minute (seen:
+            // "unknown partition" for 60 s after acks-leader-lag's kill); a refresh every second asks another.
+            ["topic.metadata.refresh.interval.ms"] = "1000",
         };
         using var consumer = new ConsumerBuilder<Ignore, MessageEnvelope?>(config)
             .SetValueDeserializer(EnvelopeDeserializer.Instance)
