@@ -7,7 +7,7 @@ CLI := $(CURDIR)/src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: setup build run test soak bench down clean
+.PHONY: setup build run test soak claims bench down clean
 
 setup:
 	@bash scripts/setup-environment.sh
@@ -25,6 +25,11 @@ test: setup build
 soak: setup build
 	@KAFKA_CHAOS_TEST_DIST="$(DIST)" $(DOTNET) test tests/KafkaChaos.ClusterTests -c Release --no-build --nologo \
 		--filter "TestCategory=Soak" --logger "console;verbosity=normal"
+
+# Every experiment of the claims table (experiments/README.md), one after another, and one combined
+# report, runs/claims-<time>/claims.md; 'make claims NAMES="acks-leader-lag dedup-store"' runs some. Not part of 'test'.
+claims: setup build
+	@bash scripts/run-claims.sh "$(CLI)" "$(DIST)" $(NAMES)
 
 # Performance targets (docs/bench.md): ledger targets (verify on one core) and microbenchmarks, then the
 # harness against a raw client on a real cluster. Every target is reported; the exit code is 1 if any was missed.
