@@ -15,6 +15,9 @@ public sealed class VerifyingConsumer : IDisposable
 {
     private const int NoCrash = -1;
 
+    /// <summary>How long a stop waits for the poll loop to finish its batch.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+
     private readonly IConsumer<Ignore, MessageEnvelope?> _consumer;
     private readonly ConsumerSpec _spec;
     private readonly JournalWriter _journal;
@@ -471,7 +474,16 @@ public sealed class VerifyingConsumer : IDisposable
 
         _disposed = true;
         _stop.Cancel();
-        _thread?.Join();
+        if (_thread is not null && !_thread.Join(StopTimeout))
+        {
+            // Blocked inside the client: a synchronous commit waits for a coordinator without end while the
+            // broker that was it is down (seen when a SIGINT came during a leader kill). Its records are
+            // journalled already; the handle is left to the process's exit rather than freed under the
+            // thread still using it.
+            _clientLog($"{Name} did not stop within {StopTimeout.TotalSeconds:0} s (blocked in the client, likely a commit waiting for a coordinator); left behind");
+            return;
+        }
+
         StopWorker(abandonQueued: false);
         if (!HasCrashed)
         {
