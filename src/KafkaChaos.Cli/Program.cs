@@ -36,6 +36,13 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     ClusterCommand.Create(interrupt.Token),
     BenchCommand.Create(interrupt.Token),
 };
+// Help stays readable at 100 columns, in a terminal or piped; value lists go into the descriptions,
+// where they wrap, instead of into the option column, where the longest set every line's width.
+foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+{
+    help.Action = new System.CommandLine.Help.HelpAction { MaxWidth = 100 };
+}
+
 var parsed = root.Parse(args);
 if (args.Length == 0)
 {

@@ -22,21 +22,21 @@ public static class RunCommand
         var messages = new Option<long>("--messages") { Description = "messages to send", DefaultValueFactory = _ => ExperimentSpec.Default.Messages };
         var rate = new Option<double>("--rate") { Description = "target send rate, messages per second (0: unthrottled)", DefaultValueFactory = _ => ExperimentSpec.Default.RatePerSecond };
         var producers = new Option<int>("--producers") { Description = "producer instances, 1..16, each with its own identity and an equal share of messages and rate", DefaultValueFactory = _ => 1 };
-        var acks = new Option<string>("--acks") { Description = "producer acks: 0, 1 or all (-1 is all)", DefaultValueFactory = _ => "all" };
+        var acks = new Option<string>("--acks") { Description = "producer acks: 0, 1 or all (-1 is all)", HelpName = "acks", DefaultValueFactory = _ => "all" };
         acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
         var producerConfig = new Option<string[]>("--producer-config")
         {
             Description = "any producer setting, in librdkafka's names, as key=value (repeatable): retries, retry.backoff.ms, delivery.timeout.ms, max.in.flight, enable.idempotence, linger.ms, batch.size, ...",
             AllowMultipleArgumentsPerToken = false,
         };
-        var keys = new Option<string>("--keys") { Description = "message keys: none, sequence, fixed or random", DefaultValueFactory = _ => "none" };
+        var keys = new Option<string>("--keys") { Description = "message keys: none, sequence, fixed or random", HelpName = "keys", DefaultValueFactory = _ => "none" };
         keys.AcceptOnlyFromAmong("none", "sequence", "fixed", "random");
-        var commit = new Option<string>("--commit") { Description = "consumer commit strategy", DefaultValueFactory = _ => "auto-commit" };
+        var commit = new Option<string>("--commit") { Description = $"consumer commit strategy: {string.Join(", ", CommitStrategyNames.All)}", HelpName = "strategy", DefaultValueFactory = _ => "auto-commit" };
         commit.AcceptOnlyFromAmong([.. CommitStrategyNames.All]);
         var batch = new Option<int>("--batch") { Description = "records per consumer poll batch, committed together", DefaultValueFactory = _ => 1 };
         var processing = new Option<int>("--processing-ms") { Description = "how long processing one record takes, in milliseconds", DefaultValueFactory = _ => 0 };
         var dedup = new Option<bool>("--dedup") { Description = "skip records a file-backed processed-id store has seen" };
-        var fault = new Option<string>("--fault") { Description = "fault to inject", DefaultValueFactory = _ => FaultKinds.KillLeader };
+        var fault = new Option<string>("--fault") { Description = $"fault to inject: none, {string.Join(", ", FaultKinds.All)} (docs/faults.md)", HelpName = "kind", DefaultValueFactory = _ => FaultKinds.KillLeader };
         fault.AcceptOnlyFromAmong([.. FaultKinds.All, "none"]);
         var faultAt = new Option<double>("--fault-at") { Description = "seconds into the workload when the fault fires", DefaultValueFactory = _ => 5 };
         var faultDuration = new Option<double>("--fault-duration") { Description = "seconds the fault lasts before it is healed", DefaultValueFactory = _ => 5 };
@@ -44,7 +44,7 @@ public static class RunCommand
         var partition = new Option<int?>("--partition") { Description = "partition whose leader kill-leader/isolate-leader hit; default: 0" };
         var delay = new Option<int>("--delay-ms") { Description = "net-delay: added latency", DefaultValueFactory = _ => 100 };
         var loss = new Option<double>("--loss-percent") { Description = "net-loss: dropped packets", DefaultValueFactory = _ => 10 };
-        var crashPoint = new Option<string>("--crash-point") { Description = "where restart-consumer kills the consumer", DefaultValueFactory = _ => "between-process-and-commit" };
+        var crashPoint = new Option<string>("--crash-point") { Description = $"where restart-consumer kills the consumer: {string.Join(", ", CrashPointNames.All)}", HelpName = "point", DefaultValueFactory = _ => "between-process-and-commit" };
         crashPoint.AcceptOnlyFromAmong([.. CrashPointNames.All]);
         var bootstrap = new Option<string?>("--bootstrap") { Description = "run against a cluster this tool did not start (host:port,...); only restart-consumer and restart-producer faults apply" };
         var kafkaVersion = new Option<string>("--kafka-version") { Description = "with --bootstrap: the brokers' Kafka version, for the client settings and unsupported cells", DefaultValueFactory = _ => "3.0.0" };

@@ -39,6 +39,20 @@ public class CliUsageTests : TemporaryDirectoryTest
         Assert.That(Directory.Exists(runs) ? Directory.EnumerateFileSystemEntries(runs) : [], Is.Empty, "nothing written for a run that never started");
     }
 
+    [TestCase("run")]
+    [TestCase("bench")]
+    [TestCase("check")]
+    [TestCase("experiments")]
+    [TestCase("verify")]
+    [TestCase("cluster", "up")]
+    public async Task Help_Piped_FitsIn100Columns(params string[] command)
+    {
+        var (exitCode, output, _) = await CliProcess.RunAsync([.. command, "--help"]);
+
+        Assert.That(exitCode, Is.Zero);
+        Assert.That(output.Split('\n').Where(line => line.TrimEnd().Length > 100), Is.Empty, "the value lists wrap in the descriptions");
+    }
+
     [Test]
     public async Task Check_ShippedExperiment_PrintsItsCellsAndStartsNothing()
     {
