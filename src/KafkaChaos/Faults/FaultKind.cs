@@ -22,6 +22,13 @@ public abstract class FaultKind
     /// <summary>The kind's own parameters as they read in a description (" 20%", " +3"); empty when it has none.</summary>
     public virtual string Parameters(FaultSpec fault) => "";
 
+    /// <summary>The one wording of "another replica must be able to lead", shared by the leader faults.</summary>
+    protected string? NeedsAnotherReplica(int replicationFactor) =>
+        replicationFactor < 2 ? $"{Name} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})" : null;
+
+    /// <summary>The one wording of "there must be brokers on both sides", shared by the network faults.</summary>
+    protected string? NeedsTwoBrokers(int brokers) => brokers < 2 ? $"{Name} needs at least 2 brokers (there are {brokers})" : null;
+
     /// <summary>Builds one application of <paramref name="fault"/>.</summary>
     public abstract Fault Create(FaultSpec fault, FaultContext context);
 }

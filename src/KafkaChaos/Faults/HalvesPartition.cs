@@ -54,7 +54,7 @@ public sealed class HalvesPartition(KafkaCluster cluster, string topic, JournalW
         public override string Name => FaultKinds.PartitionHalves;
 
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
-            brokers < 2 ? $"{Name} needs at least 2 brokers (there are {brokers})" : null;
+            NeedsTwoBrokers(brokers);
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new HalvesPartition(context.RequireCluster(Name), context.Topic, context.Journal, context.Time, context.Log);

@@ -45,9 +45,7 @@ public sealed class LeaderIsolation(KafkaCluster cluster, string topic, int part
         public override string Name => FaultKinds.IsolateLeader;
 
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
-            replicationFactor < 2 ? $"{Name} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})"
-            : brokers < 2 ? $"{Name} needs at least 2 brokers (there are {brokers})"
-            : null;
+            NeedsAnotherReplica(replicationFactor) ?? NeedsTwoBrokers(brokers);
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new LeaderIsolation(context.RequireCluster(Name), context.Topic, context.Partition(fault), context.Journal, context.Time, context.Log);

@@ -58,7 +58,7 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
         public override string Name => FaultKinds.KillLeader;
 
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
-            replicationFactor < 2 ? $"{Name} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})" : null;
+            NeedsAnotherReplica(replicationFactor);
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new LeaderKill(context.RequireCluster(Name), context.Topic, context.Partition(fault), context.Journal, context.Time, context.Log);

@@ -84,9 +84,9 @@ public sealed class LeaderKillAhead(KafkaCluster cluster, string topic, int part
         public override string Name => FaultKinds.KillLeaderAhead;
 
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
-            replicationFactor < 2 ? $"{Name} needs a replication factor of at least 2, so that another replica can lead (it is {replicationFactor})"
-            : fault.Lag <= TimeSpan.Zero || fault.Lag > TimeSpan.FromSeconds(60) ? $"lag {fault.Lag.TotalSeconds:0.###} s must be above 0 and at most 60 s"
-            : null;
+            NeedsAnotherReplica(replicationFactor)
+            ?? (fault.Lag <= TimeSpan.Zero || fault.Lag > TimeSpan.FromSeconds(60) ? $"lag {fault.Lag.TotalSeconds:0.###} s must be above 0 and at most 60 s"
+            : null);
 
         public override string Parameters(FaultSpec fault) => $" after {fault.Lag.TotalSeconds:0.###} s of lag";
 

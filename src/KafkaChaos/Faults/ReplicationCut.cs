@@ -42,7 +42,7 @@ public sealed class ReplicationCut(KafkaCluster cluster, string topic, BrokerNod
         public override string Name => FaultKinds.CutReplication;
 
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
-            brokers < 2 ? $"{Name} needs at least 2 brokers (there are {brokers})" : null;
+            NeedsTwoBrokers(brokers);
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new ReplicationCut(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
