@@ -425,20 +425,8 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     /// </summary>
     public async Task SetTopicConfigAsync(string topic, string key, string? value, CancellationToken cancellationToken)
     {
-        BrokerNode? shell = null;
-        foreach (var broker in _brokers)
-        {
-            if (await IsRunningAsync(broker, cancellationToken))
-            {
-                shell = broker;
-                break;
-            }
-        }
-
-        if (shell is null)
-        {
-            throw new InfrastructureException($"no broker container is running to change {topic}'s {key} from");
-        }
+        var shell = await FirstRunningBrokerAsync(cancellationToken)
+            ?? throw new InfrastructureException($"no broker container is running to change {topic}'s {key} from");
 
         string[] change = value is null ? ["--delete-config", key] : ["--add-config", $"{key}={value}"];
         string[] command = ["java", "-Xmx256m", "-cp", "/opt/kafka/libs/*", "kafka.admin.ConfigCommand", "--zookeeper", ZooKeeperConnect,
@@ -590,20 +578,8 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
             throw new ArgumentException($"not a plain ZooKeeper shell command: '{command}'", nameof(command));
         }
 
-        BrokerNode? shell = null;
-        foreach (var broker in _brokers)
-        {
-            if (await IsRunningAsync(broker, cancellationToken))
-            {
-                shell = broker;
-                break;
-            }
-        }
-
-        if (shell is null)
-        {
-            throw new InfrastructureException($"no broker container is running to reach ZooKeeper from; cannot run '{command}'");
-        }
+        var shell = await FirstRunningBrokerAsync(cancellationToken)
+            ?? throw new InfrastructureException($"no broker container is running to reach ZooKeeper from; cannot run '{command}'");
 
         var (exitCode, output) = await _engine.ExecAsync(shell.ContainerId,
             ["sh", "-c", $"echo '{command}' | /opt/kafka/bin/zookeeper-shell.sh {ZooKeeperConnect}"], cancellationToken);
@@ -618,6 +594,20 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     /// <summary>A verb and a znode path: nothing a shell would read as more than that.</summary>
     [GeneratedRegex("^[a-z]+ /[A-Za-z0-9_./-]*$")]
     private static partial Regex ZooKeeperShellCommand();
+
+    /// <summary>The first broker whose container is running: where the distribution's tools can be run from.</summary>
+    private async Task<BrokerNode?> FirstRunningBrokerAsync(CancellationToken cancellationToken)
+    {
+        foreach (var broker in _brokers)
+        {
+            if (await IsRunningAsync(broker, cancellationToken))
+            {
+                return broker;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The last lines a broker wrote to its stdout and stderr.</summary>
     public async Task<IReadOnlyList<string>> LogTailAsync(BrokerNode broker, int lines, CancellationToken cancellationToken)
