@@ -455,18 +455,8 @@ public static class LedgerChecker
             foreach (var (id, sequence) in _startedWithoutOutcome ?? [])
             {
                 var producer = Producer(id);
-                if (_final ? producer.InFinalLog.Contains(sequence) : producer.Delivered.Contains(sequence))
-                {
-                    _unackedButDelivered++;
-                    if (_storedUnacked.Count(e => e.Count == "unacked_but_delivered") < MaxExamples)
-                    {
-                        _storedUnacked.Add(("unacked_but_delivered", id, sequence, 0));
-                    }
-                }
-                else
-                {
-                    _lostUnacked++;
-                }
+                SettleUnacknowledged(ProduceStatus.Unknown, id, sequence, 0,
+                    _final ? producer.InFinalLog.Contains(sequence) : producer.Delivered.Contains(sequence));
             }
 
             foreach (var (consumer, partition, from, to, timestampMs) in _gaps)
@@ -534,26 +524,34 @@ public static class LedgerChecker
                     Example("duplicate_writes", outcome.Producer, outcome.Sequence, outcome.Partition, outcome.Offset, outcome.TimestampMs);
                 }
             }
-            else if (stored)
+            else
             {
-                var count = outcome.Status == ProduceStatus.Failed ? "failed_but_stored" : "unacked_but_delivered";
-                if (outcome.Status == ProduceStatus.Failed)
-                {
-                    _failedButStored++;
-                }
-                else
-                {
-                    _unackedButDelivered++;
-                }
+                SettleUnacknowledged(outcome.Status, outcome.Producer, outcome.Sequence, outcome.TimestampMs, stored);
+            }
+        }
 
-                if (_storedUnacked.Count(e => e.Count == count) < MaxExamples)
-                {
-                    _storedUnacked.Add((count, outcome.Producer, outcome.Sequence, outcome.TimestampMs));
-                }
+        /// <summary>A send without an acknowledgement: stored anyway (with an example), or not stored, as expected.</summary>
+        private void SettleUnacknowledged(ProduceStatus status, int producer, long sequence, long timestampMs, bool stored)
+        {
+            if (!stored)
+            {
+                _lostUnacked++;
+                return;
+            }
+
+            var count = status == ProduceStatus.Failed ? "failed_but_stored" : "unacked_but_delivered";
+            if (status == ProduceStatus.Failed)
+            {
+                _failedButStored++;
             }
             else
             {
-                _lostUnacked++;
+                _unackedButDelivered++;
+            }
+
+            if (_storedUnacked.Count(e => e.Count == count) < MaxExamples)
+            {
+                _storedUnacked.Add((count, producer, sequence, timestampMs));
             }
         }
 
