@@ -47,6 +47,35 @@ public class FinalLogRecountTests : RunDirectoryTest
     }
 
     [Test]
+    public async Task RestartProducerWithResend_EveryUnknownSendIsInTheLogAndCopiesAgreeWithAPlainRead()
+    {
+        var spec = ExperimentSpec.Default with
+        {
+            Name = "restart-producer-resend",
+            Brokers = 1,
+            ReplicationFactor = 1,
+            MinInsyncReplicas = 1,
+            Messages = 6_000,
+            RatePerSecond = 2_000,
+            Keys = Workload.KeyStrategy.Sequence,
+            Producer = new Dictionary<string, string>(ExperimentSpec.Default.Producer) { ["linger.ms"] = "20" },
+            ResendUnknownOnRestart = true,
+            Faults = [new FaultSpec { Kind = FaultKinds.RestartProducer, When = new FaultTrigger(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 2) }],
+        };
+
+        var (cell, plain, _) = await RunAndRecountAsync(spec);
+
+        // What the killed identities journalled unknown, read from the journal as written, not from the ledger.
+        var journal = JournalReader.ReadRunDirectory(Directory.GetDirectories(Runs).Single());
+        var unknown = journal.History.Produced.Where(p => p.Status == ProduceStatus.Unknown).Select(p => (p.Producer, p.Sequence)).ToHashSet();
+        TestContext.Progress.WriteLine($"{unknown.Count} sends unknown at the kills; resent {cell.Counts.Resent}, duplicate writes {cell.Counts.DuplicateWrites}");
+        Assert.That(unknown, Is.Not.Empty, "a producer killed at 2,000 messages a second with linger.ms=20 has sends in flight");
+        Assert.That(unknown.Where(m => !plain.Distinct.Contains(m)), Is.Empty, "on a healthy broker every resent unknown send is stored, under the killed identity's id and sequence");
+        Assert.That(cell.Counts.LostUnacked, Is.Zero);
+        Assert.That(cell.Counts.Resent, Is.GreaterThanOrEqualTo(unknown.Count));
+    }
+
+    [Test]
     public async Task Interrupted_EveryMessageInTheTopicHasAnOutcomeInTheJournal()
     {
         // The leader is killed first, so that thousands of sends wait in the client's queue when Ctrl-C comes.
@@ -106,7 +135,7 @@ public class FinalLogRecountTests : RunDirectoryTest
             var plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
             var journal = JournalReader.ReadRunDirectory(outcome.RunDirectory);
             // The acknowledgements are the client's own reports, journalled as they came.
-            var acked = journal.History.Produced.Where(p => p.Status == ProduceStatus.Acked).Select(p => (p.Producer, p.Sequence)).ToList();
+            var acked = journal.History.Produced.Where(p => p.Status == ProduceStatus.Acked).Select(p => (p.Producer, p.Sequence)).Distinct().ToList();
             var counts = cell.Counts;
             TestContext.Progress.WriteLine($"plain read: {plain.Records} records, {plain.Distinct.Count} distinct, {plain.ExtraCopies} extra copies; ledger: {counts}");
 

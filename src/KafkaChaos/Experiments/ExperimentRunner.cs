@@ -268,7 +268,10 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
 
         var runDirectory = Path.GetDirectoryName(journal.Path)!;
         using var group = new ConsumerGroup(runGuid, topic, spec.Consumer, consumerConfig, runDirectory, journal, time, clientLog);
-        using var producer = new ProducerGroup(spec.Producers, runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog);
+        using var producer = new ProducerGroup(spec.Producers, runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog)
+        {
+            ResendUnknownOnRestart = spec.ResendUnknownOnRestart,
+        };
         group.Start();
         if (spec.Consumer.AutoOffsetReset == "latest")
         {

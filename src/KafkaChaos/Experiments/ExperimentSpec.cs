@@ -26,6 +26,12 @@ public sealed record ExperimentSpec
     /// <summary>Producer instances sharing the schedule: each its own identity and sequences.</summary>
     public int Producers { get; init; } = 1;
 
+    /// <summary>
+    /// After restart-producer, the next identity first resends the killed one's unknown sends under their
+    /// envelopes, as an application that keeps what it sent would (workload.resend_on_restart: unknown).
+    /// </summary>
+    public bool ResendUnknownOnRestart { get; init; }
+
     /// <summary>Which key each message gets.</summary>
     public KeyStrategy Keys { get; init; } = KeyStrategy.None;
 
@@ -75,6 +81,7 @@ public sealed record ExperimentSpec
             ["workload.message.size"] = Inv(MessageSize),
             ["workload.keys"] = Keys.ToString().ToLowerInvariant(),
             ["workload.producers"] = Inv(Producers),
+            ["workload.resend.on.restart"] = ResendUnknownOnRestart ? "unknown" : "none",
             ["faults"] = string.Join("; ", Faults.Select(f => f.Describe())),
             ["nemesis.quiet.period.s"] = Inv(QuietPeriod.TotalSeconds),
             ["consumer.instances"] = Inv(Consumer.Consumers),

@@ -77,6 +77,11 @@ public static class ExperimentSpecValidator
             return new("consumer.processing", "worker-queue cannot be killed between-process-and-mark: the poll loop, where crashes happen, processes nothing itself");
         }
 
+        if (spec.ResendUnknownOnRestart && spec.Faults.All(f => f.Kind != FaultKinds.RestartProducer))
+        {
+            return new("workload.resend_on_restart", "unknown needs a restart-producer fault; without a restart there is nothing to resend");
+        }
+
         if (spec.Consumer.DedupMarkAfterProcessing && !spec.Consumer.DedupStore)
         {
             return new("consumer.dedup_mark", "after-processing needs consumer.dedup: true; without a store there is nothing to mark");

@@ -31,6 +31,7 @@ public static class SettingCatalog
         ["workload.rate"] = "messages per second, 0 (unthrottled) up to 10^7",
         ["workload.message_size"] = "bytes per message, 44..1048576",
         ["workload.keys"] = "none, sequence, fixed or random",
+        ["workload.resend_on_restart"] = "none (a restarted producer sends only the rest of the schedule) or unknown (it first resends the killed one's unknown sends, under their sequences)",
         ["consumer.instances"] = $"consumer instances, 1..{ExperimentSpecValidator.MaxClients}",
         ["consumer.commit"] = string.Join(", ", CommitStrategyNames.All),
         ["consumer.batch"] = $"records per poll batch, 1..{ExperimentSpecValidator.MaxConsumerBatch}",
@@ -128,6 +129,7 @@ public static class SettingCatalog
             RatePerSecond = rate,
             MessageSize = Int("workload.message_size", defaults.MessageSize, Workload.MessageEnvelope.HeaderSize, 1 << 20),
             Keys = Enum.Parse<KeyStrategy>(Choice("workload.keys", "none", KeyNames), ignoreCase: true),
+            ResendUnknownOnRestart = Choice("workload.resend_on_restart", "none", ["none", "unknown"]) == "unknown",
             Producer = producer,
             Consumer = new ConsumerSpec
             {

@@ -6,7 +6,10 @@ namespace KafkaChaos.Faults;
 /// <summary>
 /// Kills the running producer identity mid-stream and starts a new one (new id, sequences from 0) on the
 /// same schedule. The killed identity's unreported sends are journalled unknown: a crashed client
-/// never learns whether they were stored, and the ledger shows which were.
+/// never learns whether they were stored, and the ledger shows which were. With
+/// <c>workload.resend_on_restart: unknown</c> the new identity first sends those again under their own
+/// envelopes, as an application would: what was stored after all is then stored twice, whatever the
+/// producer's idempotence, because the broker sees a new producer id.
 /// </summary>
 public sealed class ProducerRestart(ProducerLane lane, JournalWriter journal, TimeProvider time, Action<string> log)
     : Fault(journal, time, log)
@@ -17,7 +20,7 @@ public sealed class ProducerRestart(ProducerLane lane, JournalWriter journal, Ti
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        Record(FaultPhase.Start, "producer", "kill the running producer identity");
+        Record(FaultPhase.Start, "producer", lane.ResendUnknownOnRestart ? "kill the running producer identity; the next resends its unknown sends" : "kill the running producer identity");
         var evidence = await lane.RestartAsync(cancellationToken);
         Verified = true;
         Record(FaultPhase.Verified, "producer", evidence);

@@ -127,6 +127,10 @@ public static class LedgerChecker
         private List<(long Last, long Highest)>? _lastPositions;
         private bool _repeatedOutcomes;
         private List<(int Producer, long Sequence)>? _startedWithoutOutcome;
+
+        /// <summary>Per message sent more than once, the best of its outcomes after the first.</summary>
+        private readonly Dictionary<(int Producer, long Sequence), ProduceOutcome> _repeats = [];
+        private long _resent;
         private long _sent, _acked, _failed, _unknown, _consumed, _abandoned, _lost, _lostAfterRead, _lostUnacked, _unackedButDelivered, _failedButStored;
         private long _duplicateWrites, _redeliveries, _redeliveriesWithin, _duplicatesProcessed, _phantoms, _outOfOrder;
         private long _processedInFinalLog, _neverProcessed, _pollSkips, _nonmonotonicPolls, _unreadAcked;
@@ -143,19 +147,44 @@ public static class LedgerChecker
             var producer = Producer(outcome.Producer);
             if (!producer.Sent.Add(outcome.Sequence))
             {
+                // A resend (restart-producer with resend: unknown): one message, sent again. Its best outcome
+                // counts, settled in pass 4 against the first, which this pass has already counted.
                 _repeatedOutcomes = true;
-                return; // A second outcome for one attempt would be a harness bug; the first counts.
+                _resent++;
+                var key = (outcome.Producer, outcome.Sequence);
+                _repeats[key] = _repeats.TryGetValue(key, out var earlier) ? Best(earlier, outcome) : outcome;
+                _timeline.Outcome(outcome.TimestampMs, outcome.Status);
+                return;
             }
 
             _sent++;
             _timeline.Outcome(outcome.TimestampMs, outcome.Status);
-            switch (outcome.Status)
+            Count(outcome.Status, +1);
+        }
+
+        private void Count(ProduceStatus status, int by)
+        {
+            switch (status)
             {
-                case ProduceStatus.Acked: _acked++; break;
-                case ProduceStatus.Failed: _failed++; break;
-                default: _unknown++; break;
+                case ProduceStatus.Acked: _acked += by; break;
+                case ProduceStatus.Failed: _failed += by; break;
+                default: _unknown += by; break;
             }
         }
+
+        /// <summary>
+        /// Of two outcomes of one message, the one that binds: an acknowledgement (the earlier of two), else
+        /// an unknown (some attempt may have been stored), else a failure (every attempt definitely failed).
+        /// </summary>
+        private static ProduceOutcome Best(in ProduceOutcome earlier, in ProduceOutcome later) =>
+            Rank(later.Status) > Rank(earlier.Status) ? later : earlier;
+
+        private static int Rank(ProduceStatus status) => status switch
+        {
+            ProduceStatus.Acked => 2,
+            ProduceStatus.Unknown => 1,
+            _ => 0,
+        };
 
         /// <summary>
         /// Pass 1b: sends a producer started (journal format 3) that have no outcome, because the tool died
@@ -470,13 +499,23 @@ public static class LedgerChecker
             }
         }
 
-        public void SettleOutcome(in ProduceOutcome outcome)
+        public void SettleOutcome(in ProduceOutcome first)
         {
-            var producer = Producer(outcome.Producer);
+            var producer = Producer(first.Producer);
+            var outcome = first;
             // Only when pass 1 met a repeated outcome is it worth remembering which ones were settled.
-            if (_repeatedOutcomes && !producer.Settled.Add(outcome.Sequence))
+            if (_repeatedOutcomes)
             {
-                return;
+                if (!producer.Settled.Add(first.Sequence))
+                {
+                    return;
+                }
+
+                if (_repeats.TryGetValue((first.Producer, first.Sequence), out var repeat) && (outcome = Best(first, repeat)).Status != first.Status)
+                {
+                    Count(first.Status, -1);
+                    Count(outcome.Status, +1);
+                }
             }
 
             bool stored;
@@ -644,6 +683,7 @@ public static class LedgerChecker
                 Phantoms = _phantoms,
                 OutOfOrder = _outOfOrder,
                 Abandoned = _abandoned,
+                Resent = _resent,
             };
             var examples = _examples.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<AnomalyExample>)kv.Value, StringComparer.Ordinal);
             var notApplied = _faults.Where(f => f.Phase == FaultPhase.NotApplied).Select(f => $"{f.Fault} on {f.Target}: {f.Detail}").ToArray();

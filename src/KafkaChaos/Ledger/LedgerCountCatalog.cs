@@ -8,7 +8,7 @@ public static class LedgerCountCatalog
 {
     public static IReadOnlyList<LedgerCount> All { get; } =
     [
-        new("sent", "send attempts", false, null, c => c.Sent),
+        new("sent", "messages sent (resends not counted again)", false, null, c => c.Sent),
         new("acked", "acknowledged by the broker", false, null, c => c.Acked),
         new("failed", "definite failure reported to the producer", false, null, c => c.Failed),
         new("unknown", "timed out or in flight at shutdown", false, null, c => c.Unknown),
@@ -30,6 +30,7 @@ public static class LedgerCountCatalog
         new("phantoms", "stored, never sent by this run", true, null, c => c.Phantoms),
         new("out_of_order", "stored before an earlier sequence", true, null, c => c.OutOfOrder),
         new("abandoned", "deliveries a consumer crash cut short (not consumed)", false, null, c => c.Abandoned),
+        new("resent", "unknown sends a restarted producer sent again", false, null, c => c.Resent),
     ];
 
     private static readonly Dictionary<string, LedgerCount> ByName = All.ToDictionary(c => c.Name, StringComparer.Ordinal);

@@ -12,7 +12,7 @@ namespace KafkaChaos.Ledger;
 /// the poll counts need the assignment changes of journal format 2.
 /// </para>
 /// <para>
-/// Invariants: Acked + Failed + Unknown = Sent; LostAfterRead ≤ Lost ≤ Acked;
+/// Invariants: Acked + Failed + Unknown = Sent (messages, each with the best outcome of its attempts); LostAfterRead ≤ Lost ≤ Acked;
 /// LostUnacked + UnackedButDelivered + FailedButStored = Failed + Unknown. With a final read,
 /// Sent − Lost − LostUnacked is the number of this run's messages in the final log. Duplicate counts are
 /// extra copies: a message stored three times adds 2 to DuplicateWrites.
@@ -76,6 +76,12 @@ public sealed record LedgerCounts
 
     /// <summary>Deliveries whose processing a consumer crash cut short. Not counted as consumed.</summary>
     public long Abandoned { get; init; }
+
+    /// <summary>
+    /// Send attempts that repeated a message already sent: restart-producer's resends of unknown sends.
+    /// Not in <see cref="Sent"/>, which counts messages; each message counts once, with its best outcome.
+    /// </summary>
+    public long Resent { get; init; }
 
     /// <summary>Stored records that this run never sent, or that are not intact envelopes (counted once per offset).</summary>
     public long Phantoms { get; init; }

@@ -27,6 +27,7 @@ public readonly record struct MessageEnvelope(Guid RunId, int ProducerId, long S
 {
     public const int HeaderSize = 44;
     public const int MaxSize = 1 << 20;
+    public const int ProducerIdOffset = 24;
     public const int SequenceOffset = 28;
     public const int IntendedSendOffset = 36;
     private const byte FormatVersion = 3;
@@ -50,7 +51,7 @@ public readonly record struct MessageEnvelope(Guid RunId, int ProducerId, long S
         destination[2] = FormatVersion;
         destination[3] = 0;
         RunId.TryWriteBytes(destination.Slice(8, 16));
-        BinaryPrimitives.WriteUInt32LittleEndian(destination.Slice(24, 4), (uint)ProducerId);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination.Slice(ProducerIdOffset, 4), (uint)ProducerId);
         BinaryPrimitives.WriteInt64LittleEndian(destination.Slice(SequenceOffset, 8), Sequence);
         BinaryPrimitives.WriteInt64LittleEndian(destination.Slice(IntendedSendOffset, 8), IntendedSendMicros);
         Filler.AsSpan(HeaderSize, destination.Length - HeaderSize).CopyTo(destination[HeaderSize..]);
@@ -60,6 +61,9 @@ public readonly record struct MessageEnvelope(Guid RunId, int ProducerId, long S
 
     /// <summary>The sequence of a value this process encoded, without checking it: for delivery reports.</summary>
     public static long ReadSequence(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadInt64LittleEndian(value.Slice(SequenceOffset, 8));
+
+    /// <summary>The producer id of a value this process encoded, without checking it.</summary>
+    public static int ReadProducerId(ReadOnlySpan<byte> value) => (int)BinaryPrimitives.ReadUInt32LittleEndian(value.Slice(ProducerIdOffset, 4));
 
     /// <summary>The intended send time of a value this process encoded, without checking it.</summary>
     public static long ReadIntendedSendMicros(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadInt64LittleEndian(value.Slice(IntendedSendOffset, 8));
@@ -103,7 +107,7 @@ public readonly record struct MessageEnvelope(Guid RunId, int ProducerId, long S
 
         envelope = new MessageEnvelope(
             new Guid(value.Slice(8, 16)),
-            (int)BinaryPrimitives.ReadUInt32LittleEndian(value.Slice(24, 4)),
+            ReadProducerId(value),
             ReadSequence(value),
             ReadIntendedSendMicros(value));
         error = null;

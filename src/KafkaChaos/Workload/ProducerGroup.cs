@@ -25,6 +25,19 @@ public sealed class ProducerGroup : IDisposable
 
     public IReadOnlyList<ProducerLane> Lanes => _lanes;
 
+    /// <summary>After a restart, each lane's next identity first resends the killed one's unknown sends.</summary>
+    public bool ResendUnknownOnRestart
+    {
+        get => _lanes[0].ResendUnknownOnRestart;
+        init
+        {
+            foreach (var lane in _lanes)
+            {
+                lane.ResendUnknownOnRestart = value;
+            }
+        }
+    }
+
     /// <summary>Messages handed to the clients so far, over every lane.</summary>
     public long Sent => _lanes.Sum(l => l.Sent);
 

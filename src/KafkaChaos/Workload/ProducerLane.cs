@@ -6,7 +6,8 @@ namespace KafkaChaos.Workload;
 /// One producer's share of the run: an open-loop schedule of <c>total</c> messages, sent by a succession
 /// of producer identities. restart-producer kills the current identity (its unreported sends become
 /// unknown) and the next one, with a new id from <c>nextIdentity</c> and sequences from 0, sends the
-/// rest on the same schedule.
+/// rest on the same schedule. A restart that resends first has the next identity send those unknown
+/// messages again under their own envelopes, as an application that keeps what it sent would.
 /// </summary>
 public sealed class ProducerLane(
     Guid runId, string topic, long total, int messageSize, KeyStrategy keys, double ratePerSecond,
@@ -22,6 +23,7 @@ public sealed class ProducerLane(
     private long _retiredAcknowledged;
     private long _retiredNotAcknowledged;
     private long _killedUnknown;
+    private List<UnknownSend>? _toResend;
 
     /// <summary>Messages handed to the client so far, over every identity.</summary>
     public long Sent
@@ -49,6 +51,9 @@ public sealed class ProducerLane(
 
     public long Total => total;
 
+    /// <summary>After a restart, the next identity first resends the unknown sends of the ones before it.</summary>
+    public bool ResendUnknownOnRestart { get; set; }
+
     /// <summary>Sends the whole schedule; returns early when <paramref name="cancellationToken"/> fires.</summary>
     public void Run(CancellationToken cancellationToken)
     {
@@ -56,8 +61,11 @@ public sealed class ProducerLane(
         while (!cancellationToken.IsCancellationRequested)
         {
             var remaining = total - Sent;
-            if (remaining <= 0)
+            var resends = _toResend;
+            _toResend = null;
+            if (remaining <= 0 && resends is not { Count: > 0 })
             {
+                _restarted?.TrySetResult("the schedule is complete; no identity takes over");
                 return;
             }
 
@@ -73,7 +81,14 @@ public sealed class ProducerLane(
                 _restart = restart;
             }
 
-            _restarted?.TrySetResult($"{producer.Name} sends the remaining {remaining}");
+            _restarted?.TrySetResult(resends is { Count: > 0 }
+                ? $"{producer.Name} resends {resends.Count} unknown, then sends the remaining {remaining}"
+                : $"{producer.Name} sends the remaining {remaining}");
+            if (resends is { Count: > 0 })
+            {
+                producer.Resend(resends, restart.Token);
+            }
+
             producer.Run(ratePerSecond, restart.Token, scheduleStart, total - remaining);
             if (!restart.IsCancellationRequested || cancellationToken.IsCancellationRequested)
             {
@@ -81,7 +96,9 @@ public sealed class ProducerLane(
             }
 
             // Killed: whatever the client has not reported is unknown; it may yet have been stored.
-            Interlocked.Exchange(ref _killedUnknown, producer.Finish(TimeSpan.Zero));
+            var unknown = ResendUnknownOnRestart ? new List<UnknownSend>() : null;
+            Interlocked.Exchange(ref _killedUnknown, producer.Finish(TimeSpan.Zero, unknown));
+            _toResend = unknown;
             producer.Dispose();
             NativeHeap.Trim();
             lock (_gate)

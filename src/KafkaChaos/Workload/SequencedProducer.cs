@@ -6,7 +6,8 @@ namespace KafkaChaos.Workload;
 /// <summary>
 /// One producer identity: sends sequence numbers 0..N-1 as <see cref="MessageEnvelope"/>s, open-loop at
 /// a target rate, and journals exactly one outcome per attempt. A restarted producer is a new instance
-/// with a new id, starting again at sequence 0.
+/// with a new id, starting again at sequence 0; before its own sequences it may resend the unknown sends
+/// of the identities before it, under their envelopes (<see cref="Resend"/>).
 /// </summary>
 /// <remarks>
 /// One delivery handler serves every message (no Task or closure per send); it reads the sequence back
@@ -37,6 +38,11 @@ public sealed class SequencedProducer : IDisposable
     private readonly byte[] _fixedKey = "kafka-chaos"u8.ToArray();
     private readonly long[] _reported;
     private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
+    private readonly Action<DeliveryReport<byte[]?, byte[]>> _onResendDelivery;
+    private UnknownSend[] _resends = [];
+    private Dictionary<UnknownSend, int> _resendIndex = [];
+    private long[] _resendReported = [];
+    private long _resendsHanded;
     private long _sent;
     private long _outcomes;
     private long _failed;
@@ -67,6 +73,7 @@ public sealed class SequencedProducer : IDisposable
         _time = time;
         _reported = new long[(count + 63) / 64];
         _onDelivery = OnDelivery;
+        _onResendDelivery = OnResendDelivery;
         _positionsReported = Experiments.ProducerSettings.Acks(config) != "0";
         _producer = new ProducerBuilder<byte[]?, byte[]>(
                 new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConfigPropertyNames.Producer.DeliveryReportFields] = DeliveryReportFields })
@@ -85,6 +92,9 @@ public sealed class SequencedProducer : IDisposable
 
     /// <summary>Attempts whose delivery report was an error (failed or unknown), so far.</summary>
     public long FailedDeliveries => Interlocked.Read(ref _failed);
+
+    /// <summary>Earlier identities' unknown sends this one has handed to the client again.</summary>
+    public long Resent => Volatile.Read(ref _resendsHanded);
 
     /// <summary>Sends the broker acknowledged so far.</summary>
     public long Acknowledged => Outcomes - FailedDeliveries;
@@ -118,29 +128,56 @@ public sealed class SequencedProducer : IDisposable
             new MessageEnvelope(RunId, ProducerId, sequence, intended).Encode(value);
             var message = new Message<byte[]?, byte[]> { Key = Key(sequence), Value = value };
             _journal.SendStarted(ProducerId, sequence + 1);
-            while (true)
+            if (Hand(message, _onDelivery) is { } refused && Claim(sequence))
             {
-                try
-                {
-                    _producer.Produce(_topic, message, _onDelivery);
-                    break;
-                }
-                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    // Backpressure from the client's own queue, not an outcome: wait for room.
-                    _producer.Poll(QueueFullWait);
-                }
-                catch (ProduceException<byte[]?, byte[]> e)
-                {
-                    // The client refused the message outright (too large for message.max.bytes, say): a
-                    // send attempt that definitely failed, journalled like any other outcome.
-                    RefusedByClient(sequence, e.Error.Code);
-                    break;
-                }
+                // The client refused the message outright (too large for message.max.bytes, say): a send
+                // attempt that definitely failed, journalled like any other outcome.
+                _journal.WriteProduced(new ProduceOutcome(ProducerId, sequence, ProduceStatus.Failed, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, NowMicros() / 1000, (int)refused));
+                Interlocked.Increment(ref _failed);
+                Interlocked.Increment(ref _outcomes);
             }
 
             // One writer: a plain store, not a locked increment on the cache line the delivery thread writes.
             Volatile.Write(ref _sent, sequence + 1);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="sends"/> again, at once and before any sequence of this identity's own, each
+    /// under the envelope (producer id and sequence) it first went out with: what an application does
+    /// with the sends a crash left it unsure of. The broker sees a new producer id, so idempotence cannot
+    /// tell a resend from the original, and where the original was stored the log holds two copies.
+    /// Each resend's outcome is journalled under the original identity; the checker takes the best one.
+    /// </summary>
+    /// <remarks>Call once, before <see cref="Run"/>. Returns early when <paramref name="cancellationToken"/> fires.</remarks>
+    public void Resend(IReadOnlyList<UnknownSend> sends, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        if (_resends.Length > 0 || Sent > 0)
+        {
+            throw new InvalidOperationException($"{Name} resends once, before its own sends");
+        }
+
+        var index = new Dictionary<UnknownSend, int>(sends.Count);
+        foreach (var send in sends)
+        {
+            index.TryAdd(send, index.Count);
+        }
+
+        _resends = [.. index.Keys];
+        _resendReported = new long[(_resends.Length + 63) / 64];
+        _resendIndex = index;
+        for (var i = 0; i < _resends.Length && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var (producer, sequence) = _resends[i];
+            var value = new byte[_messageSize];
+            new MessageEnvelope(RunId, producer, sequence, NowMicros()).Encode(value);
+            if (Hand(new Message<byte[]?, byte[]> { Key = Key(sequence), Value = value }, _onResendDelivery) is { } refused && Claim(_resendReported, i))
+            {
+                _journal.WriteProduced(new ProduceOutcome(producer, sequence, ProduceStatus.Failed, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, NowMicros() / 1000, (int)refused));
+            }
+
+            Volatile.Write(ref _resendsHanded, i + 1);
         }
     }
 
@@ -164,13 +201,18 @@ public sealed class SequencedProducer : IDisposable
     /// Waits up to <paramref name="timeout"/> for outstanding deliveries, then journals every attempt
     /// that still has no outcome as unknown: it may or may not have been stored.
     /// </summary>
+    /// <param name="timeout">How long to wait for outstanding deliveries.</param>
+    /// <param name="unknown">
+    /// Where a restart that resends collects what the next identity must send again: every send journalled
+    /// unknown here, and the resends this identity never got to hand over.
+    /// </param>
     /// <returns>How many attempts were journalled as unknown.</returns>
-    public long Finish(TimeSpan timeout)
+    public long Finish(TimeSpan timeout, ICollection<UnknownSend>? unknown = null)
     {
         _producer.Flush(timeout);
         var sent = Sent;
         var now = _time.Millis();
-        long unknown = 0;
+        long journalled = 0;
         for (long sequence = 0; sequence < sent; sequence++)
         {
             // A word whose 64 attempts all have an outcome needs no claim each: after a flush that is
@@ -186,11 +228,28 @@ public sealed class SequencedProducer : IDisposable
                 _journal.WriteProduced(new ProduceOutcome(ProducerId, sequence, ProduceStatus.Unknown,
                     ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, now, (int)ErrorCode.Local_Destroy));
                 Interlocked.Increment(ref _outcomes);
-                unknown++;
+                unknown?.Add(new UnknownSend(ProducerId, sequence));
+                journalled++;
             }
         }
 
-        return unknown;
+        var handed = Resent;
+        for (var i = 0; i < _resends.Length; i++)
+        {
+            if (i >= handed)
+            {
+                unknown?.Add(_resends[i]); // never handed over by this identity: still as unknown as before
+            }
+            else if (Claim(_resendReported, i))
+            {
+                _journal.WriteProduced(new ProduceOutcome(_resends[i].Producer, _resends[i].Sequence, ProduceStatus.Unknown,
+                    ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, now, (int)ErrorCode.Local_Destroy));
+                unknown?.Add(_resends[i]);
+                journalled++;
+            }
+        }
+
+        return journalled;
     }
 
     public void Dispose() => _producer.Dispose();
@@ -225,13 +284,44 @@ public sealed class SequencedProducer : IDisposable
         Interlocked.Increment(ref _outcomes);
     }
 
-    private void RefusedByClient(long sequence, ErrorCode code)
+    /// <summary>A resend's outcome, journalled under the identity it was first sent as; no latency, no own counts.</summary>
+    private void OnResendDelivery(DeliveryReport<byte[]?, byte[]> report)
     {
-        if (Claim(sequence))
+        var send = new UnknownSend(MessageEnvelope.ReadProducerId(report.Message.Value), MessageEnvelope.ReadSequence(report.Message.Value));
+        if (!_resendIndex.TryGetValue(send, out var i) || !Claim(_resendReported, i))
         {
-            _journal.WriteProduced(new ProduceOutcome(ProducerId, sequence, ProduceStatus.Failed, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, NowMicros() / 1000, (int)code));
-            Interlocked.Increment(ref _failed);
-            Interlocked.Increment(ref _outcomes);
+            return;
+        }
+
+        var nowMs = NowMicros() / 1000;
+        var known = !report.Error.IsError && _positionsReported && report.Offset.Value >= 0;
+        var status = !report.Error.IsError ? ProduceStatus.Acked
+            : report.Status == PersistenceStatus.NotPersisted ? ProduceStatus.Failed : ProduceStatus.Unknown;
+        _journal.WriteProduced(new ProduceOutcome(send.Producer, send.Sequence, status,
+            known ? report.Partition.Value : ProduceOutcome.NoPosition, known ? report.Offset.Value : ProduceOutcome.NoPosition, nowMs,
+            report.Error.IsError ? (int)report.Error.Code : 0));
+    }
+
+    /// <summary>Hands one message to the client, waiting for room while its queue is full.</summary>
+    /// <returns>Null once the client has it; the error when it refused the message outright.</returns>
+    private ErrorCode? Hand(Message<byte[]?, byte[]> message, Action<DeliveryReport<byte[]?, byte[]>> onDelivery)
+    {
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(_topic, message, onDelivery);
+                return null;
+            }
+            catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // Backpressure from the client's own queue, not an outcome: wait for room.
+                _producer.Poll(QueueFullWait);
+            }
+            catch (ProduceException<byte[]?, byte[]> e)
+            {
+                return e.Error.Code;
+            }
         }
     }
 
@@ -244,10 +334,13 @@ public sealed class SequencedProducer : IDisposable
     };
 
     /// <returns>True for the first caller for this sequence only.</returns>
-    private bool Claim(long sequence)
+    private bool Claim(long sequence) => Claim(_reported, sequence);
+
+    /// <returns>True for the first caller for bit <paramref name="index"/> of <paramref name="bits"/> only.</returns>
+    private static bool Claim(long[] bits, long index)
     {
-        var bit = 1L << (int)(sequence & 63);
-        return (Interlocked.Or(ref _reported[sequence >> 6], bit) & bit) == 0;
+        var bit = 1L << (int)(index & 63);
+        return (Interlocked.Or(ref bits[index >> 6], bit) & bit) == 0;
     }
 
     private long NowMicros() => _time.Micros();
