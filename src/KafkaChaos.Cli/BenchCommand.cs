@@ -24,12 +24,12 @@ public static class BenchCommand
         var sizes = new Option<string>("--sizes") { Description = "message sizes in bytes, comma-separated", DefaultValueFactory = _ => "100,1024" };
         var acks = new Option<string>("--acks") { Description = "acks values, comma-separated", DefaultValueFactory = _ => "1,all" };
         var linger = new Option<string>("--linger") { Description = "linger.ms values, comma-separated", DefaultValueFactory = _ => "5" };
-        var batch = new Option<string>("--batch") { Description = "batch.size values in bytes, or default, comma-separated", DefaultValueFactory = _ => "default" };
+        var batch = new Option<string>("--batch-size") { Description = "producer batch.size values in bytes, or default, comma-separated (the bench file's batch_size)", DefaultValueFactory = _ => "default" };
         var partitions = new Option<string>("--partitions") { Description = "partition counts, comma-separated", DefaultValueFactory = _ => "3" };
         var replication = new Option<string>("--replication-factor") { Description = "bench topic replication factors, comma-separated", DefaultValueFactory = _ => "1" };
-        var faults = new Option<string>("--faults")
+        var faults = new Option<string>("--fault")
         {
-            Description = $"faults, comma-separated: none, or a broker or network fault ({string.Join(", ", FaultKinds.All.Where(k => !FaultKinds.IsClientSide(k)))}), applied 1 s into every timed run and healed 5 s later",
+            Description = $"fault kinds, comma-separated (the bench file's fault): none, or a broker or network fault ({string.Join(", ", FaultKinds.All.Where(k => !FaultKinds.IsClientSide(k)))}), applied 1 s into every timed run and healed 5 s later",
             DefaultValueFactory = _ => "none",
         };
         var duration = new Option<string>("--duration") { Description = "length of each unthrottled run; its message count is the warm-up raw rate times this", DefaultValueFactory = _ => "3s" };
@@ -157,12 +157,12 @@ public static class BenchCommand
         var runDuration = Duration(duration, "--duration");
         var paced = Duration(pacedDuration, "--paced-duration");
         var shortest = runDuration < paced ? runDuration : paced;
-        var faultValues = Split(faults, "--faults").Select(f => f.Text == "none"
+        var faultValues = Split(faults, "--fault").Select(f => f.Text == "none"
             ? new BenchSweep.FaultValue(null, f.Where)
             : FaultKinds.All.Contains(f.Text)
                 ? BenchSweep.Fault(new FaultSpec { Kind = f.Text, When = new FaultTrigger(BenchPlan.DefaultFaultAt), Duration = BenchPlan.DefaultFaultDuration }, f.Where, shortest)
-                : throw new ExperimentConfigException($"--faults: '{f.Text}' is not none or one of {string.Join(", ", FaultKinds.All)}")).ToList();
-        var cells = BenchSweep.Cells(brokers, Split(sizes, "--sizes"), Split(acks, "--acks"), Split(linger, "--linger"), Split(batch, "--batch"),
+                : throw new ExperimentConfigException($"--fault: '{f.Text}' is not none or one of {string.Join(", ", FaultKinds.All)}")).ToList();
+        var cells = BenchSweep.Cells(brokers, Split(sizes, "--sizes"), Split(acks, "--acks"), Split(linger, "--linger"), Split(batch, "--batch-size"),
             Split(partitions, "--partitions"), Split(replication, "--replication-factor"), faultValues);
         var shares = Split(pacedShares, "--paced-shares").Select(s => BenchPlan.TryParseShare(s.Text, out var share)
             ? share

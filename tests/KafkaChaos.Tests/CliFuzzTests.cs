@@ -24,7 +24,7 @@ public class CliFuzzTests : TemporaryDirectoryTest
         "--image", "--dist", "--base-image", "--messages", "--rate", "--producers", "--acks", "--producer-config", "--keys", "--commit",
         "--batch", "--processing-ms", "--dedup", "--fault", "--fault-at", "--fault-duration", "--broker", "--partition", "--delay-ms",
         "--loss-percent", "--crash-point", "--bootstrap", "--kafka-version", "--client-config", "--seed", "--keep-cluster", "--brokers",
-        "--sizes", "--linger", "--partitions", "--replication-factor", "--faults", "--duration", "--produced", "--consumed", "--role",
+        "--sizes", "--linger", "--partitions", "--replication-factor", "--batch-size", "--duration", "--produced", "--consumed", "--role",
         "--all", "--help", "-h", "--version", "--mesages", "-", "--", "---x",
     ];
 
