@@ -65,37 +65,43 @@ public sealed record ExperimentSpec
 
     public static ExperimentSpec Default { get; } = new();
 
-    /// <summary>The flat key/value form written to the journal and results.json.</summary>
+    /// <summary>
+    /// The flat key/value form written to the journal and results.json, in the experiment file's own
+    /// names (<see cref="SettingCatalog"/>), so that a cell's config reads as the file that made it.
+    /// The librdkafka settings a commit strategy implies are under <c>consumer.client.</c>.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Describe()
     {
         var config = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["experiment"] = Name,
-            ["brokers"] = Inv(Brokers),
+            ["name"] = Name,
+            ["cluster.brokers"] = Inv(Brokers),
             ["topic.partitions"] = Inv(Partitions),
-            ["topic.replication.factor"] = Inv(ReplicationFactor),
-            ["topic.min.insync.replicas"] = Inv(MinInsyncReplicas),
+            ["topic.replication_factor"] = Inv(ReplicationFactor),
+            ["topic.min_insync_replicas"] = Inv(MinInsyncReplicas),
             ["broker.unclean.leader.election.enable"] = UncleanLeaderElection ? "true" : "false",
             ["workload.messages"] = Inv(Messages),
             ["workload.rate"] = Inv(RatePerSecond),
-            ["workload.message.size"] = Inv(MessageSize),
+            ["workload.message_size"] = Inv(MessageSize),
             ["workload.keys"] = Keys.ToString().ToLowerInvariant(),
             ["workload.producers"] = Inv(Producers),
-            ["workload.resend.on.restart"] = ResendUnknownOnRestart ? "unknown" : "none",
+            ["workload.resend_on_restart"] = ResendUnknownOnRestart ? "unknown" : "none",
             ["faults"] = string.Join("; ", Faults.Select(f => f.Describe())),
-            ["nemesis.quiet.period.s"] = Inv(QuietPeriod.TotalSeconds),
+            ["nemesis.quiet_period"] = Seconds(QuietPeriod),
+            ["nemesis.drain_timeout"] = Seconds(DrainIdleTimeout),
             ["consumer.instances"] = Inv(Consumer.Consumers),
             ["consumer.commit"] = Consumer.StrategyName,
-            ["consumer.batch.size"] = Inv(Consumer.BatchSize),
-            ["consumer.processing.ms"] = Inv(Consumer.ProcessingTime.TotalMilliseconds),
-            ["consumer.dedup.store"] = Consumer.DedupStore ? "true" : "false",
-            ["consumer.auto.offset.reset"] = Consumer.AutoOffsetReset,
+            ["consumer.batch"] = Inv(Consumer.BatchSize),
+            ["consumer.processing_ms"] = Inv(Consumer.ProcessingTime.TotalMilliseconds),
+            ["consumer.dedup"] = Consumer.DedupStore ? "true" : "false",
+            ["consumer.dedup_mark"] = Consumer.DedupMarkAfterProcessing ? "after-processing" : "atomic",
+            ["consumer.auto_offset_reset"] = Consumer.AutoOffsetReset,
             ["consumer.processing"] = Consumer.WorkerQueue ? "worker-queue" : "inline",
-            ["consumer.dedup.mark"] = Consumer.DedupMarkAfterProcessing ? "after-processing" : "atomic",
+            ["consumer.auto_commit_interval_ms"] = Inv(Consumer.AutoCommitIntervalMs),
         };
         foreach (var (key, value) in ConsumerGroup.CommitSettings(Consumer))
         {
-            config["consumer." + key] = value;
+            config["consumer.client." + key] = value;
         }
 
         foreach (var (key, value) in Producer)
@@ -110,6 +116,8 @@ public sealed record ExperimentSpec
 
         return config;
     }
+
+    private static string Seconds(TimeSpan duration) => Inv(duration.TotalSeconds) + "s";
 
     private static string Inv(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
 }
