@@ -39,7 +39,7 @@ public static class RunCommand
         var fault = new Option<string>("--fault") { Description = $"fault to inject: none, {string.Join(", ", FaultKinds.All)} (docs/faults.md)", HelpName = "kind", DefaultValueFactory = _ => FaultKinds.KillLeader };
         fault.AcceptOnlyFromAmong([.. FaultKinds.All, "none"]);
         var faultAt = new Option<double>("--fault-at") { Description = "seconds into the workload when the fault fires", DefaultValueFactory = _ => 5 };
-        var faultDuration = new Option<double>("--fault-duration") { Description = "seconds the fault lasts before it is healed", DefaultValueFactory = _ => 5 };
+        var faultDuration = new Option<double>("--fault-duration") { Description = "seconds the fault is held once verified, before it is healed (so it is in effect longer; results.json fault_windows has the real phases)", DefaultValueFactory = _ => 5 };
         var broker = new Option<int?>("--broker") { Description = "broker id (1..N) for broker faults; default: random" };
         var partition = new Option<int?>("--partition") { Description = "partition whose leader kill-leader/isolate-leader hit; default: 0" };
         var delay = new Option<int>("--delay-ms") { Description = "net-delay: added latency", DefaultValueFactory = _ => 100 };

@@ -104,9 +104,12 @@ public sealed class Nemesis
     private async Task ApplyHoldHealAsync(Fault fault, FaultSpec spec, CancellationToken cancellationToken)
     {
         _active[fault] = spec.Kind;
+        var started = _time.GetTimestamp();
+        TimeSpan? verified = null;
         try
         {
             await fault.ApplyAsync(cancellationToken);
+            verified = _time.GetElapsedTime(started);
             if (FaultKinds.HasDuration(spec.Kind))
             {
                 await Task.Delay(spec.Duration, _time, cancellationToken);
@@ -117,6 +120,12 @@ public sealed class Nemesis
             if (!cancellationToken.IsCancellationRequested)
             {
                 await fault.HealAsync(cancellationToken);
+                if (fault.Verified && verified is { } v && FaultKinds.HasDuration(spec.Kind))
+                {
+                    // The duration is held from the verification: say how long the fault was really in effect.
+                    _log($"fault {spec.Kind}: verified after {v.TotalSeconds:0.0} s, held {spec.Duration.TotalSeconds:0.###} s, "
+                        + $"healed after {_time.GetElapsedTime(started).TotalSeconds:0.0} s in all");
+                }
             }
 
             _active.TryRemove(fault, out _);

@@ -33,6 +33,9 @@ public sealed record CellResult(
     /// <summary>Durability was judged on a final read of the whole log; false for histories without one, judged on the group's reads.</summary>
     public bool JudgedOnFinalLog { get; init; }
 
+    /// <summary>Each fault application's real phases (results.json <c>fault_windows</c>), derived from <see cref="Faults"/>.</summary>
+    public IReadOnlyList<FaultWindow> FaultWindows => FaultWindow.From(Faults);
+
     /// <summary>A cell the broker version cannot run (idempotence on 0.9): not run, and not a failure.</summary>
     public static CellResult Unsupported(string name, IReadOnlyDictionary<string, string> config, string reason) =>
         new(name, config, new LedgerCounts(), new Dictionary<string, IReadOnlyList<AnomalyExample>>(), false, [], null, [], true, [], RunStatus.Unsupported, reason);
