@@ -12,8 +12,9 @@ namespace KafkaChaos.Reporting;
 /// </summary>
 /// <remarks>
 /// A one-line inline script counts the charts the browser actually decoded into
-/// <c>data-charts-loaded</c> on the body, so a headless browser test can tell a report with working
-/// charts from one with broken images.
+/// <c>data-charts-loaded</c> on the body, and whether the page is wider than the window into
+/// <c>data-overflow-x</c>, so a headless browser test can tell a report with working charts and a
+/// fitting layout from one with broken images or an expectations column off-screen.
 /// </remarks>
 public static class HtmlReport
 {
@@ -35,10 +36,13 @@ public static class HtmlReport
             <html lang="en"><head><meta charset="utf-8">
             <title>{{E(results.Experiment ?? "kafka-chaos")}}: {{E(results.RunId)}}</title>
             <style>
-            body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+            body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
             table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}
             td:first-child,th:first-child{text-align:left}.pass{color:#070}.fail,.invalid,.failed{color:#b00}.unsupported,.no-expectations{color:#777}
             img{max-width:100%;display:block;margin:1em 0}details{margin:.5em 0}code{font-size:.9em}
+            table.verdicts{font-size:.8em}table.verdicts td,table.verdicts th{padding:.2em .25em}
+            table.verdicts th.count{writing-mode:vertical-rl;transform:rotate(180deg);text-align:left;font-weight:600;white-space:nowrap}
+            td.cell{min-width:9em;max-width:15em;overflow-wrap:break-word}tr.expect td{text-align:left;border-top:none;color:#444}
             </style></head>
             <body data-charts="{{charts.Count}}" data-charts-loaded="0">
             <h1>{{E(results.Experiment ?? "experiment")}}</h1>
@@ -47,19 +51,25 @@ public static class HtmlReport
             <h2>Verdicts</h2>
             """);
         var columns = new[] { LedgerCountCatalog.Find("sent")!, LedgerCountCatalog.Find("acked")! }.Concat(LedgerCountCatalog.Columns(ran.Select(c => c.Counts))).ToArray();
-        html.Append("<table><tr><th>cell</th><th>verdict</th>");
+        // The table fits the window however many counts a run has: count names stand upright, cell names
+        // may break at ',' and '[', and each cell's expectations take a row of their own beneath it.
+        html.Append("<table class=\"verdicts\"><tr><th>cell</th><th>verdict</th>");
         foreach (var column in columns)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<th title=\"{E(column.Meaning)}\">{E(column.Name)}</th>");
+            html.Append(CultureInfo.InvariantCulture, $"<th class=\"count\" title=\"{E(column.Meaning)}\">{E(column.Name)}</th>");
         }
 
-        html.Append("<th>expectations</th></tr>\n");
+        html.Append("</tr>\n");
         foreach (var cell in results.Cells)
         {
             var verdict = Reports.VerdictName(cell);
             var counts = columns.Select(c => $"<td>{(cell.Status == RunStatus.Unsupported ? "—" : LedgerCountCatalog.Format(c.Read(cell.Counts)))}</td>");
-            var expectations = string.Join("<br>", (cell.Expectations ?? []).Select(e => $"{Reports.Mark(e)} {E(e.Expectation)} (got {e.Got})"));
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(cell.Name)}</td><td class=\"{verdict.Replace(' ', '-')}\">{verdict}</td>{string.Concat(counts)}<td style=\"text-align:left\">{expectations}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"cell\">{Breakable(cell.Name, ',', '[')}</td><td class=\"{verdict.Replace(' ', '-')}\">{verdict}</td>{string.Concat(counts)}</tr>\n");
+            if (cell.Expectations is { Count: > 0 } expected)
+            {
+                var expectations = string.Join("<br>", expected.Select(e => $"{Reports.Mark(e)} {E(e.Expectation)} (got {e.Got})"));
+                html.Append(CultureInfo.InvariantCulture, $"<tr class=\"expect\"><td colspan=\"{columns.Length + 2}\">{expectations}</td></tr>\n");
+            }
         }
 
         html.Append("</table>\n");
@@ -102,7 +112,14 @@ public static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<p class=\"invalid\">invalid: {E(invalid)}</p>\n");
             }
 
-            html.Append("<h4>Fault timeline</h4><table><tr><th>time (UTC)</th><th>fault</th><th>phase</th><th>target</th><th>evidence</th></tr>\n");
+            html.Append("<h4>Fault phases</h4><p>A fault's duration is held from its verification, so it is in effect for longer: these are the real times.</p><table><tr><th>start (UTC)</th><th>fault</th><th>target</th><th>verified after</th><th>healed after</th></tr>\n");
+            foreach (var window in cell.FaultWindows)
+            {
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(window.StartMs):HH:mm:ss.fff}</td><td>{E(window.Fault)}</td><td>{E(window.Target)}</td><td>{Secs(window.VerifiedAfterSeconds)}</td><td>{(window.Instant ? "(instant)" : Secs(window.LastedSeconds))}</td></tr>\n");
+            }
+
+            html.Append("</table><h4>Fault timeline</h4><table><tr><th>time (UTC)</th><th>fault</th><th>phase</th><th>target</th><th>evidence</th></tr>\n");
             foreach (var fault in cell.Faults)
             {
                 html.Append(CultureInfo.InvariantCulture,
@@ -125,11 +142,29 @@ public static class HtmlReport
         }
 
         html.Append("""
-            <script>addEventListener('load',()=>{document.body.dataset.chartsLoaded=[...document.images].filter(i=>i.complete&&i.naturalWidth>0).length});</script>
+            <script>addEventListener('load',()=>{document.body.dataset.chartsLoaded=[...document.images].filter(i=>i.complete&&i.naturalWidth>0).length;document.body.dataset.overflowX=document.documentElement.scrollWidth>document.documentElement.clientWidth?'yes':'no'});</script>
             </body></html>
             """);
         return html.ToString();
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>HTML-encodes <paramref name="text"/> with a line-break opportunity after each of <paramref name="after"/>.</summary>
+    private static string Breakable(string text, params char[] after)
+    {
+        var html = new StringBuilder();
+        foreach (var c in text)
+        {
+            html.Append(E(c.ToString()));
+            if (after.Contains(c))
+            {
+                html.Append("<wbr>");
+            }
+        }
+
+        return html.ToString();
+    }
+
+    private static string Secs(double? seconds) => seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "—";
 }

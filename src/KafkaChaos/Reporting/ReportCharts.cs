@@ -1,4 +1,3 @@
-using KafkaChaos.Journal;
 using ScottPlot;
 
 namespace KafkaChaos.Reporting;
@@ -29,19 +28,35 @@ public static class ReportCharts
             }
         }
 
-        foreach (var (start, end, name) in FaultWindows(cell.Faults))
+        // Lasting faults are shaded windows, instant ones (a client restart) lines; one legend entry per fault and target.
+        var labelled = new HashSet<string>(StringComparer.Ordinal);
+        var last = cell.Faults.Count > 0 ? cell.Faults.Max(f => f.TimestampMs) : 0;
+        foreach (var window in FaultWindow.From(cell.Faults))
         {
-            var span = plot.Add.HorizontalSpan(start / 1000.0 - origin, end / 1000.0 - origin);
-            span.FillStyle.Color = Colors.OrangeRed.WithAlpha(0.15);
-            span.LegendText = name;
+            var label = $"{window.Fault} {window.Target}";
+            var start = window.StartMs / 1000.0 - origin;
+            if (window.Instant)
+            {
+                var line = plot.Add.VerticalLine(start);
+                line.Color = Colors.OrangeRed;
+                line.LinePattern = LinePattern.Dashed;
+                line.LegendText = labelled.Add(label) ? label : "";
+            }
+            else
+            {
+                var span = plot.Add.HorizontalSpan(start, Math.Max(window.EndMs ?? last, window.StartMs + 100) / 1000.0 - origin);
+                span.FillStyle.Color = Colors.OrangeRed.WithAlpha(0.15);
+                span.LegendText = labelled.Add(label) ? label : "";
+            }
         }
 
-        var highest = cell.Timeline.Count == 0 ? 1 : cell.Timeline.Max(t => Math.Max(t.Acked, t.Consumed));
+        var highest = cell.Timeline.Count == 0 ? 1 : cell.Timeline.Max(t => Math.Max(Math.Max(t.Acked, t.Consumed), t.Failed + t.Unknown));
         plot.Axes.SetLimitsY(0, Math.Max(1, highest) * 1.1);
+        plot.Axes.SetLimitsX(0, Math.Max(1, xs.Length == 0 ? 1 : xs[^1]));
         plot.Title(cell.Name);
         plot.Axes.Bottom.Label.Text = "seconds into the cell";
         plot.Axes.Left.Label.Text = "messages per second";
-        plot.ShowLegend(Alignment.UpperRight);
+        ShowLegendBelow(plot); // never over the lines
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
@@ -99,30 +114,6 @@ public static class ReportCharts
             anomalies.Select((a, i) => (a, palette.GetColor(i))).ToArray());
     }
 
-    /// <summary>Each fault application's start and end (or the cell's end when it never healed).</summary>
-    public static IReadOnlyList<(long StartMs, long EndMs, string Name)> FaultWindows(IReadOnlyList<FaultEvent> faults)
-    {
-        ArgumentNullException.ThrowIfNull(faults);
-        var windows = new List<(long, long, string)>();
-        var open = new List<FaultEvent>();
-        foreach (var e in faults.OrderBy(f => f.TimestampMs))
-        {
-            if (e.Phase == FaultPhase.Start)
-            {
-                open.Add(e);
-            }
-            else if (e.Phase is FaultPhase.End or FaultPhase.NotApplied && open.FirstOrDefault(o => o.Fault == e.Fault && o.Target == e.Target) is { } started)
-            {
-                open.Remove(started);
-                windows.Add((started.TimestampMs, Math.Max(e.TimestampMs, started.TimestampMs + 100), $"{started.Fault} {started.Target}"));
-            }
-        }
-
-        var last = faults.Count > 0 ? faults.Max(f => f.TimestampMs) : 0;
-        windows.AddRange(open.Select(o => (o.TimestampMs, Math.Max(last, o.TimestampMs + 100), $"{o.Fault} {o.Target}")));
-        return windows;
-    }
-
     private static byte[] GroupedBars(string title, IReadOnlyList<CellResult> cells, List<Bar> bars, int perGroup, (string Label, Color Color)[] legend)
     {
         var plot = new Plot();
@@ -137,8 +128,15 @@ public static class ReportCharts
         }
 
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperRight);
+        ShowLegendBelow(plot);
         return plot.GetImageBytes(Width, Height + (cells.Count > 3 ? 80 : 0), ImageFormat.Png);
+    }
+
+    /// <summary>The legend in a row of its own under the plot: a legend inside covers bars and lines.</summary>
+    private static void ShowLegendBelow(Plot plot)
+    {
+        plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
     }
 
     private static string Shorten(string name)

@@ -36,7 +36,15 @@ public class ReportTests
         var directory = Directory.CreateTempSubdirectory("kafka-chaos-report-").FullName;
         try
         {
-            var results = SampleResults.Build();
+            // A cell with a long name and every count above 0: the widest verdict table a run can have.
+            var sample = SampleResults.Build();
+            var everyCount = KafkaChaos.Ledger.LedgerCountCatalog.All.Aggregate(new KafkaChaos.Ledger.LedgerCounts(), (c, count) => Set(c, count.Name, 12_345));
+            var wide = sample.Cells[1] with
+            {
+                Name = "acks-leader-lag[producer.acks=1,topic.min_insync_replicas=2,producer.enable.idempotence=false,broker.unclean.leader.election.enable=true]",
+                Counts = everyCount,
+            };
+            var results = sample with { Cells = [.. sample.Cells, wide] };
             Reports.WriteAll(directory, results);
             var html = File.ReadAllText(Path.Combine(directory, Reports.HtmlFile));
             Assert.That(html, Does.Not.Contain("http://").And.Not.Contain("https://"), "self-contained: nothing fetched");
@@ -44,8 +52,9 @@ public class ReportTests
             var dom = DumpDom(Path.Combine(directory, Reports.HtmlFile));
 
             // Anomalies, latency, and one throughput chart per cell that ran.
-            Assert.That(dom, Does.Contain("data-charts=\"4\""));
-            Assert.That(dom, Does.Contain("data-charts-loaded=\"4\""), "the browser decoded all four charts");
+            Assert.That(dom, Does.Contain("data-charts=\"5\""));
+            Assert.That(dom, Does.Contain("data-charts-loaded=\"5\""), "the browser decoded all five charts");
+            Assert.That(dom, Does.Contain("data-overflow-x=\"no\""), "at 1400 px the page, verdict table and expectations included, is no wider than the window");
             Assert.That(dom, Does.Contain("Throughput: acks[producer.acks=1]"));
         }
         finally
@@ -66,7 +75,7 @@ public class ReportTests
             ArgumentList =
             {
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", $"--user-data-dir={profile}",
-                "--virtual-time-budget=5000", "--dump-dom", new Uri(file).AbsoluteUri,
+                "--virtual-time-budget=5000", "--window-size=1400,1000", "--dump-dom", new Uri(file).AbsoluteUri,
             },
         };
         using var process = Process.Start(start)!;
@@ -81,5 +90,14 @@ public class ReportTests
         Directory.Delete(profile, recursive: true);
         Assert.That(process.ExitCode, Is.Zero, stderr.Result);
         return dom;
+    }
+
+    /// <summary><paramref name="counts"/> with the count <paramref name="name"/> set to <paramref name="value"/>.</summary>
+    private static KafkaChaos.Ledger.LedgerCounts Set(KafkaChaos.Ledger.LedgerCounts counts, string name, long value)
+    {
+        var property = typeof(KafkaChaos.Ledger.LedgerCounts).GetProperties().Single(p => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == name);
+        var copy = counts with { };
+        property.SetValue(copy, value);
+        return copy;
     }
 }
