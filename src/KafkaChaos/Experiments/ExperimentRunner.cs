@@ -228,6 +228,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         {
             InvalidReasons = verdict.InvalidReasons,
             JudgedOnFinalLog = verdict.JudgedOnFinalLog,
+            Fates = verdict.Fates,
         };
         return (cell, failure);
     }

@@ -130,6 +130,10 @@ public static class LedgerChecker
 
         /// <summary>Per message sent more than once, the best of its outcomes after the first.</summary>
         private readonly Dictionary<(int Producer, long Sequence), ProduceOutcome> _repeats = [];
+
+        /// <summary>Messages the final log holds more than once: their fate is "duplicated".</summary>
+        private readonly HashSet<(int Producer, long Sequence)> _duplicated = [];
+        private FateTimelineBuilder _fates = new(0, 0);
         private long _resent;
         private long _sent, _acked, _failed, _unknown, _consumed, _abandoned, _lost, _lostAfterRead, _lostUnacked, _unackedButDelivered, _failedButStored;
         private long _duplicateWrites, _redeliveries, _redeliveriesWithin, _duplicatesProcessed, _phantoms, _outOfOrder;
@@ -260,6 +264,7 @@ public static class LedgerChecker
             if (!producer.InFinalLog.Add(record.Sequence))
             {
                 _duplicateWrites++;
+                _duplicated.Add((record.Producer, record.Sequence));
                 Example("duplicate_writes", record);
             }
             else if (!producer.CheckOrder(record.Partition, record.Sequence))
@@ -329,6 +334,7 @@ public static class LedgerChecker
                 {
                     // A second stored copy; where the first copy sat decides the order, not this one.
                     _duplicateWrites++;
+                    _duplicated.Add((record.Producer, record.Sequence));
                     Example("duplicate_writes", record);
                 }
                 else if (!producer.CheckOrder(record.Partition, record.Sequence))
@@ -479,6 +485,7 @@ public static class LedgerChecker
         /// <summary>Pass 4: each send's fate, now that the final log and every delivery are known.</summary>
         public void SettleOutcomes()
         {
+            _fates = new FateTimelineBuilder(_timeline.Span.StartMs, _timeline.Span.EndMs);
             var visitor = new OutcomeSettler(this);
             Each(history.Produced, ref visitor);
             foreach (var (id, sequence) in _startedWithoutOutcome ?? [])
@@ -548,6 +555,7 @@ public static class LedgerChecker
                 {
                     _lost++;
                     var read = _final && producer.Delivered.Contains(outcome.Sequence);
+                    _fates.Add(Position(outcome).Partition, outcome.TimestampMs, read ? MessageFate.LostAfterRead : MessageFate.Lost);
                     if (read)
                     {
                         _lostAfterRead++;
@@ -560,7 +568,13 @@ public static class LedgerChecker
                 {
                     // Read at some other offset, never at the one acked: two stored copies.
                     _duplicateWrites++;
+                    _fates.Add(outcome.Partition, outcome.TimestampMs, MessageFate.Duplicated);
                     Example("duplicate_writes", outcome.Producer, outcome.Sequence, outcome.Partition, outcome.Offset, outcome.TimestampMs);
+                }
+                else
+                {
+                    _fates.Add(Position(outcome).Partition, outcome.TimestampMs,
+                        _duplicated.Count > 0 && _duplicated.Contains((outcome.Producer, outcome.Sequence)) ? MessageFate.Duplicated : MessageFate.Stored);
                 }
             }
             else
@@ -572,6 +586,7 @@ public static class LedgerChecker
         /// <summary>A send without an acknowledgement: stored anyway (with an example), or not stored, as expected.</summary>
         private void SettleUnacknowledged(ProduceStatus status, int producer, long sequence, long timestampMs, bool stored)
         {
+            _fates.Add(null, timestampMs, stored ? MessageFate.UnackedStored : MessageFate.UnackedNotStored);
             if (!stored)
             {
                 _lostUnacked++;
@@ -701,6 +716,7 @@ public static class LedgerChecker
 
             return new LedgerVerdict(counts, examples, _timeline.Build(), history.Truncated, notApplied)
             {
+                Fates = _fates.Build(),
                 InvalidReasons = invalid,
                 JudgedOnFinalLog = _final,
             };

@@ -20,6 +20,9 @@ public sealed record LedgerVerdict(
 {
     public IReadOnlyList<string> InvalidReasons { get; init; } = [];
 
+    /// <summary>Every message's fate by partition and time, for the chart that explains a loss.</summary>
+    public FateTimeline? Fates { get; init; }
+
     /// <summary>Durability was judged on a final read of the whole log, not on the group's reads.</summary>
     public bool JudgedOnFinalLog { get; init; }
 

@@ -19,6 +19,9 @@ internal sealed class TimelineBuilder
 
     public void Consumption(long timestampMs) => Bucket(timestampMs)[Consumed]++;
 
+    /// <summary>The first and one past the last second counted (Unix ms); (0, 0) before any event.</summary>
+    public (long StartMs, long EndMs) Span => _first == long.MinValue ? (0, 0) : (_first * 1000, (_first + _seconds.Count) * 1000);
+
     public IReadOnlyList<ThroughputSecond> Build() =>
         _seconds.Select((c, i) => new ThroughputSecond(_first + i, c[Acked], c[Failed], c[Unknown], c[Consumed])).ToArray();
 

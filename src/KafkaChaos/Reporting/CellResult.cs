@@ -33,6 +33,9 @@ public sealed record CellResult(
     /// <summary>Durability was judged on a final read of the whole log; false for histories without one, judged on the group's reads.</summary>
     public bool JudgedOnFinalLog { get; init; }
 
+    /// <summary>Every message's fate by partition and time (results.json <c>fates</c>); null in results written before it existed.</summary>
+    public FateTimeline? Fates { get; init; }
+
     /// <summary>Each fault application's real phases (results.json <c>fault_windows</c>), derived from <see cref="Faults"/>.</summary>
     public IReadOnlyList<FaultWindow> FaultWindows => FaultWindow.From(Faults);
 

@@ -27,7 +27,14 @@ public static class HtmlReport
         {
             charts.Add(("Lost and duplicated messages", ReportCharts.Anomalies(ran)));
             charts.Add(("Latency percentiles", ReportCharts.Latency(ran)));
-            charts.AddRange(ran.Select(c => ($"Throughput: {c.Name}", ReportCharts.Throughput(c))));
+            foreach (var cell in ran)
+            {
+                charts.Add(($"Throughput: {cell.Name}", ReportCharts.Throughput(cell)));
+                if (ReportCharts.Fates(cell) is { } fates)
+                {
+                    charts.Add(($"Messages by partition and fate: {cell.Name}", fates));
+                }
+            }
         }
 
         var html = new StringBuilder();
@@ -92,7 +99,7 @@ public static class HtmlReport
             html.Append("</table>\n");
         }
 
-        html.Append("<h2>Charts</h2>\n");
+        html.Append("<h2>Charts</h2>\n<p>Messages by partition and fate: each mark is the messages of one partition whose outcome came in one bucket of time, coloured by what became of them; a larger mark stands for 10, or 100 and more. Acknowledged messages that a leader change lost show in their partition's lane, in the seconds before the fault.</p>\n");
         foreach (var (title, png) in charts)
         {
             html.Append(CultureInfo.InvariantCulture, $"<figure><img class=\"chart\" alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"><figcaption>{E(title)}</figcaption></figure>\n");

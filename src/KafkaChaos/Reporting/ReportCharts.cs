@@ -1,3 +1,4 @@
+using KafkaChaos.Ledger;
 using ScottPlot;
 
 namespace KafkaChaos.Reporting;
@@ -28,28 +29,7 @@ public static class ReportCharts
             }
         }
 
-        // Lasting faults are shaded windows, instant ones (a client restart) lines; one legend entry per fault and target.
-        var labelled = new HashSet<string>(StringComparer.Ordinal);
-        var last = cell.Faults.Count > 0 ? cell.Faults.Max(f => f.TimestampMs) : 0;
-        foreach (var window in FaultWindow.From(cell.Faults))
-        {
-            var label = $"{window.Fault} {window.Target}";
-            var start = window.StartMs / 1000.0 - origin;
-            if (window.Instant)
-            {
-                var line = plot.Add.VerticalLine(start);
-                line.Color = Colors.OrangeRed;
-                line.LinePattern = LinePattern.Dashed;
-                line.LegendText = labelled.Add(label) ? label : "";
-            }
-            else
-            {
-                var span = plot.Add.HorizontalSpan(start, Math.Max(window.EndMs ?? last, window.StartMs + 100) / 1000.0 - origin);
-                span.FillStyle.Color = Colors.OrangeRed.WithAlpha(0.15);
-                span.LegendText = labelled.Add(label) ? label : "";
-            }
-        }
-
+        DrawFaults(plot, cell, origin, verified: false);
         var highest = cell.Timeline.Count == 0 ? 1 : cell.Timeline.Max(t => Math.Max(Math.Max(t.Acked, t.Consumed), t.Failed + t.Unknown));
         plot.Axes.SetLimitsY(0, Math.Max(1, highest) * 1.1);
         plot.Axes.SetLimitsX(0, Math.Max(1, xs.Length == 0 ? 1 : xs[^1]));
@@ -58,6 +38,109 @@ public static class ReportCharts
         plot.Axes.Left.Label.Text = "messages per second";
         ShowLegendBelow(plot); // never over the lines
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// The chart that explains a loss: one lane per partition, time across, every message a mark at the
+    /// time its outcome came, coloured by its fate (stored, lost, lost after a read, duplicated, and for
+    /// sends without an acknowledged position: stored anyway or not), with fault windows and the moments
+    /// each fault was verified (a new leader seen, for leader faults) on the same axis. Acknowledged
+    /// messages a leader change lost sit in their partition's lane in the seconds before the fault.
+    /// </summary>
+    /// <returns>The PNG, or null when the cell has no fate data (results written before it existed).</returns>
+    public static byte[]? Fates(CellResult cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        if (cell.Fates is not { Buckets.Count: > 0 } fates)
+        {
+            return null;
+        }
+
+        var origin = cell.Timeline.Count > 0 ? cell.Timeline[0].UnixSecond : fates.Buckets.Min(b => b.StartMs) / 1000;
+        var lanes = fates.Buckets.Select(b => b.Partition).Distinct().OrderBy(p => p ?? int.MaxValue).ToList();
+        var plot = new Plot();
+        var styles = new (MessageFate Fate, string Label, Color Color, double Offset)[]
+        {
+            (MessageFate.Stored, "acked, stored", Colors.SeaGreen.WithAlpha(0.5), 0.3),
+            (MessageFate.Duplicated, "acked, stored twice or more", Colors.Purple, 0.15),
+            (MessageFate.Lost, "acked, lost", Colors.Red, 0),
+            (MessageFate.LostAfterRead, "acked, lost after a consumer read it", Colors.DarkRed, -0.15),
+            (MessageFate.UnackedStored, "failed/unknown, stored anyway", Colors.Orange, 0.15),
+            (MessageFate.UnackedNotStored, "failed/unknown, not stored", Colors.Gray, -0.15),
+        };
+        // A mark's size says how many messages it stands for: 1 to 9, 10 to 99, 100 and more.
+        static float Size(long count) => count >= 100 ? 13 : count >= 10 ? 9 : count > 0 ? 6 : 0;
+        foreach (var (fate, label, color, offset) in styles)
+        {
+            var labelled = false;
+            foreach (var size in new float[] { 13, 9, 6 })
+            {
+                var points = fates.Buckets
+                    .Where(b => Size(b.Count(fate)) == size)
+                    .Select(b => (X: (b.StartMs + (fates.BucketMs / 2.0)) / 1000.0 - origin, Y: -lanes.IndexOf(b.Partition) + offset))
+                    .ToArray();
+                if (points.Length == 0)
+                {
+                    continue;
+                }
+
+                var scatter = plot.Add.ScatterPoints(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray());
+                scatter.MarkerSize = size;
+                scatter.MarkerShape = MarkerShape.FilledCircle;
+                scatter.Color = color;
+                scatter.LegendText = labelled ? "" : label;
+                labelled = true;
+            }
+        }
+
+        var last = DrawFaults(plot, cell, origin, verified: true);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            lanes.Select((p, i) => new Tick(-i, p is { } partition ? $"partition {partition}" : "no position")).ToArray());
+        plot.Axes.SetLimitsY(-lanes.Count + 0.4, 0.6);
+        var end = Math.Max(fates.Buckets.Max(b => b.StartMs + fates.BucketMs), last) / 1000.0 - origin;
+        plot.Axes.SetLimitsX(0, Math.Max(1, end));
+        plot.Title("messages by partition and fate"
+            + (fates.Partitions > FateTimelineBuilder.MaxLanes ? $" (first {FateTimelineBuilder.MaxLanes} of {fates.Partitions} partitions)" : ""));
+        plot.Axes.Bottom.Label.Text = $"seconds into the cell, when the outcome came ({fates.BucketMs} ms per mark)";
+        ShowLegendBelow(plot);
+        return plot.GetImageBytes(Width, 160 + (45 * lanes.Count), ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// Lasting faults as shaded windows, instant ones (a client restart) as dashed lines, with one legend
+    /// entry per fault and target; with <paramref name="verified"/>, a dotted line where each was verified.
+    /// </summary>
+    /// <returns>The last fault event's time (Unix ms), where an unhealed window ends.</returns>
+    private static long DrawFaults(Plot plot, CellResult cell, long originSecond, bool verified)
+    {
+        var labelled = new HashSet<string>(StringComparer.Ordinal);
+        var last = cell.Faults.Count > 0 ? cell.Faults.Max(f => f.TimestampMs) : 0;
+        double X(long ms) => ms / 1000.0 - originSecond;
+        foreach (var window in FaultWindow.From(cell.Faults))
+        {
+            var label = $"{window.Fault} {window.Target}";
+            if (window.Instant)
+            {
+                var line = plot.Add.VerticalLine(X(window.StartMs));
+                line.Color = Colors.OrangeRed;
+                line.LinePattern = LinePattern.Dashed;
+                line.LegendText = labelled.Add(label) ? label : "";
+                continue;
+            }
+
+            var span = plot.Add.HorizontalSpan(X(window.StartMs), X(Math.Max(window.EndMs ?? last, window.StartMs + 100)));
+            span.FillStyle.Color = Colors.OrangeRed.WithAlpha(0.15);
+            span.LegendText = labelled.Add(label) ? label : "";
+            if (verified && window.VerifiedMs is { } seen)
+            {
+                var line = plot.Add.VerticalLine(X(seen));
+                line.Color = Colors.OrangeRed;
+                line.LinePattern = LinePattern.Dotted;
+                line.LegendText = labelled.Add("verified") ? "fault verified (for leader faults: the new leader seen)" : "";
+            }
+        }
+
+        return last;
     }
 
     /// <summary>Produce-to-ack and end-to-end p50, p99 and p99.9 per cell, in milliseconds.</summary>

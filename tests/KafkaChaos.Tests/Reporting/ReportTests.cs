@@ -52,8 +52,8 @@ public class ReportTests
             var dom = DumpDom(Path.Combine(directory, Reports.HtmlFile));
 
             // Anomalies, latency, and one throughput chart per cell that ran.
-            Assert.That(dom, Does.Contain("data-charts=\"5\""));
-            Assert.That(dom, Does.Contain("data-charts-loaded=\"5\""), "the browser decoded all five charts");
+            Assert.That(dom, Does.Contain("data-charts=\"7\""));
+            Assert.That(dom, Does.Contain("data-charts-loaded=\"7\""), "the browser decoded all seven charts");
             Assert.That(dom, Does.Contain("data-overflow-x=\"no\""), "at 1400 px the page, verdict table and expectations included, is no wider than the window");
             Assert.That(dom, Does.Contain("Throughput: acks[producer.acks=1]"));
         }

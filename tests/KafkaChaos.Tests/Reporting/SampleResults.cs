@@ -37,6 +37,16 @@ internal static class SampleResults
             Examples = examples,
             Expectations = [new ExpectationResult("lost == 0", "lost", 10, false)],
         };
+        // Partition 0's leader acknowledged 10 messages in the half second before the kill and lost them.
+        var fates = new FateTimeline(200, [
+            .. Enumerable.Range(0, 50).SelectMany(i => new[]
+            {
+                new FateBucket(0, Start + (i * 200), 130, i is 13 or 14 ? 5 : 0, 0, 0, 0, 0),
+                new FateBucket(1, Start + (i * 200), 135, 0, 0, 0, 0, 0),
+            }),
+            new FateBucket(null, Start + 3200, 0, 0, 0, 0, 3, 12),
+        ], 2);
+        fail = fail with { Fates = fates };
         var unsupported = CellResult.Unsupported("idempotence[producer.enable.idempotence=true]", new Dictionary<string, string>(),
             "enable.idempotence needs brokers 0.11 or later; this cluster runs Kafka 0.9.0.1");
         return new ResultsDocument(1, "20261123-090000-abcd", RunStatus.Completed, null, Start, Start + 30_000, [pass, fail, unsupported],
