@@ -53,6 +53,11 @@ public static class BenchCommand
             command.Options.Add(option);
         }
 
+        OptionGroups.Add(command, "Sweep (instead of a file)", sizes, acks, linger, batch, partitions, replication, faults);
+        OptionGroups.Add(command, "Runs", duration, pacedDuration, pacedShares, messages, alternations, finalReadMessages);
+        OptionGroups.Add(command, "Cluster", image, dist, brokers);
+        OptionGroups.Add(command, "Output", runs);
+
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
             var finalReadCount = parse.GetValue(finalReadMessages);

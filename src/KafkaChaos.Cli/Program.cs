@@ -40,7 +40,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
 // where they wrap, instead of into the option column, where the longest set every line's width.
 foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
 {
-    help.Action = new System.CommandLine.Help.HelpAction { MaxWidth = 100 };
+    help.Action = OptionGroups.Action();
 }
 
 var parsed = root.Parse(args);

@@ -64,6 +64,12 @@ public static class RunCommand
         {
             experiment, image, dist, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed, keepCluster, bootstrap, kafkaVersion, clientConfig,
         };
+        OptionGroups.Add(command, "Workload", messages, rate, producers, keys);
+        OptionGroups.Add(command, "Producer", acks, producerConfig);
+        OptionGroups.Add(command, "Consumer", commit, batch, processing, dedup);
+        OptionGroups.Add(command, "Fault", fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed);
+        OptionGroups.Add(command, "Cluster", image, dist, baseImage, keepCluster, bootstrap, kafkaVersion, clientConfig);
+        OptionGroups.Add(command, "Output", runs);
         // What an experiment file decides itself; given beside a file, these would be silently ignored.
         var experimentOptions = new Option[] { messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>

@@ -53,6 +53,20 @@ public class CliUsageTests : TemporaryDirectoryTest
         Assert.That(output.Split('\n').Where(line => line.TrimEnd().Length > 100), Is.Empty, "the value lists wrap in the descriptions");
     }
 
+    [TestCase("run", "Workload", "Producer", "Consumer", "Fault", "Cluster", "Output")]
+    [TestCase("bench", "Sweep (instead of a file)", "Runs", "Cluster", "Output")]
+    public async Task Help_GroupsTheOptions_AndShowsEachOnce(string command, params string[] groups)
+    {
+        var (exitCode, output, _) = await CliProcess.RunAsync(command, "--help");
+
+        Assert.That(exitCode, Is.Zero);
+        var headings = output.Split('\n').Where(l => l.EndsWith(" options:", StringComparison.Ordinal)).ToArray();
+        Assert.That(headings, Is.EqualTo(groups.Select(g => $"{g} options:").Append("Other options:")));
+        var rows = output.Split('\n').Where(l => l.StartsWith("  --", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]).ToList();
+        Assert.That(rows, Is.Unique);
+        Assert.That(rows, Does.Contain("--fault").And.Contain("--runs-dir"));
+    }
+
     [Test]
     public async Task Check_ShippedExperiment_PrintsItsCellsAndStartsNothing()
     {
