@@ -13,6 +13,20 @@ namespace KafkaChaos.Cli;
 /// <summary><c>kafka-chaos run</c>: the default experiment, with the workload and producer settings as flags.</summary>
 public static class RunCommand
 {
+    /// <summary>The flag that sets each experiment setting, for errors in a run from flags.</summary>
+    private static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
+    {
+        ["cluster.brokers"] = "--brokers",
+        ["topic.partitions"] = "--partitions",
+        ["topic.replication_factor"] = "--replication-factor",
+        ["topic.min_insync_replicas"] = "--min-insync-replicas",
+        ["workload.messages"] = "--messages",
+        ["workload.rate"] = "--rate",
+        ["workload.producers"] = "--producers",
+        ["consumer.batch"] = "--batch",
+        ["consumer.processing_ms"] = "--processing-ms",
+    };
+
     public static Command Create(CancellationToken interrupt)
     {
         var image = new Option<string?>("--image") { Description = "broker image to run (one built by 'image build'); overrides --dist" };
@@ -49,6 +63,15 @@ public static class RunCommand
         var bootstrap = new Option<string?>("--bootstrap") { Description = "run against a cluster this tool did not start (host:port,...); only restart-consumer and restart-producer faults apply" };
         var kafkaVersion = new Option<string>("--kafka-version") { Description = "with --bootstrap: the brokers' Kafka version, for the client settings and unsupported cells", DefaultValueFactory = _ => "3.0.0" };
         var clientConfig = new Option<string[]>("--client-config") { Description = "with --bootstrap: a client setting, key=value (repeatable): security.protocol, sasl.*, ssl.*; secrets are never written anywhere" };
+        var brokers = new Option<int>("--brokers") { Description = "brokers in the cluster the run starts", DefaultValueFactory = _ => ExperimentSpec.Default.Brokers };
+        var partitions = new Option<int>("--partitions") { Description = "partitions of the run's topic", DefaultValueFactory = _ => ExperimentSpec.Default.Partitions };
+        var replicationFactor = new Option<int?>("--replication-factor") { Description = "replication factor of the run's topic; default: 3, or the brokers if fewer" };
+        var minInsync = new Option<int?>("--min-insync-replicas") { Description = "the topic's min.insync.replicas; default: 2, or the replication factor if lower" };
+        var brokerConfig = new Option<string[]>("--broker-config")
+        {
+            Description = "any broker setting, in Kafka's names (server.properties), as key=value (repeatable): unclean.leader.election.enable, replica.lag.time.max.ms, ...",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var seed = new Option<int?>("--seed") { Description = "seed for random fault targets (printed by every run)" };
         var keepCluster = new Option<bool>("--keep-cluster")
         {
@@ -62,21 +85,26 @@ public static class RunCommand
         };
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
-            experiment, image, dist, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed, keepCluster, bootstrap, kafkaVersion, clientConfig,
+            experiment, image, dist, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
+            brokers, partitions, replicationFactor, minInsync, brokerConfig, keepCluster, bootstrap, kafkaVersion, clientConfig,
         };
         OptionGroups.Add(command, "Workload", messages, rate, producers, keys);
         OptionGroups.Add(command, "Producer", acks, producerConfig);
         OptionGroups.Add(command, "Consumer", commit, batch, processing, dedup);
         OptionGroups.Add(command, "Fault", fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed);
-        OptionGroups.Add(command, "Cluster", image, dist, baseImage, keepCluster, bootstrap, kafkaVersion, clientConfig);
+        OptionGroups.Add(command, "Cluster and topic", brokers, partitions, replicationFactor, minInsync, brokerConfig, image, dist, baseImage, keepCluster, bootstrap, kafkaVersion, clientConfig);
         OptionGroups.Add(command, "Output", runs);
         // What an experiment file decides itself; given beside a file, these would be silently ignored.
-        var experimentOptions = new Option[] { messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed };
+        var experimentOptions = new Option[]
+        {
+            messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
+            brokers, partitions, replicationFactor, minInsync, brokerConfig,
+        };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
             if (parse.GetValue(experiment) is { } file && experimentOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
             {
-                throw new ExperimentConfigException($"{given.Name}: the experiment file {file} sets the workload, producer, consumer and faults; change the file instead of passing {given.Name}");
+                throw new ExperimentConfigException($"{given.Name}: the experiment file {file} sets the cluster, topic, workload, producer, consumer and faults; change the file instead of passing {given.Name}");
             }
 
             var acksGiven = parse.GetResult(acks) is { Implicit: false };
@@ -107,8 +135,22 @@ public static class RunCommand
                 DedupStore = parse.GetValue(dedup),
             };
             var faultName = parse.GetValue(fault)!;
+            var brokerSettings = KeyValueArguments.Parse(parse.GetValue(brokerConfig) ?? [], "--broker-config");
+            if (brokerSettings.Keys.FirstOrDefault(k => !ClusterSpec.IsPlainKey(k) || brokerSettings[k].Any(char.IsControl)) is { } badBrokerKey)
+            {
+                throw new ExperimentConfigException($"--broker-config: '{badBrokerKey}' is not a plain setting name (letters, digits, '.', '_' and '-') with a one-line value");
+            }
+
+            var brokerCount = parse.GetValue(brokers);
+            var replication = parse.GetValue(replicationFactor) ?? Math.Min(ExperimentSpec.Default.ReplicationFactor, brokerCount);
             var spec = ExperimentSpec.Default with
             {
+                Brokers = brokerCount,
+                Partitions = parse.GetValue(partitions),
+                ReplicationFactor = replication,
+                MinInsyncReplicas = parse.GetValue(minInsync) ?? Math.Min(ExperimentSpec.Default.MinInsyncReplicas, replication),
+                BrokerConfig = brokerSettings,
+                UncleanLeaderElection = brokerSettings.GetValueOrDefault("unclean.leader.election.enable") == "true",
                 Messages = parse.GetValue(messages),
                 RatePerSecond = parse.GetValue(rate),
                 Producers = parse.GetValue(producers),
@@ -140,7 +182,12 @@ public static class RunCommand
                     [new PlannedCell(spec.Name, spec, spec.Describe(), new Dictionary<string, string>(), [], 1)]);
             foreach (var cell in plan.Cells)
             {
-                ExperimentSpecValidator.Validate(cell.Spec);
+                if (ExperimentSpecValidator.Problem(cell.Spec) is { } problem)
+                {
+                    // From the flags, say which flag; from a file, the key (the loader already named the line).
+                    throw new ExperimentConfigException(parse.GetValue(experiment) is null && FlagOf.TryGetValue(problem.Setting, out var flag)
+                        ? $"{flag}: {problem.Message}" : problem.ToString());
+                }
             }
 
             Log($"{plan.Name}: {plan.Cells.Count} cell(s)");

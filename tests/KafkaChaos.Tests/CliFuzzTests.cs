@@ -25,7 +25,7 @@ public class CliFuzzTests : TemporaryDirectoryTest
         "--batch", "--processing-ms", "--dedup", "--fault", "--fault-at", "--fault-duration", "--broker", "--partition", "--delay-ms",
         "--loss-percent", "--crash-point", "--bootstrap", "--kafka-version", "--client-config", "--seed", "--keep-cluster", "--brokers",
         "--sizes", "--linger", "--partitions", "--replication-factor", "--batch-size", "--duration", "--produced", "--consumed", "--role",
-        "--all", "--help", "-h", "--version", "--mesages", "-", "--", "---x",
+        "--min-insync-replicas", "--broker-config", "--all", "--help", "-h", "--version", "--mesages", "-", "--", "---x",
     ];
 
     private static readonly string[] Values =

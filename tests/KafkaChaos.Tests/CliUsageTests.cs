@@ -19,12 +19,17 @@ public class CliUsageTests : TemporaryDirectoryTest
     [TestCase(new[] { "run", "--batch", "1.5" }, "--batch: '1.5' is not a whole number")]
     [TestCase(new[] { "run", "" }, "experiment file: '' is not a path")]
     [TestCase(new[] { "bench", "" }, "bench file: '' is not a path")]
-    [TestCase(new[] { "run", "--messages", "-5" }, "workload.messages: -5 is below 1")]
+    [TestCase(new[] { "run", "--messages", "-5" }, "--messages: -5 is below 1")]
+    [TestCase(new[] { "run", "--replication-factor", "4" }, "--replication-factor: 4 needs between 1 and the 3 brokers")]
+    [TestCase(new[] { "run", "--brokers", "2", "--min-insync-replicas", "3" }, "--min-insync-replicas: 3 must be between 1 and the replication factor 2")]
+    [TestCase(new[] { "run", "--partitions", "0" }, "--partitions: 0 is below 1")]
+    [TestCase(new[] { "run", "--broker-config", "a b=1" }, "--broker-config: 'a b' is not a plain setting name")]
     [TestCase(new[] { "run", "--producer-config", "acks=2" }, "acks: '2' is not 0, 1 or all")]
     [TestCase(new[] { "run", "--acks", "1", "--producer-config", "acks=all" }, "contradicts --acks 1")]
     [TestCase(new[] { "run", "--producer-config", "message.timeout.ms=soon" }, "message.timeout.ms: 'soon'")]
     [TestCase(new[] { "run", "--producer-config", "message.timeout.ms=5000", "--producer-config", "delivery.timeout.ms=9000" }, "delivery.timeout.ms: '9000' says what message.timeout.ms says")]
-    [TestCase(new[] { "run", "experiments/dedup-store.yaml", "--messages", "100" }, "--messages: the experiment file experiments/dedup-store.yaml sets the workload")]
+    [TestCase(new[] { "run", "experiments/dedup-store.yaml", "--messages", "100" }, "--messages: the experiment file experiments/dedup-store.yaml sets the cluster, topic, workload")]
+    [TestCase(new[] { "run", "experiments/dedup-store.yaml", "--partitions", "2" }, "--partitions: the experiment file experiments/dedup-store.yaml sets the cluster, topic")]
     public async Task Run_UsageOrConfigError_IsOneLineAndExit2WithoutARunDirectory(string[] arguments, string expected)
     {
         var runs = Path.Combine(TestDirectory, "runs");
@@ -53,7 +58,7 @@ public class CliUsageTests : TemporaryDirectoryTest
         Assert.That(output.Split('\n').Where(line => line.TrimEnd().Length > 100), Is.Empty, "the value lists wrap in the descriptions");
     }
 
-    [TestCase("run", "Workload", "Producer", "Consumer", "Fault", "Cluster", "Output")]
+    [TestCase("run", "Workload", "Producer", "Consumer", "Fault", "Cluster and topic", "Output")]
     [TestCase("bench", "Sweep (instead of a file)", "Runs", "Cluster", "Output")]
     public async Task Help_GroupsTheOptions_AndShowsEachOnce(string command, params string[] groups)
     {
