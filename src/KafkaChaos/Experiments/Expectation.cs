@@ -31,9 +31,8 @@ public sealed record Expectation(IReadOnlyDictionary<string, string> When, strin
     /// <summary>Parses "0", "&gt;0", "&gt;=1", "&lt;5", "&lt;=10", "==3", "!=0".</summary>
     public static bool TryParseBound(string text, out string op, out long value)
     {
-        text = text.Trim();
-        op = new[] { ">=", "<=", "==", "!=", ">", "<" }.FirstOrDefault(o => text.StartsWith(o, StringComparison.Ordinal)) ?? "==";
-        var number = text.StartsWith(op, StringComparison.Ordinal) ? text[op.Length..].Trim() : text;
+        ArgumentNullException.ThrowIfNull(text);
+        (op, var number) = BoundOperator.Split(text);
         return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
@@ -49,15 +48,7 @@ public sealed record Expectation(IReadOnlyDictionary<string, string> When, strin
             return false;
         }
 
-        return Operator switch
-        {
-            ">=" => actual >= Value,
-            "<=" => actual <= Value,
-            ">" => actual > Value,
-            "<" => actual < Value,
-            "!=" => actual != Value,
-            _ => actual == Value,
-        };
+        return BoundOperator.Holds(Operator, actual.CompareTo(Value));
     }
 
     public override string ToString() =>

@@ -2,16 +2,13 @@ using KafkaChaos.Cluster;
 
 namespace KafkaChaos.Experiments;
 
-/// <summary>A range of broker versions an expectation holds for: "&lt;0.11", "&gt;=0.11", "==0.9.0.1".</summary>
+/// <summary>A range of broker versions an expectation holds for: "&lt;0.11", "&gt;=0.11", "==0.9.0.1", "!=0.9.0.1".</summary>
 public sealed record KafkaVersionBound(string Operator, KafkaVersion Version)
 {
-    private static readonly string[] Operators = [">=", "<=", "==", ">", "<"];
-
     public static bool TryParse(string text, out KafkaVersionBound? bound)
     {
-        text = text.Trim();
-        var op = Operators.FirstOrDefault(o => text.StartsWith(o, StringComparison.Ordinal)) ?? "==";
-        var number = text.StartsWith(op, StringComparison.Ordinal) ? text[op.Length..].Trim() : text;
+        ArgumentNullException.ThrowIfNull(text);
+        var (op, number) = BoundOperator.Split(text);
         bound = Cluster.KafkaVersion.TryParse(number, out var version) ? new KafkaVersionBound(op, version) : null;
         return bound is not null;
     }
@@ -19,15 +16,7 @@ public sealed record KafkaVersionBound(string Operator, KafkaVersion Version)
     public bool Admits(KafkaVersion version)
     {
         ArgumentNullException.ThrowIfNull(version);
-        var order = version.CompareTo(Version);
-        return Operator switch
-        {
-            ">=" => order >= 0,
-            "<=" => order <= 0,
-            ">" => order > 0,
-            "<" => order < 0,
-            _ => order == 0,
-        };
+        return BoundOperator.Holds(Operator, version.CompareTo(Version));
     }
 
     /// <summary>"&lt;0.11" as written, not "&lt;0.11.0.0": trailing zero parts say nothing.</summary>
