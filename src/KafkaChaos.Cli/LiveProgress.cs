@@ -97,8 +97,8 @@ public sealed class LiveProgress : IAsyncDisposable
                 grid.AddRow("cell", Markup.Escape($"{p.Cell}/{p.Cells} {p.CellName}"));
                 grid.AddRow("time", p.Seconds.ToString("0", CultureInfo.InvariantCulture) + " s");
                 grid.AddRow("sent", $"{p.Sent:N0} / {p.Total:N0}  ({p.SendRate:N0}/s)");
-                grid.AddRow("answered", $"acked {p.Acknowledged:N0}, failed or unknown {p.NotAcknowledged:N0}, awaiting {Math.Max(0, p.Sent - p.Acknowledged - p.NotAcknowledged):N0}");
-                grid.AddRow("read", $"{p.Read:N0}  ({p.ReadRate:N0}/s), {Math.Max(0, p.Acknowledged - p.Read):N0} acked not yet read");
+                grid.AddRow("answered", $"acked {p.Acknowledged:N0}, failed or unknown {p.NotAcknowledged:N0}, awaiting {p.Awaiting:N0}");
+                grid.AddRow("read", $"{p.Read:N0}  ({p.ReadRate:N0}/s), {p.AckedNotRead:N0} acked not yet read");
                 grid.AddRow("faults", p.ActiveFaults.Count == 0 ? "[grey]none active[/]" : $"[red]{Markup.Escape(string.Join(", ", p.ActiveFaults))}[/]");
             }
             else

@@ -381,14 +381,10 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
 
                 var (sent, read) = (producer.Sent, group.Progress.Records);
                 var (acknowledged, notAcknowledged) = producer.Outcomes;
-                var active = nemesis.Active;
-                // Unanswered sends are the producer's lag; a producer whose every send fails must not look healthy.
-                log($"progress {(time.GetUtcNow() - start).TotalSeconds:0} s: sent {sent:N0}/{producer.Total:N0} ({(sent - lastSent) / 2:N0}/s): "
-                    + $"acked {acknowledged:N0}, failed or unknown {notAcknowledged:N0}, awaiting {Math.Max(0, sent - acknowledged - notAcknowledged):N0}; "
-                    + $"read {read:N0} ({(read - lastRead) / 2:N0}/s), {Math.Max(0, acknowledged - read):N0} acked not yet read"
-                    + (active.Count > 0 ? $", faults active: {string.Join(", ", active)}" : ""));
-                Progress?.Invoke(new RunProgress(Position.Cell, Position.Cells, cellName, (time.GetUtcNow() - start).TotalSeconds,
-                    sent, producer.Total, read, (sent - lastSent) / 2, (read - lastRead) / 2, active) { Acknowledged = acknowledged, NotAcknowledged = notAcknowledged });
+                var progress = new RunProgress(Position.Cell, Position.Cells, cellName, (time.GetUtcNow() - start).TotalSeconds,
+                    sent, producer.Total, read, (sent - lastSent) / 2, (read - lastRead) / 2, nemesis.Active) { Acknowledged = acknowledged, NotAcknowledged = notAcknowledged };
+                log($"progress {progress.Seconds:0} s: {progress.Describe()}");
+                Progress?.Invoke(progress);
                 (lastSent, lastRead) = (sent, read);
             }
         }
