@@ -292,6 +292,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         var progress = ReportProgressAsync(spec.Name, producer, group, nemesis, stopProgress.Token);
         bool caughtUp;
         IReadOnlyDictionary<int, long> ends;
+        var partitionsAtEnd = FaultKinds.PartitionsAtEnd(spec.Partitions, spec.Faults); // what the drain and the final read cover
         try
         {
             var produce = Task.Factory.StartNew(() => producer.Run(stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -317,7 +318,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
             await Task.Delay(spec.QuietPeriod, time, cancellationToken);
 
-            ends = await Task.Run(() => group.EndOffsets(FaultKinds.PartitionsAtEnd(spec.Partitions, spec.Faults), cancellationToken), cancellationToken);
+            ends = await Task.Run(() => group.EndOffsets(partitionsAtEnd, cancellationToken), cancellationToken);
             log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
             caughtUp = await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
         }
@@ -334,7 +335,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         group.Dispose();
 
         // Durability is judged on the log as it is now, read whole by a reader outside the group.
-        var finalRead = await Task.Run(() => new FinalLogReader(topic, FaultKinds.PartitionsAtEnd(spec.Partitions, spec.Faults), runGuid, target.ClientSettings, journal, time, clientLog)
+        var finalRead = await Task.Run(() => new FinalLogReader(topic, partitionsAtEnd, runGuid, target.ClientSettings, journal, time, clientLog)
             .Read(spec.DrainIdleTimeout, cancellationToken), cancellationToken);
         journal.WriteFinalReadEnded(time.Millis(), finalRead);
         log(finalRead.Complete ? $"final read: {finalRead.Detail}" : $"final read incomplete, the cell is invalid: {finalRead.Detail}");
