@@ -92,6 +92,29 @@ public class ClusterCommandTests
         Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
+    [TestCase("run")]
+    [TestCase("cluster", "up")]
+    public async Task KRaftOnlyDistribution_IsRefusedBeforeAnythingStarts(params string[] command)
+    {
+        // A 4.x distribution, as far as the tool can tell one: its broker jar's name.
+        var dist = Directory.CreateTempSubdirectory("kafka-chaos-kafka-4-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dist, "libs"));
+            await File.WriteAllBytesAsync(Path.Combine(dist, "libs", "kafka_2.13-4.0.0.jar"), []);
+
+            var (exitCode, _, error) = await CliProcess.RunAsync([.. command, "--dist", dist]);
+
+            Assert.That(exitCode, Is.EqualTo(2), error);
+            Assert.That(error, Does.Contain("is Kafka 4.0.0, which runs only in KRaft mode").And.Contain("compose/kraft.yml"));
+            Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
+        }
+        finally
+        {
+            Directory.Delete(dist, recursive: true);
+        }
+    }
+
     /// <summary>
     /// --bootstrap against a cluster the tool did not start (here one this test starts directly): the
     /// workload runs with a client-side fault, secrets passed as client settings appear in no file the

@@ -26,6 +26,7 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
         {
             var labelled = await LabelledVersionAsync(image, cancellationToken)
                 ?? throw new ClusterConfigException($"image '{image}' has no {ResourceLabels.KafkaVersion} label; build it with 'kafka-chaos image build'");
+            RefuseKRaftOnly(labelled, $"image '{image}'");
             return (image, labelled);
         }
 
@@ -34,6 +35,7 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
             // What setup (or an earlier run) built is the natural default; the user is told which one it is.
             if (await NewestBuiltAsync(cancellationToken) is { } newest)
             {
+                RefuseKRaftOnly(newest.Version, $"the newest broker image built on this engine, {newest.Image},");
                 log($"no --image or --dist given: using {newest.Image} (Kafka {newest.Version}), the newest broker image built on this engine");
                 return newest;
             }
@@ -43,9 +45,23 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
         }
 
         var dist = KafkaDistribution.Open(distribution, scratchDirectory);
+        RefuseKRaftOnly(dist.Version, $"the distribution at {distribution}");
         var (tag, built) = await EnsureAsync(dist, baseImage, cancellationToken);
         log(built ? $"built broker image {tag} (Kafka {dist.Version})" : $"using cached broker image {tag} (Kafka {dist.Version})");
         return (tag, dist.Version);
+    }
+
+    /// <summary>
+    /// The tool starts clusters in ZooKeeper mode only: a 4.x broker would fail at its start, half-way
+    /// through bringing a cluster up. It is refused before anything starts, with the way that works.
+    /// </summary>
+    private static void RefuseKRaftOnly(KafkaVersion version, string what)
+    {
+        if (version.RequiresKRaft)
+        {
+            throw new ClusterConfigException($"{what} is Kafka {version}, which runs only in KRaft mode, and this tool starts ZooKeeper clusters only: "
+                + "start the cluster yourself (compose/kraft.yml) and run against it with --bootstrap (client faults only)");
+        }
     }
 
     /// <summary>The most recently built image of <see cref="Repository"/> that carries its Kafka version label.</summary>

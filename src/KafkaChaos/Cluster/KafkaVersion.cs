@@ -48,6 +48,9 @@ public sealed record KafkaVersion(int Major, int Minor, int Patch, int Build = 0
     /// <summary>Idempotent producers and transactions arrived in 0.11 (KIP-98).</summary>
     public bool HasIdempotentProducer => this >= new KafkaVersion(0, 11, 0);
 
+    /// <summary>ZooKeeper mode is gone from 4.0 (KIP-833): such a broker runs only in KRaft mode.</summary>
+    public bool RequiresKRaft => this >= new KafkaVersion(4, 0, 0);
+
     public int CompareTo(KafkaVersion? other)
     {
         if (other is null)
