@@ -66,6 +66,32 @@ public class FaultKindTests
     }
 
     /// <summary>
+    /// Faults overlap: a network fault's heal may come while a pause-broker holds the same broker frozen,
+    /// and the engine refuses an exec into a paused container. The heal must wait for the pause to end,
+    /// not fail (an hour's soak met exactly this).
+    /// </summary>
+    [Test]
+    public async Task Exec_IntoAPausedBroker_WaitsForTheUnpauseInsteadOfFailing()
+    {
+        var broker = _cluster.Brokers[0];
+        Assert.That(await _cluster.PauseAsync(broker, CancellationToken.None), Is.Null, "the engine froze the container");
+        var exec = _cluster.ExecAsync(broker, ["iptables", "-S"], CancellationToken.None);
+        try
+        {
+            await Task.Delay(2_000);
+            Assert.That(exec.IsCompleted, Is.False, "an exec into a paused container waits");
+        }
+        finally
+        {
+            await _cluster.UnpauseAsync(broker, CancellationToken.None);
+        }
+
+        var (exitCode, output) = await exec.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(exitCode, Is.Zero, output);
+        await ClusterRecovery.WaitAsync(_cluster, Topic, TimeProvider.System, TestContext.Progress.WriteLine, CancellationToken.None);
+    }
+
+    /// <summary>
     /// Delay needs the kernel's netem qdisc. Where the kernel has it, the delay must be measured; where it
     /// does not (as on the machines this project is built on), the fault must say so and count as not
     /// applied, never as a delay that happened.

@@ -617,9 +617,33 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    /// <summary>Runs a program in the broker's container, argument by argument (no shell).</summary>
-    public Task<(long ExitCode, string Output)> ExecAsync(BrokerNode broker, IList<string> command, CancellationToken cancellationToken) =>
-        _engine.ExecAsync(broker.ContainerId, command, cancellationToken);
+    /// <summary>How long a program waits for a paused broker to be unpaused before it is an error.</summary>
+    public static readonly TimeSpan PausedWaitLimit = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Runs a program in the broker's container, argument by argument (no shell). Faults overlap: a
+    /// network fault may heal, or check its rules, while a pause-broker holds the same container frozen,
+    /// and the engine refuses an exec into a paused container. The program then waits for the pause to
+    /// be healed, which its own schedule does, instead of failing the other fault's heal (seen in an
+    /// hour's soak: a cut-replication's heal refused when a pause-broker began on that broker).
+    /// </summary>
+    public async Task<(long ExitCode, string Output)> ExecAsync(BrokerNode broker, IList<string> command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        var waitingSince = _time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return await _engine.ExecAsync(broker.ContainerId, command, cancellationToken);
+            }
+            catch (Docker.DotNet.DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict
+                && e.ResponseBody.Contains("is paused", StringComparison.Ordinal) && _time.GetElapsedTime(waitingSince) < PausedWaitLimit)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
+            }
+        }
+    }
 
     /// <summary>Writes every container's log to <c>logs/&lt;role&gt;.log</c> under <paramref name="directory"/>.</summary>
     public async Task CopyLogsAsync(string directory, CancellationToken cancellationToken)

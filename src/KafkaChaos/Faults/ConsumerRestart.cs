@@ -18,9 +18,12 @@ public sealed class ConsumerRestart(ConsumerGroup group, CrashPoint point, Journ
 
     public override string Name => FaultName;
 
+    /// <summary>One target for every phase, so that a reader pairs this start with its end.</summary>
+    private string Target => $"consumer group, {CrashPointNames.ToName(point)}";
+
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var target = $"consumer group, {CrashPointNames.ToName(point)}";
+        var target = Target;
         Record(FaultPhase.Start, target, $"kill a consumer instance {CrashPointNames.ToName(point)}");
         var evidence = await group.RestartAsync(point, ReachTimeout, cancellationToken);
         if (evidence is null)
@@ -40,7 +43,7 @@ public sealed class ConsumerRestart(ConsumerGroup group, CrashPoint point, Journ
     {
         if (Verified)
         {
-            Record(FaultPhase.End, "consumer group", "replacement instance running");
+            Record(FaultPhase.End, Target, "replacement instance running");
         }
 
         return Task.CompletedTask;

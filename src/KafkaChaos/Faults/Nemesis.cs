@@ -61,6 +61,12 @@ public sealed class Nemesis
                 var wait = start + at - _time.GetUtcNow();
                 while (wait > TimeSpan.Zero && workloadRunning())
                 {
+                    // A fault that failed ends the run now, not when the schedule is done (34 minutes later, once).
+                    if (running.FirstOrDefault(t => t.IsFaulted) is { } failed)
+                    {
+                        await failed;
+                    }
+
                     await Task.Delay(wait < TimeSpan.FromMilliseconds(100) ? wait : TimeSpan.FromMilliseconds(100), _time, cancellationToken);
                     wait = start + at - _time.GetUtcNow();
                 }
