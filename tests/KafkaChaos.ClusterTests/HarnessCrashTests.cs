@@ -58,7 +58,9 @@ public class HarnessCrashTests : CliExperimentTest
             // Whatever was journalled is readable and checks out.
             var runDirectory = Directory.EnumerateDirectories(runs).SingleOrDefault(d => !d.EndsWith(".dist", StringComparison.Ordinal));
             var cell = runDirectory is null ? null : Path.Combine(runDirectory, "cells", "001");
-            if (cell is not null && File.Exists(Path.Combine(cell, JournalWriter.FileName)))
+            // A kill between creating journal.jsonl and writing its first line (written through at once) leaves it
+            // empty: nothing was journalled, and there is nothing to read.
+            if (cell is not null && File.Exists(Path.Combine(cell, JournalWriter.FileName)) && new FileInfo(Path.Combine(cell, JournalWriter.FileName)).Length > 0)
             {
                 // Held to the brokers' log by InterruptCountTests; here: readable in every phase, torn tail and all.
                 var journal = JournalReader.ReadRunDirectory(cell);

@@ -56,7 +56,11 @@ public sealed class JournalWriter : IDisposable
     /// <summary>The first write that failed, and the token it trips.</summary>
     public WriteFailure Failure { get; } = new();
 
-    /// <summary>The first line: what ran, so <c>verify</c> can report it without any other file.</summary>
+    /// <summary>
+    /// The first line: what ran, so <c>verify</c> can report it without any other file. Written through at
+    /// once, not at the next timed flush: a SIGKILL in the first 200 ms left an empty journal.jsonl, which
+    /// no reader can tell from a file that is not a journal.
+    /// </summary>
     public void WriteRunStarted(string runId, long timestampMs, IReadOnlyDictionary<string, string> config)
     {
         Append(json =>
@@ -73,6 +77,7 @@ public sealed class JournalWriter : IDisposable
 
             json.WriteEndObject();
         });
+        Flush();
     }
 
     /// <summary>
