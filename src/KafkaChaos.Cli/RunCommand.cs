@@ -261,9 +261,13 @@ public static class RunCommand
 
             var tally = string.Join(", ", outcome.Results.Cells.GroupBy(Reports.VerdictName).Select(g => $"{g.Count()} {g.Key}"));
             var rates = outcome.Results.Repetitions is { Count: > 0 } groups ? $"; rates over repetitions: {groups.Count(g => g.Passed)} of {groups.Count} met" : "";
-            AnsiConsole.MarkupLine(outcome.Results.Passed
-                ? $"[green]verdict: PASS[/] ({outcome.Results.Cells.Count} cell(s): {Markup.Escape(tally)}{Markup.Escape(rates)})"
-                : $"[red]verdict: FAIL[/] ({outcome.Results.Cells.Count} cell(s): {Markup.Escape(tally)}{Markup.Escape(rates)})");
+            // A run that asserted nothing did not pass anything: the counts above are its result.
+            var asserted = outcome.Results.Cells.Any(c => c.Expectations is { Count: > 0 })
+                || (outcome.Results.Repetitions ?? []).Any(g => g.Expectations.Count > 0);
+            var summary = $"({outcome.Results.Cells.Count} cell(s): {Markup.Escape(tally)}{Markup.Escape(rates)})";
+            AnsiConsole.MarkupLine(!outcome.Results.Passed ? $"[red]verdict: FAIL[/] {summary}"
+                : asserted ? $"[green]verdict: PASS[/] {summary}"
+                : $"verdict: NO EXPECTATIONS {summary}: nothing was asserted; the counts above are the result");
             return outcome.Results.Passed ? ExitCodes.Ok : ExitCodes.ExpectationViolated;
         }));
         return command;
