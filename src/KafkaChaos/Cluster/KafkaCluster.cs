@@ -439,13 +439,16 @@ public sealed partial class KafkaCluster : IAsyncDisposable, IKafkaTarget
     }
 
     /// <summary>
-    /// The distribution's own TopicCommand, run in the first broker's container against ZooKeeper: how
-    /// topics are managed on brokers older than the CreateTopics API (0.10.1).
+    /// The distribution's own TopicCommand, run in the first running broker's container against ZooKeeper:
+    /// how topics are managed on brokers older than the CreateTopics API (0.10.1). add-partitions runs it
+    /// mid-run, when broker 1 may be killed or paused by another fault.
     /// </summary>
     private async Task TopicCommandAsync(IEnumerable<string> arguments, string success, string what, CancellationToken cancellationToken)
     {
+        var shell = await FirstRunningBrokerAsync(cancellationToken)
+            ?? throw new InfrastructureException($"no broker container is running to run TopicCommand from; {what} failed");
         string[] command = ["java", "-Xmx256m", "-cp", "/opt/kafka/libs/*", "kafka.admin.TopicCommand", "--zookeeper", ZooKeeperConnect, .. arguments];
-        var (exitCode, output) = await _engine.ExecAsync(_brokers[0].ContainerId, command, cancellationToken);
+        var (exitCode, output) = await _engine.ExecAsync(shell.ContainerId, command, cancellationToken);
         if (exitCode != 0 || !output.Contains(success, StringComparison.Ordinal))
         {
             throw new InfrastructureException($"{what} failed (exit {exitCode}): {output.Trim()}");
