@@ -132,7 +132,7 @@ public sealed class SequencedProducer : IDisposable
             {
                 // The client refused the message outright (too large for message.max.bytes, say): a send
                 // attempt that definitely failed, journalled like any other outcome.
-                _journal.WriteProduced(new ProduceOutcome(ProducerId, sequence, ProduceStatus.Failed, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, NowMicros() / 1000, (int)refused));
+                _journal.WriteProduced(Unpositioned(ProducerId, sequence, ProduceStatus.Failed, NowMicros() / 1000, refused));
                 Interlocked.Increment(ref _failed);
                 Interlocked.Increment(ref _outcomes);
             }
@@ -174,7 +174,7 @@ public sealed class SequencedProducer : IDisposable
             new MessageEnvelope(RunId, producer, sequence, NowMicros()).Encode(value);
             if (Hand(new Message<byte[]?, byte[]> { Key = Key(sequence), Value = value }, _onResendDelivery) is { } refused && Claim(_resendReported, i))
             {
-                _journal.WriteProduced(new ProduceOutcome(producer, sequence, ProduceStatus.Failed, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, NowMicros() / 1000, (int)refused));
+                _journal.WriteProduced(Unpositioned(producer, sequence, ProduceStatus.Failed, NowMicros() / 1000, refused));
             }
 
             Volatile.Write(ref _resendsHanded, i + 1);
@@ -225,8 +225,7 @@ public sealed class SequencedProducer : IDisposable
 
             if (Claim(sequence))
             {
-                _journal.WriteProduced(new ProduceOutcome(ProducerId, sequence, ProduceStatus.Unknown,
-                    ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, now, (int)ErrorCode.Local_Destroy));
+                _journal.WriteProduced(Unpositioned(ProducerId, sequence, ProduceStatus.Unknown, now, ErrorCode.Local_Destroy));
                 Interlocked.Increment(ref _outcomes);
                 unknown?.Add(new UnknownSend(ProducerId, sequence));
                 journalled++;
@@ -242,8 +241,7 @@ public sealed class SequencedProducer : IDisposable
             }
             else if (Claim(_resendReported, i))
             {
-                _journal.WriteProduced(new ProduceOutcome(_resends[i].Producer, _resends[i].Sequence, ProduceStatus.Unknown,
-                    ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, now, (int)ErrorCode.Local_Destroy));
+                _journal.WriteProduced(Unpositioned(_resends[i].Producer, _resends[i].Sequence, ProduceStatus.Unknown, now, ErrorCode.Local_Destroy));
                 unknown?.Add(_resends[i]);
                 journalled++;
             }
@@ -263,26 +261,41 @@ public sealed class SequencedProducer : IDisposable
         }
 
         var nowMicros = NowMicros();
-        var nowMs = nowMicros / 1000;
-        ProduceOutcome outcome;
-        if (!report.Error.IsError)
+        var outcome = OutcomeOf(report, ProducerId, sequence, nowMicros / 1000);
+        if (outcome.Status == ProduceStatus.Acked)
         {
-            // acks=0 has no broker response: the position is unknown, whatever offset the report carries.
-            var known = _positionsReported && report.Offset.Value >= 0;
-            outcome = new ProduceOutcome(ProducerId, sequence, ProduceStatus.Acked,
-                known ? report.Partition.Value : ProduceOutcome.NoPosition, known ? report.Offset.Value : ProduceOutcome.NoPosition, nowMs);
             ProduceToAck.Record(nowMicros - MessageEnvelope.ReadIntendedSendMicros(report.Message.Value));
         }
         else
         {
-            var status = report.Status == PersistenceStatus.NotPersisted ? ProduceStatus.Failed : ProduceStatus.Unknown;
-            outcome = new ProduceOutcome(ProducerId, sequence, status, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, nowMs, (int)report.Error.Code);
             Interlocked.Increment(ref _failed);
         }
 
         _journal.WriteProduced(outcome);
         Interlocked.Increment(ref _outcomes);
     }
+
+    /// <summary>
+    /// The one reading of a delivery report, for own sends and resends alike: acknowledged, with its
+    /// position unless acks=0 (no broker response: the position is unknown, whatever offset the report
+    /// carries); failed where the client knows nothing was persisted; unknown otherwise.
+    /// </summary>
+    private ProduceOutcome OutcomeOf(DeliveryReport<byte[]?, byte[]> report, int producer, long sequence, long nowMs)
+    {
+        if (report.Error.IsError)
+        {
+            return Unpositioned(producer, sequence, report.Status == PersistenceStatus.NotPersisted ? ProduceStatus.Failed : ProduceStatus.Unknown,
+                nowMs, report.Error.Code);
+        }
+
+        var known = _positionsReported && report.Offset.Value >= 0;
+        return new ProduceOutcome(producer, sequence, ProduceStatus.Acked,
+            known ? report.Partition.Value : ProduceOutcome.NoPosition, known ? report.Offset.Value : ProduceOutcome.NoPosition, nowMs);
+    }
+
+    /// <summary>An outcome without a position: a failure, or an unknown, with the client's error code.</summary>
+    private static ProduceOutcome Unpositioned(int producer, long sequence, ProduceStatus status, long nowMs, ErrorCode code) =>
+        new(producer, sequence, status, ProduceOutcome.NoPosition, ProduceOutcome.NoPosition, nowMs, (int)code);
 
     /// <summary>A resend's outcome, journalled under the identity it was first sent as; no latency, no own counts.</summary>
     private void OnResendDelivery(DeliveryReport<byte[]?, byte[]> report)
@@ -293,13 +306,7 @@ public sealed class SequencedProducer : IDisposable
             return;
         }
 
-        var nowMs = NowMicros() / 1000;
-        var known = !report.Error.IsError && _positionsReported && report.Offset.Value >= 0;
-        var status = !report.Error.IsError ? ProduceStatus.Acked
-            : report.Status == PersistenceStatus.NotPersisted ? ProduceStatus.Failed : ProduceStatus.Unknown;
-        _journal.WriteProduced(new ProduceOutcome(send.Producer, send.Sequence, status,
-            known ? report.Partition.Value : ProduceOutcome.NoPosition, known ? report.Offset.Value : ProduceOutcome.NoPosition, nowMs,
-            report.Error.IsError ? (int)report.Error.Code : 0));
+        _journal.WriteProduced(OutcomeOf(report, send.Producer, send.Sequence, NowMicros() / 1000));
     }
 
     /// <summary>Hands one message to the client, waiting for room while its queue is full.</summary>
