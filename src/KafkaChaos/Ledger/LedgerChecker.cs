@@ -149,6 +149,7 @@ public static class LedgerChecker
         public void ReadOutcome(in ProduceOutcome outcome)
         {
             var producer = Producer(outcome.Producer);
+            _timeline.Outcome(outcome.TimestampMs, outcome.Status); // every attempt, resends too
             if (!producer.Sent.Add(outcome.Sequence))
             {
                 // A resend (restart-producer with resend: unknown): one message, sent again. Its best outcome
@@ -157,12 +158,10 @@ public static class LedgerChecker
                 _resent++;
                 var key = (outcome.Producer, outcome.Sequence);
                 _repeats[key] = _repeats.TryGetValue(key, out var earlier) ? Best(earlier, outcome) : outcome;
-                _timeline.Outcome(outcome.TimestampMs, outcome.Status);
                 return;
             }
 
             _sent++;
-            _timeline.Outcome(outcome.TimestampMs, outcome.Status);
             Count(outcome.Status, +1);
         }
 
