@@ -119,11 +119,11 @@ public static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<p class=\"invalid\">invalid: {E(invalid)}</p>\n");
             }
 
-            html.Append("<h4>Fault phases</h4><p>A fault's duration is held from its verification, so it is in effect for longer: these are the real times.</p><table><tr><th>start (UTC)</th><th>fault</th><th>target</th><th>verified after</th><th>healed after</th></tr>\n");
+            html.Append("<h4>Fault phases</h4><p>A fault's duration is held from its verification, so it is in effect for longer: these are the real times.</p><table><tr><th>start (UTC)</th><th>fault</th><th>target</th><th>phases</th></tr>\n");
             foreach (var window in cell.FaultWindows)
             {
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(window.StartMs):HH:mm:ss.fff}</td><td>{E(window.Fault)}</td><td>{E(window.Target)}</td><td>{Secs(window.VerifiedAfterSeconds)}</td><td>{(window.Instant ? "(instant)" : Secs(window.LastedSeconds))}</td></tr>\n");
+                    $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(window.StartMs):HH:mm:ss.fff}</td><td>{E(window.Fault)}</td><td>{E(window.Target)}</td><td style=\"text-align:left\">{E(window.DescribePhases())}</td></tr>\n");
             }
 
             html.Append("</table><h4>Fault timeline</h4><table><tr><th>time (UTC)</th><th>fault</th><th>phase</th><th>target</th><th>evidence</th></tr>\n");
@@ -172,6 +172,4 @@ public static class HtmlReport
 
         return html.ToString();
     }
-
-    private static string Secs(double? seconds) => seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "—";
 }
