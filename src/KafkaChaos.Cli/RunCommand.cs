@@ -150,7 +150,6 @@ public static class RunCommand
                 ReplicationFactor = replication,
                 MinInsyncReplicas = parse.GetValue(minInsync) ?? Math.Min(ExperimentSpec.Default.MinInsyncReplicas, replication),
                 BrokerConfig = brokerSettings,
-                UncleanLeaderElection = brokerSettings.GetValueOrDefault("unclean.leader.election.enable") == "true",
                 Messages = parse.GetValue(messages),
                 RatePerSecond = parse.GetValue(rate),
                 Producers = parse.GetValue(producers),

@@ -15,7 +15,9 @@ public sealed record ExperimentSpec
     public int Partitions { get; init; } = 3;
     public int ReplicationFactor { get; init; } = 3;
     public int MinInsyncReplicas { get; init; } = 2;
-    public bool UncleanLeaderElection { get; init; }
+    /// <summary>Read from <see cref="BrokerConfig"/>, which holds the setting itself, so that the two cannot disagree.</summary>
+    public bool UncleanLeaderElection =>
+        BrokerConfig.TryGetValue("unclean.leader.election.enable", out var unclean) && unclean == "true";
 
     /// <summary>Further broker settings, in Kafka's names, for every broker (server.properties).</summary>
     public IReadOnlyDictionary<string, string> BrokerConfig { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);

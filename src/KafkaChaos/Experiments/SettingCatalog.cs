@@ -122,7 +122,6 @@ public static class SettingCatalog
             Partitions = Int("topic.partitions", defaults.Partitions, 1, 1000),
             ReplicationFactor = replication,
             MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), int.MinValue, int.MaxValue),
-            UncleanLeaderElection = broker.TryGetValue("unclean.leader.election.enable", out var unclean) && unclean == "true",
             BrokerConfig = broker,
             Messages = messages,
             Producers = Int("workload.producers", defaults.Producers, int.MinValue, int.MaxValue),
