@@ -87,17 +87,18 @@ public partial class SoakTests
             }
         });
 
-        // Samples while the workload runs: resident memory, descriptors, labelled containers.
-        var samples = new List<(TimeSpan At, long RssKb, int Descriptors, int Containers)>();
+        // Samples while the workload runs: resident memory (with its anonymous and file-backed parts and the thread count, to
+        // tell a heap that grows from leaked client threads or mapped files), descriptors, labelled containers.
+        var samples = new List<SoakSample>();
         var started = TimeProvider.System.GetTimestamp();
         while (!run.HasExited && TimeProvider.System.GetElapsedTime(started) < duration)
         {
             await Task.Delay(FaultEvery);
-            if (Sample(run.Id) is var (rss, fds) && rss > 0)
+            if (SoakSample.Of(run.Id, TimeProvider.System.GetElapsedTime(started)) is { RssKb: > 0 } sample)
             {
-                var containers = (await ClusterEnvironment.LabelledAsync()).Containers;
-                samples.Add((TimeProvider.System.GetElapsedTime(started), rss, fds, containers));
-                TestContext.Progress.WriteLine($"soak {TimeProvider.System.GetElapsedTime(started):hh\\:mm\\:ss}: rss {rss / 1024} MiB, {fds} descriptors, {containers} labelled containers");
+                sample = sample with { Containers = (await ClusterEnvironment.LabelledAsync()).Containers };
+                samples.Add(sample);
+                TestContext.Progress.WriteLine($"soak {sample.At:hh\\:mm\\:ss}: rss {sample.RssKb / 1024} MiB (anonymous {sample.AnonymousKb / 1024}, files {sample.FileKb / 1024}), {sample.Threads} threads, {sample.Descriptors} descriptors, {sample.Containers} labelled containers");
             }
         }
 
@@ -107,8 +108,12 @@ public partial class SoakTests
         var clusterId = KeptCluster().Match(text);
         try
         {
+            if (Directory.EnumerateDirectories(runs).Any(d => !Path.GetFileName(d).StartsWith('.')))
+            {
+                SoakSample.Write(Path.Combine(RunDirectory(runs), "soak-samples.tsv"), samples); // kept for a failed run too
+            }
+
             Assert.That(run.ExitCode, Is.Zero, text + await output);
-            WriteSamples(Path.Combine(RunDirectory(runs), "soak-samples.tsv"), samples);
 
             // Caches, pools and the JIT settle in the first minutes; a short soak (a check of this test) uses its first quarter.
             var warmUp = duration / 4 < TimeSpan.FromMinutes(5) ? duration / 4 : TimeSpan.FromMinutes(5);
@@ -157,29 +162,11 @@ public partial class SoakTests
     private static string RunDirectory(string runs) =>
         Directory.EnumerateDirectories(runs).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal).Last();
 
-    private static (long RssKb, int Descriptors)? Sample(int pid)
-    {
-        try
-        {
-            var rss = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            var kb = long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            return (kb, Directory.GetFiles($"/proc/{pid}/fd").Length);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            return null; // the process has just exited
-        }
-    }
-
     private static long Median(IEnumerable<long> values)
     {
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
     }
-
-    private static void WriteSamples(string path, IEnumerable<(TimeSpan At, long RssKb, int Descriptors, int Containers)> samples) =>
-        File.WriteAllLines(path, ["seconds\trss_kib\tdescriptors\tlabelled_containers",
-            .. samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.At.TotalSeconds:0}\t{s.RssKb}\t{s.Descriptors}\t{s.Containers}"))]);
 
     [GeneratedRegex(@"kept cluster (?<id>\S+): bootstrap servers (?<servers>\S+);")]
     private static partial Regex KeptCluster();
