@@ -26,50 +26,50 @@ public class ControllerMissedBrokerTests
         await using var cluster = await KafkaCluster.StartAsync(ClusterEnvironment.Engine, new ClusterSpec(ClusterEnvironment.Image, ClusterEnvironment.Version, 3, settings),
             $"missed-{Environment.ProcessId}", TestContext.Progress.WriteLine, CancellationToken.None);
         await cluster.CreateTopicAsync(Topic, 3, 3, new Dictionary<string, string>(), CancellationToken.None);
-        var controller = cluster.Broker((await cluster.TopologyAsync(Topic, CancellationToken.None)).Controller);
+        var controller = cluster.Access.Brokers.Broker((await cluster.Access.Topology.TopologyAsync(Topic, CancellationToken.None)).Controller);
         var bounced = cluster.Brokers.First(b => b.Id != controller.Id);
 
         // A controlled shutdown moves leadership off the broker to bounce, so that what it misses is only
         // following: every partition keeps a leader that serves.
-        await cluster.StopAsync(bounced, TimeSpan.FromSeconds(30), CancellationToken.None);
-        await cluster.StartAsync(bounced, CancellationToken.None);
+        await cluster.Access.Brokers.StopAsync(bounced, TimeSpan.FromSeconds(30), CancellationToken.None);
+        await cluster.Access.Brokers.StartAsync(bounced, CancellationToken.None);
         var (whole, topology) = await WholeAsync(cluster, TimeSpan.FromMinutes(2));
         Assert.That(whole, Is.True, $"whole again after a graceful restart: {topology}");
         Assert.That(topology.Partitions.Select(p => p.Leader), Has.None.EqualTo(bounced.Id), $"broker {bounced.Id} leads nothing: {topology}");
 
         // The bounce, while the controller is frozen: the old process dies, its registration goes, the new
         // process registers. The controller then reads the same three brokers it knew.
-        Assert.That(await cluster.PauseAsync(controller, CancellationToken.None), Is.Null, "the controller frozen");
+        Assert.That(await cluster.Access.Brokers.PauseAsync(controller, CancellationToken.None), Is.Null, "the controller frozen");
         try
         {
-            await cluster.KillAsync(bounced, "SIGKILL", CancellationToken.None);
-            await cluster.ZooKeeperCommandAsync($"delete /brokers/ids/{bounced.Id}", CancellationToken.None);
-            await cluster.StartAsync(bounced, CancellationToken.None);
+            await cluster.Access.Brokers.KillAsync(bounced, "SIGKILL", CancellationToken.None);
+            await new DistributionShell(cluster.Access.Brokers, ZooKeeperBrokerConfig.KafkaHome, cluster.ZooKeeperConnect).ZooKeeperCommandAsync($"delete /brokers/ids/{bounced.Id}", CancellationToken.None);
+            await cluster.Access.Brokers.StartAsync(bounced, CancellationToken.None);
             // Read from ZooKeeper: no broker's metadata has the new process while the controller is frozen.
-            var (registered, seen) = await ClusterRecovery.PollAsync(cluster, Topic, t => t.Brokers.Contains(bounced.Id), TimeSpan.FromSeconds(20),
+            var (registered, seen) = await ClusterRecovery.PollAsync(cluster.Access.Topology, Topic, t => t.Brokers.Contains(bounced.Id), TimeSpan.FromSeconds(20),
                 TimeProvider.System, CancellationToken.None);
             Assert.That(registered, Is.True, $"broker {bounced.Id} registered again within 20 s: {seen}");
         }
         finally
         {
-            await cluster.UnpauseAsync(controller, CancellationToken.None);
+            await cluster.Access.Brokers.UnpauseAsync(controller, CancellationToken.None);
         }
 
         // The leaders drop the dead follower from their ISRs (replica.lag.time.max.ms, 10 s), and the new
         // process, registered, never comes back into them.
-        (var dropped, topology) = await ClusterRecovery.PollAsync(cluster, Topic, t => t.Partitions.All(p => !p.InSyncReplicas.Contains(bounced.Id)),
+        (var dropped, topology) = await ClusterRecovery.PollAsync(cluster.Access.Topology, Topic, t => t.Partitions.All(p => !p.InSyncReplicas.Contains(bounced.Id)),
             TimeSpan.FromSeconds(60), TimeProvider.System, CancellationToken.None);
         Assert.That(dropped, Is.True, $"broker {bounced.Id} out of every ISR after its bounce: {topology}");
         await Task.Delay(TimeSpan.FromSeconds(20));
-        topology = await cluster.TopologyAsync(Topic, CancellationToken.None);
+        topology = await cluster.Access.Topology.TopologyAsync(Topic, CancellationToken.None);
         if (!(topology.OnlyReplicasLag(3) && topology.Partitions.All(p => !p.InSyncReplicas.Contains(bounced.Id))))
         {
-            var tail = string.Join('\n', await cluster.LogTailAsync(bounced, 40, CancellationToken.None));
+            var tail = string.Join('\n', await cluster.Access.Brokers.LogTailAsync(bounced, 40, CancellationToken.None));
             Assert.Fail($"the controller did not miss the bounce: broker {bounced.Id} should be registered, every partition led, and {bounced.Id} in no ISR "
-                + $"20 s on, but: {topology}; broker {bounced.Id} is {await cluster.ContainerStateAsync(bounced, CancellationToken.None)} and last wrote:\n{tail}");
+                + $"20 s on, but: {topology}; broker {bounced.Id} is {await cluster.Access.Brokers.StateAsync(bounced, CancellationToken.None)} and last wrote:\n{tail}");
         }
 
-        var recovery = await ClusterRecovery.WaitAsync(cluster, Topic, TimeProvider.System, TestContext.Progress.WriteLine, CancellationToken.None);
+        var recovery = await ClusterRecovery.WaitAsync(cluster.Access, Topic, TimeProvider.System, TestContext.Progress.WriteLine, CancellationToken.None);
 
         Assert.That(recovery.Whole, Is.True, recovery.Topology.ToString());
         Assert.That(recovery.ControllerReelected, Is.True);
@@ -79,5 +79,5 @@ public class ControllerMissedBrokerTests
     }
 
     private static Task<(bool Met, ClusterTopology Topology)> WholeAsync(KafkaCluster cluster, TimeSpan timeout) =>
-        ClusterRecovery.PollAsync(cluster, Topic, t => t.IsWhole(3), timeout, TimeProvider.System, CancellationToken.None);
+        ClusterRecovery.PollAsync(cluster.Access.Topology, Topic, t => t.IsWhole(3), timeout, TimeProvider.System, CancellationToken.None);
 }

@@ -74,8 +74,8 @@ public class FaultKindTests
     public async Task Exec_IntoAPausedBroker_WaitsForTheUnpauseInsteadOfFailing()
     {
         var broker = _cluster.Brokers[0];
-        Assert.That(await _cluster.PauseAsync(broker, CancellationToken.None), Is.Null, "the engine froze the container");
-        var exec = _cluster.ExecAsync(broker, ["iptables", "-S"], CancellationToken.None);
+        Assert.That(await _cluster.Access.Brokers.PauseAsync(broker, CancellationToken.None), Is.Null, "the engine froze the container");
+        var exec = _cluster.Access.Brokers.ExecAsync(broker, ["iptables", "-S"], CancellationToken.None);
         try
         {
             await Task.Delay(2_000);
@@ -83,12 +83,12 @@ public class FaultKindTests
         }
         finally
         {
-            await _cluster.UnpauseAsync(broker, CancellationToken.None);
+            await _cluster.Access.Brokers.UnpauseAsync(broker, CancellationToken.None);
         }
 
         var (exitCode, output) = await exec.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.That(exitCode, Is.Zero, output);
-        await ClusterRecovery.WaitAsync(_cluster, Topic, TimeProvider.System, TestContext.Progress.WriteLine, CancellationToken.None);
+        await ClusterRecovery.WaitAsync(_cluster.Access, Topic, TimeProvider.System, TestContext.Progress.WriteLine, CancellationToken.None);
     }
 
     /// <summary>
@@ -123,8 +123,8 @@ public class FaultKindTests
     [Test]
     public async Task Heal_RestartsABrokerThatIsRunningButNeverRejoins()
     {
-        await _cluster.ZooKeeperCommandAsync("delete /brokers/ids/2", CancellationToken.None);
-        Assert.That((await _cluster.TopologyAsync(Topic, CancellationToken.None)).Brokers, Does.Not.Contain(2), "broker 2 unregistered, still running");
+        await new DistributionShell(_cluster.Access.Brokers, ZooKeeperBrokerConfig.KafkaHome, _cluster.ZooKeeperConnect).ZooKeeperCommandAsync("delete /brokers/ids/2", CancellationToken.None);
+        Assert.That((await _cluster.Access.Topology.TopologyAsync(Topic, CancellationToken.None)).Brokers, Does.Not.Contain(2), "broker 2 unregistered, still running");
 
         var (verified, events) = await ApplyAndHealAsync(new FaultSpec { Kind = FaultKinds.NetLoss, LossPercent = 20, Broker = 1 });
 
@@ -163,7 +163,7 @@ public class FaultKindTests
         using (var journal = new JournalWriter(_journalDirectory, TimeProvider.System))
         {
             journal.WriteRunStarted("faults", 0, new Dictionary<string, string>());
-            var fault = FaultKinds.Create(spec, new FaultContext(_cluster, Topic, 3, null, null, new Random(1), journal, TimeProvider.System, TestContext.Progress.WriteLine));
+            var fault = FaultKinds.Create(spec, new FaultContext(_cluster.Access, Topic, 3, null, null, new Random(1), journal, TimeProvider.System, TestContext.Progress.WriteLine));
             try
             {
                 await fault.ApplyAsync(CancellationToken.None);
@@ -196,8 +196,8 @@ public class FaultKindTests
         }
         foreach (var broker in _cluster.Brokers)
         {
-            Assert.That(await NetworkRules.LeftoversAsync(_cluster, broker, CancellationToken.None), Is.Empty, $"rules left on {broker.Target}");
-            Assert.That(await _cluster.ContainerStateAsync(broker, CancellationToken.None), Is.EqualTo((true, false)), $"{broker.Target} running, not paused");
+            Assert.That(await NetworkRules.LeftoversAsync(_cluster.Access.Network, broker, CancellationToken.None), Is.Empty, $"rules left on {broker.Target}");
+            Assert.That(await _cluster.Access.Brokers.StateAsync(broker, CancellationToken.None), Is.EqualTo((true, false)), $"{broker.Target} running, not paused");
         }
     }
 }

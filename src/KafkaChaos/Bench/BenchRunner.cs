@@ -75,7 +75,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         var result = await RunAsync(cell, topic, cancellationToken);
         try
         {
-            await cluster.DeleteTopicAsync(topic, cancellationToken);
+            await cluster.Access.Topics.DeleteTopicAsync(topic, cancellationToken);
         }
         catch (Exception e) when (e is InfrastructureException or KafkaException)
         {
@@ -490,7 +490,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
                 return $"{_fault.Kind} not applied: the run ended after {clock.Elapsed.TotalSeconds:0.0} s, before the fault was due";
             }
 
-            var fault = FaultKinds.Create(_fault, new FaultContext(_cluster, _topic, _cell.Partitions, null, null, _random, _journal, _time, _log));
+            var fault = FaultKinds.Create(_fault, new FaultContext(_cluster.Access, _topic, _cell.Partitions, null, null, _random, _journal, _time, _log));
             var appliedAt = clock.Elapsed.TotalSeconds;
             try
             {

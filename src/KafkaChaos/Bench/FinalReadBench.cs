@@ -58,7 +58,7 @@ public static class FinalReadBench
         finally
         {
             Directory.Delete(directory, recursive: true);
-            await cluster.DeleteTopicAsync(topic, CancellationToken.None);
+            await cluster.Access.Topics.DeleteTopicAsync(topic, CancellationToken.None);
         }
     }
 

@@ -17,6 +17,9 @@ public static class ZooKeeperBrokerConfig
     public const int ClientPort = 9092;
     public const int ZooKeeperPort = 2181;
     public const string ConfigDirectory = "/etc/kafka-chaos";
+
+    /// <summary>Where the broker image built by this tool has the distribution (its libs/ and bin/).</summary>
+    public const string KafkaHome = "/opt/kafka";
     public const string DataDirectory = "/var/lib/kafka/data";
 
     public static string RenderBroker(ClusterSpec spec, int brokerId, string advertisedHost, string zooKeeperConnect)

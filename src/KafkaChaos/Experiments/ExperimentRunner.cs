@@ -279,9 +279,10 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             await WaitForAssignmentAsync(group, spec.Partitions, cancellationToken);
         }
 
+        var access = cluster?.Access;
         var nemesis = new Nemesis(spec.Faults, seed,
-            (fault, random) => FaultKinds.Create(fault, new FaultContext(cluster, topic, spec.Partitions, group, producer, random, journal, time, log)),
-            cluster, topic, journal, time, log);
+            (fault, random) => FaultKinds.Create(fault, new FaultContext(access, topic, spec.Partitions, group, producer, random, journal, time, log)),
+            access, topic, journal, time, log);
         foreach (var (at, fault) in nemesis.Plan)
         {
             log($"scheduled at {at.TotalSeconds:0.###} s: {fault.Describe()}");
@@ -419,7 +420,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         try
         {
-            await FaultUndo.EverythingAsync(cluster, limit.Token);
+            await FaultUndo.EverythingAsync(cluster.Access, limit.Token);
             log($"undid every fault on the kept cluster {cluster.RunId}");
         }
         catch (Exception e) when (e is Docker.DotNet.DockerApiException or InfrastructureException or IOException or OperationCanceledException or HttpRequestException)

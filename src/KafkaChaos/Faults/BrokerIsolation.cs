@@ -4,17 +4,17 @@ using KafkaChaos.Journal;
 namespace KafkaChaos.Faults;
 
 /// <summary>Drops all of a broker's traffic (peers, ZooKeeper, clients); verified by it leaving the metadata.</summary>
-public sealed class BrokerIsolation(KafkaCluster cluster, string topic, BrokerNode broker, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class BrokerIsolation(FaultContext context, BrokerNode broker)
+    : BrokerFault(context)
 {
     public override string Name => FaultKinds.IsolateBroker;
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var before = await Cluster.TopologyAsync(Topic, cancellationToken);
+        var before = await Topology.TopologyAsync(Topic, cancellationToken);
         Record(FaultPhase.Start, broker.Target, $"drop all traffic on its interface; before: {before}");
         Applied = true;
-        await NetworkRules.DropAllAsync(Cluster, broker, cancellationToken);
+        await NetworkRules.DropAllAsync(Network, broker, cancellationToken);
         var (gone, after) = await WaitForTopologyAsync(t => t.Brokers.Count > 0 && !t.Brokers.Contains(broker.Id), EffectTimeout, cancellationToken);
         Verify(gone, broker.Target, $"broker {broker.Id} unreachable and dropped from the cluster; after: {after}",
             $"broker {broker.Id} still registered after {EffectTimeout.TotalSeconds:0} s: {after}");
@@ -22,7 +22,7 @@ public sealed class BrokerIsolation(KafkaCluster cluster, string topic, BrokerNo
 
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
-        await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
+        await NetworkRules.ClearAsync(Network, broker, cancellationToken);
         return broker.Target;
     }
 
@@ -32,6 +32,6 @@ public sealed class BrokerIsolation(KafkaCluster cluster, string topic, BrokerNo
         public override string Name => FaultKinds.IsolateBroker;
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new BrokerIsolation(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+            new BrokerIsolation(context, context.Broker(fault));
     }
 }

@@ -4,16 +4,16 @@ using KafkaChaos.Journal;
 namespace KafkaChaos.Faults;
 
 /// <summary>SIGKILLs a broker (named or random); verified by the broker leaving the cluster's metadata.</summary>
-public sealed class BrokerKill(KafkaCluster cluster, string topic, BrokerNode broker, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class BrokerKill(FaultContext context, BrokerNode broker)
+    : BrokerFault(context)
 {
     public override string Name => FaultKinds.KillBroker;
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var before = await Cluster.TopologyAsync(Topic, cancellationToken);
+        var before = await Topology.TopologyAsync(Topic, cancellationToken);
         Record(FaultPhase.Start, broker.Target, $"SIGKILL; before: {before}");
-        await Cluster.KillAsync(broker, "KILL", cancellationToken);
+        await Control.KillAsync(broker, "KILL", cancellationToken);
         Applied = true;
         var (gone, after) = await WaitForTopologyAsync(t => t.Brokers.Count > 0 && !t.Brokers.Contains(broker.Id), EffectTimeout, cancellationToken);
         Verify(gone, broker.Target, $"broker {broker.Id} left the cluster; after: {after}",
@@ -22,7 +22,7 @@ public sealed class BrokerKill(KafkaCluster cluster, string topic, BrokerNode br
 
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
-        await Cluster.StartAsync(broker, cancellationToken);
+        await Control.StartAsync(broker, cancellationToken);
         return broker.Target;
     }
 
@@ -32,6 +32,6 @@ public sealed class BrokerKill(KafkaCluster cluster, string topic, BrokerNode br
         public override string Name => FaultKinds.KillBroker;
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new BrokerKill(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+            new BrokerKill(context, context.Broker(fault));
     }
 }

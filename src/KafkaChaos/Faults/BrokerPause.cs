@@ -7,16 +7,16 @@ namespace KafkaChaos.Faults;
 /// Freezes a broker's container (a hung JVM, an endless GC pause) and thaws it at the heal. Verified by
 /// the engine reporting it paused and the cluster dropping it once its ZooKeeper session expires.
 /// </summary>
-public sealed class BrokerPause(KafkaCluster cluster, string topic, BrokerNode broker, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class BrokerPause(FaultContext context, BrokerNode broker)
+    : BrokerFault(context)
 {
     public override string Name => FaultKinds.PauseBroker;
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var before = await Cluster.TopologyAsync(Topic, cancellationToken);
+        var before = await Topology.TopologyAsync(Topic, cancellationToken);
         Record(FaultPhase.Start, broker.Target, $"freeze every process; before: {before}");
-        if (await Cluster.PauseAsync(broker, cancellationToken) is { } refused)
+        if (await Control.PauseAsync(broker, cancellationToken) is { } refused)
         {
             Record(FaultPhase.NotApplied, broker.Target, $"the Docker engine could not freeze the container: {refused}");
             Log($"not applied: the Docker engine could not freeze {broker.Target}");
@@ -24,7 +24,7 @@ public sealed class BrokerPause(KafkaCluster cluster, string topic, BrokerNode b
         }
 
         Applied = true;
-        var (_, paused) = await Cluster.ContainerStateAsync(broker, cancellationToken);
+        var (_, paused) = await Control.StateAsync(broker, cancellationToken);
         var (gone, after) = await WaitForTopologyAsync(t => t.Brokers.Count > 0 && !t.Brokers.Contains(broker.Id), EffectTimeout, cancellationToken);
         Verify(paused && gone, broker.Target, $"container paused; broker {broker.Id} dropped from the cluster when its session expired; after: {after}",
             $"paused={paused}; broker {broker.Id} still registered after {EffectTimeout.TotalSeconds:0} s: {after}");
@@ -32,7 +32,7 @@ public sealed class BrokerPause(KafkaCluster cluster, string topic, BrokerNode b
 
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
-        await Cluster.UnpauseAsync(broker, cancellationToken);
+        await Control.UnpauseAsync(broker, cancellationToken);
         return broker.Target;
     }
 
@@ -42,6 +42,6 @@ public sealed class BrokerPause(KafkaCluster cluster, string topic, BrokerNode b
         public override string Name => FaultKinds.PauseBroker;
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new BrokerPause(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+            new BrokerPause(context, context.Broker(fault));
     }
 }

@@ -19,7 +19,7 @@ namespace KafkaChaos.Faults;
 /// its log keeps moving.
 /// <para>
 /// A broker can also be registered and never rejoin an ISR: a controller that missed it coming back
-/// (<see cref="KafkaCluster.ReelectControllerAsync"/>) never tells it what to follow. When that is all that
+/// (<see cref="ZooKeeperTopologySource.ReelectControllerAsync"/>) never tells it what to follow. When that is all that
 /// is left a further <see cref="HealTimeout"/> on, and no other fault holds a broker, the controller is
 /// re-elected, and that is evidence too.
 /// </para>
@@ -43,13 +43,14 @@ public static class ClusterRecovery
     ];
 
     /// <summary>Waits for a whole cluster, restarting brokers that are running but did not rejoin.</summary>
-    public static async Task<RecoveryOutcome> WaitAsync(KafkaCluster cluster, string topic, TimeProvider time, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<RecoveryOutcome> WaitAsync(ClusterAccess cluster, string topic, TimeProvider time, Action<string> log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(log);
-        bool Whole(ClusterTopology t) => t.IsWhole(cluster.Brokers.Count);
+        var brokers = cluster.Brokers;
+        bool Whole(ClusterTopology t) => t.IsWhole(brokers.Brokers.Count);
         var started = time.GetUtcNow();
-        var (whole, topology) = await PollAsync(cluster, topic, Whole, RejoinTimeout, time, cancellationToken);
+        var (whole, topology) = await PollAsync(cluster.Topology, topic, Whole, RejoinTimeout, time, cancellationToken);
         var restarted = new List<int>();
         if (whole)
         {
@@ -62,23 +63,23 @@ public static class ClusterRecovery
             return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: false);
         }
 
-        foreach (var broker in cluster.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
+        foreach (var broker in brokers.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
         {
-            if (!await cluster.IsRunningAsync(broker, cancellationToken))
+            if (!await brokers.IsRunningAsync(broker, cancellationToken))
             {
                 continue;
             }
 
             log($"{broker.Target} is running but has not rejoined the cluster {RejoinTimeout.TotalSeconds:0} s after the heal; restarting it");
-            await cluster.StopAsync(broker, TimeSpan.FromSeconds(10), cancellationToken);
-            await cluster.StartAsync(broker, cancellationToken);
+            await brokers.StopAsync(broker, TimeSpan.FromSeconds(10), cancellationToken);
+            await brokers.StartAsync(broker, cancellationToken);
             restarted.Add(broker.Id);
         }
 
         // Restarted brokers, and brokers another fault still holds down, must come back for clients too.
-        await cluster.WaitForBrokersAsync(cluster.Brokers.Select(b => b.Id).ToArray(), HealTimeout, cancellationToken);
-        (whole, topology) = await PollAsync(cluster, topic, Whole, HealTimeout, time, cancellationToken);
-        if (whole || !topology.OnlyReplicasLag(cluster.Brokers.Count) || await HeldByAnotherFaultAsync(cluster, log, cancellationToken))
+        await WaitUntilAnnouncedAsync(cluster.Topology, brokers.Brokers.Select(b => b.Id).ToArray(), time, cancellationToken);
+        (whole, topology) = await PollAsync(cluster.Topology, topic, Whole, HealTimeout, time, cancellationToken);
+        if (whole || !topology.OnlyReplicasLag(brokers.Brokers.Count) || await HeldByAnotherFaultAsync(cluster, log, cancellationToken))
         {
             return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: false);
         }
@@ -87,8 +88,12 @@ public static class ClusterRecovery
         // for minutes: a controller that missed a broker coming back never told it what to replicate. A new
         // controller does; followers that were merely slow ignore what it sends them.
         log($"every broker is registered but replicas are still out of sync {(time.GetUtcNow() - started).TotalSeconds:0} s after the heal ({topology}); re-electing the controller");
-        await cluster.ReelectControllerAsync(cancellationToken);
-        (whole, topology) = await PollAsync(cluster, topic, Whole, HealTimeout, time, cancellationToken);
+        if (!await cluster.Topology.ReelectControllerAsync(cancellationToken))
+        {
+            return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: false);
+        }
+
+        (whole, topology) = await PollAsync(cluster.Topology, topic, Whole, HealTimeout, time, cancellationToken);
         return new RecoveryOutcome(whole, topology, restarted, ControllerReelected: true);
     }
 
@@ -96,7 +101,7 @@ public static class ClusterRecovery
     /// Waits, up to <see cref="LogLoadingLimit"/>, while some broker that has not rejoined is still loading
     /// its logs. A loading broker writes a line per segment; one whose last lines stop changing is stuck.
     /// </summary>
-    private static async Task<(bool Whole, ClusterTopology Topology)> WaitWhileLoadingLogsAsync(KafkaCluster cluster, string topic, ClusterTopology topology,
+    private static async Task<(bool Whole, ClusterTopology Topology)> WaitWhileLoadingLogsAsync(ClusterAccess cluster, string topic, ClusterTopology topology,
         Func<ClusterTopology, bool> isWhole, TimeProvider time, Action<string> log, CancellationToken cancellationToken)
     {
         var loadingSince = time.GetUtcNow();
@@ -105,14 +110,14 @@ public static class ClusterRecovery
         while (true)
         {
             var loading = new List<BrokerNode>();
-            foreach (var broker in cluster.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
+            foreach (var broker in cluster.Brokers.Brokers.Where(b => !topology.Brokers.Contains(b.Id)))
             {
-                if (!await cluster.IsRunningAsync(broker, cancellationToken))
+                if (!await cluster.Brokers.IsRunningAsync(broker, cancellationToken))
                 {
                     continue;
                 }
 
-                var lines = await cluster.LogTailAsync(broker, 5, cancellationToken);
+                var lines = await cluster.Brokers.LogTailAsync(broker, 5, cancellationToken);
                 var tail = string.Join('\n', lines);
                 var now = time.GetUtcNow();
                 if (!tails.TryGetValue(broker.Id, out var seen) || seen.Tail != tail)
@@ -136,7 +141,7 @@ public static class ClusterRecovery
                 log($"{broker.Target} has not rejoined the cluster {RejoinTimeout.TotalSeconds:0} s after the heal, but is still loading its logs after an unclean shutdown; waiting for it");
             }
 
-            var (whole, latest) = await PollAsync(cluster, topic, isWhole, TimeSpan.FromSeconds(10), time, cancellationToken);
+            var (whole, latest) = await PollAsync(cluster.Topology, topic, isWhole, TimeSpan.FromSeconds(10), time, cancellationToken);
             topology = latest;
             if (whole)
             {
@@ -157,12 +162,12 @@ public static class ClusterRecovery
     /// Whether a fault that overlaps this one still holds a broker paused, stopped or behind network rules.
     /// That explains lagging replicas, and a new controller would only change what that fault is doing.
     /// </summary>
-    private static async Task<bool> HeldByAnotherFaultAsync(KafkaCluster cluster, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<bool> HeldByAnotherFaultAsync(ClusterAccess cluster, Action<string> log, CancellationToken cancellationToken)
     {
-        foreach (var broker in cluster.Brokers)
+        foreach (var broker in cluster.Brokers.Brokers)
         {
-            var held = !await cluster.IsRunningAsync(broker, cancellationToken) ? "paused or stopped"
-                : await NetworkRules.LeftoversAsync(cluster, broker, cancellationToken) is { Length: > 0 } rules ? $"behind network rules ({rules})"
+            var held = !await cluster.Brokers.IsRunningAsync(broker, cancellationToken) ? "paused or stopped"
+                : await NetworkRules.LeftoversAsync(cluster.Network, broker, cancellationToken) is { Length: > 0 } rules ? $"behind network rules ({rules})"
                 : null;
             if (held is not null)
             {
@@ -175,25 +180,45 @@ public static class ClusterRecovery
     }
 
     /// <summary>Polls the topology until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
-    public static async Task<(bool Met, ClusterTopology Topology)> PollAsync(KafkaCluster cluster, string topic, Func<ClusterTopology, bool> condition,
+    public static async Task<(bool Met, ClusterTopology Topology)> PollAsync(ITopologySource topology, string topic, Func<ClusterTopology, bool> condition,
         TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(condition);
         var deadline = time.GetUtcNow() + timeout;
-        ClusterTopology topology;
+        ClusterTopology seen;
         do
         {
-            topology = await cluster.TopologyAsync(topic, cancellationToken);
-            if (condition(topology))
+            seen = await topology.TopologyAsync(topic, cancellationToken);
+            if (condition(seen))
             {
-                return (true, topology);
+                return (true, seen);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
         }
         while (time.GetUtcNow() < deadline);
 
-        return (false, topology);
+        return (false, seen);
+    }
+
+    /// <summary>Waits, up to <see cref="HealTimeout"/>, until clients are told of every one of <paramref name="brokerIds"/>.</summary>
+    private static async Task WaitUntilAnnouncedAsync(ITopologySource topology, IReadOnlyCollection<int> brokerIds, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + HealTimeout;
+        IReadOnlyList<int> seen = [];
+        while (time.GetUtcNow() < deadline)
+        {
+            seen = await topology.AnnouncedBrokersAsync(cancellationToken);
+            if (brokerIds.All(seen.Contains))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+        }
+
+        throw new InfrastructureException(
+            $"brokers [{string.Join(',', brokerIds)}] were not all back in the cluster's metadata {HealTimeout.TotalSeconds:0} s after their restart (seen: [{string.Join(',', seen)}]); broker logs are in the run directory");
     }
 }

@@ -8,8 +8,7 @@ namespace KafkaChaos.Faults;
 /// Close: no commit, no leaving the group) and starts a new instance in the same group. The effect is
 /// verified by the crash having happened at that point, with what it cut short as evidence.
 /// </summary>
-public sealed class ConsumerRestart(ConsumerGroup group, CrashPoint point, JournalWriter journal, TimeProvider time, Action<string> log)
-    : Fault(journal, time, log)
+public sealed class ConsumerRestart(FaultContext context, ConsumerGroup group, CrashPoint point) : Fault(context)
 {
     public const string FaultName = FaultKinds.RestartConsumer;
 
@@ -61,7 +60,6 @@ public sealed class ConsumerRestart(ConsumerGroup group, CrashPoint point, Journ
         public override string Parameters(FaultSpec fault) => $" {CrashPointNames.ToName(fault.CrashPoint)}";
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new ConsumerRestart(context.Consumers ?? throw new InvalidOperationException($"{Name} needs the run's consumers"), fault.CrashPoint,
-                context.Journal, context.Time, context.Log);
+            new ConsumerRestart(context, context.Consumers ?? throw new InvalidOperationException($"{Name} needs the run's consumers"), fault.CrashPoint);
     }
 }

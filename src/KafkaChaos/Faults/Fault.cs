@@ -10,7 +10,7 @@ namespace KafkaChaos.Faults;
 /// A fault whose effect was never observed is journalled as not-applied and leaves <see cref="Verified"/>
 /// false, so a cell cannot pass as "no loss under this fault" when the fault never happened.
 /// </remarks>
-public abstract class Fault(JournalWriter journal, TimeProvider time, Action<string> log)
+public abstract class Fault(FaultContext context)
 {
     /// <summary>The fault's name in experiment files, journals and reports (kill-leader, restart-consumer, ...).</summary>
     public abstract string Name { get; }
@@ -18,7 +18,9 @@ public abstract class Fault(JournalWriter journal, TimeProvider time, Action<str
     /// <summary>True once the fault's effect was observed.</summary>
     public bool Verified { get; protected set; }
 
-    protected TimeProvider Time => time;
+    protected FaultContext Context => context;
+
+    protected TimeProvider Time => context.Time;
 
     public abstract Task ApplyAsync(CancellationToken cancellationToken);
 
@@ -26,7 +28,7 @@ public abstract class Fault(JournalWriter journal, TimeProvider time, Action<str
     public abstract Task HealAsync(CancellationToken cancellationToken);
 
     protected void Record(FaultPhase phase, string target, string detail, long? timestampMs = null) =>
-        journal.WriteFault(new FaultEvent(Name, phase, target, timestampMs ?? time.Millis(), detail));
+        context.Journal.WriteFault(new FaultEvent(Name, phase, target, timestampMs ?? context.Time.Millis(), detail));
 
-    protected void Log(string line) => log($"fault {Name}: {line}");
+    protected void Log(string line) => context.Log($"fault {Name}: {line}");
 }

@@ -6,11 +6,12 @@ namespace KafkaChaos.Faults;
 
 /// <summary>
 /// What a fault acts on and records to: one object instead of the same eight parameters in every fault's
-/// constructor call. Random choices of target (a partition, a broker, a producer lane) come from
-/// <see cref="Random"/>, which the nemesis seeds, so that a run replays.
+/// constructor. Random choices of target (a partition, a broker, a producer lane) come from
+/// <see cref="Random"/>, which the nemesis seeds, so that a run replays. <see cref="Cluster"/> is null where
+/// only client faults apply (<c>--bootstrap</c>).
 /// </summary>
 public sealed record FaultContext(
-    KafkaCluster? Cluster,
+    ClusterAccess? Cluster,
     string Topic,
     int Partitions,
     ConsumerGroup? Consumers,
@@ -21,8 +22,8 @@ public sealed record FaultContext(
     Action<string> Log)
 {
     /// <summary>The cluster, which every broker and network fault needs.</summary>
-    public KafkaCluster RequireCluster(string kind) =>
-        Cluster ?? throw new InvalidOperationException($"{kind} needs a cluster started by this tool");
+    public ClusterAccess RequireCluster(string kind) =>
+        Cluster ?? throw new InvalidOperationException($"{kind} needs a cluster whose brokers this tool can reach (one it started or attached to)");
 
     /// <summary>The partition a fault names, or one at random.</summary>
     public int Partition(FaultSpec fault) => fault.Partition ?? Random.Next(Partitions);
@@ -30,10 +31,10 @@ public sealed record FaultContext(
     /// <summary>The broker a fault names, or one at random.</summary>
     public BrokerNode Broker(FaultSpec fault)
     {
-        var cluster = RequireCluster(fault.Kind);
-        return fault.Broker is { } id ? cluster.Broker(id) : cluster.Brokers[Random.Next(cluster.Brokers.Count)];
+        var brokers = RequireCluster(fault.Kind).Brokers;
+        return fault.Broker is { } id ? brokers.Broker(id) : brokers.Brokers[Random.Next(brokers.Brokers.Count)];
     }
 
     /// <summary>Every broker for a fault on all brokers, else the one it names or one at random.</summary>
-    public IReadOnlyList<BrokerNode> Brokers(FaultSpec fault) => fault.AllBrokers ? RequireCluster(fault.Kind).Brokers : [Broker(fault)];
+    public IReadOnlyList<BrokerNode> Brokers(FaultSpec fault) => fault.AllBrokers ? RequireCluster(fault.Kind).Brokers.Brokers : [Broker(fault)];
 }

@@ -9,22 +9,23 @@ namespace KafkaChaos.Faults;
 /// </summary>
 public static class FaultUndo
 {
-    public static async Task EverythingAsync(KafkaCluster cluster, CancellationToken cancellationToken)
+    public static async Task EverythingAsync(ClusterAccess cluster, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        foreach (var broker in cluster.Brokers)
+        var brokers = cluster.Brokers;
+        foreach (var broker in brokers.Brokers)
         {
-            var (running, paused) = await cluster.ContainerStateAsync(broker, cancellationToken);
+            var (running, paused) = await brokers.StateAsync(broker, cancellationToken);
             if (paused)
             {
-                await cluster.UnpauseAsync(broker, cancellationToken);
+                await brokers.UnpauseAsync(broker, cancellationToken);
             }
             else if (!running)
             {
-                await cluster.StartAsync(broker, cancellationToken);
+                await brokers.StartAsync(broker, cancellationToken);
             }
 
-            await NetworkRules.ClearAsync(cluster, broker, cancellationToken);
+            await NetworkRules.ClearAsync(cluster.Network, broker, cancellationToken);
         }
     }
 }

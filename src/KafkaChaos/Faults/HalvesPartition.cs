@@ -8,28 +8,28 @@ namespace KafkaChaos.Faults;
 /// (brokers 1..⌈N/2⌉). Verified by the second side dropping out of the cluster once its ZooKeeper
 /// sessions expire. Clients still reach every broker.
 /// </summary>
-public sealed class HalvesPartition(KafkaCluster cluster, string topic, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class HalvesPartition(FaultContext context)
+    : BrokerFault(context)
 {
     public override string Name => FaultKinds.PartitionHalves;
 
-    private IReadOnlyList<BrokerNode> SideA => Cluster.Brokers.Take((Cluster.Brokers.Count + 1) / 2).ToArray();
-    private IReadOnlyList<BrokerNode> SideB => Cluster.Brokers.Skip((Cluster.Brokers.Count + 1) / 2).ToArray();
+    private IReadOnlyList<BrokerNode> SideA => Control.Brokers.Take((Control.Brokers.Count + 1) / 2).ToArray();
+    private IReadOnlyList<BrokerNode> SideB => Control.Brokers.Skip((Control.Brokers.Count + 1) / 2).ToArray();
     private string Target => $"[{string.Join(',', SideA.Select(b => b.Id))}+zookeeper] | [{string.Join(',', SideB.Select(b => b.Id))}]";
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var before = await Cluster.TopologyAsync(Topic, cancellationToken);
+        var before = await Topology.TopologyAsync(Topic, cancellationToken);
         Record(FaultPhase.Start, Target, $"drop traffic between the sides; before: {before}");
         Applied = true;
         foreach (var broker in SideA)
         {
-            await NetworkRules.DropPeersAsync(Cluster, broker, SideB.Select(b => b.IpAddress), cancellationToken);
+            await NetworkRules.DropPeersAsync(Network, broker, SideB.Select(b => b.IpAddress), cancellationToken);
         }
 
         foreach (var broker in SideB)
         {
-            await NetworkRules.DropPeersAsync(Cluster, broker, SideA.Select(b => b.IpAddress).Append(Cluster.ZooKeeperAddress), cancellationToken);
+            await NetworkRules.DropPeersAsync(Network, broker, SideA.Select(b => b.IpAddress).Concat(Network.CoordinatorAddresses), cancellationToken);
         }
 
         var cutOff = SideB.Select(b => b.Id).ToHashSet();
@@ -40,9 +40,9 @@ public sealed class HalvesPartition(KafkaCluster cluster, string topic, JournalW
 
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
-        foreach (var broker in Cluster.Brokers)
+        foreach (var broker in Control.Brokers)
         {
-            await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
+            await NetworkRules.ClearAsync(Network, broker, cancellationToken);
         }
 
         return Target;
@@ -57,6 +57,6 @@ public sealed class HalvesPartition(KafkaCluster cluster, string topic, JournalW
             NeedsTwoBrokers(brokers);
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new HalvesPartition(context.RequireCluster(Name), context.Topic, context.Journal, context.Time, context.Log);
+            new HalvesPartition(context);
     }
 }

@@ -18,8 +18,8 @@ namespace KafkaChaos.Faults;
 /// replica.lag.time.max.ms, while the truncated follower is still in the ISR. Verified by that follower
 /// leading. Whether anything was lost is the checker's to say; it is a race of the last fetch round.
 /// </remarks>
-public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, int partition, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class HighWatermarkTruncation(FaultContext context, int partition)
+    : BrokerFault(context)
 {
     private readonly List<BrokerNode> _killed = [];
     private BrokerNode[] _followers = [];
@@ -34,7 +34,7 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
             return;
         }
 
-        _followers = before.Partition(partition)!.InSyncReplicas.Where(id => id != leader.Id).Select(Cluster.Broker).ToArray();
+        _followers = before.Partition(partition)!.InSyncReplicas.Where(id => id != leader.Id).Select(Control.Broker).ToArray();
         if (_followers.Length < 2)
         {
             Record(FaultPhase.NotApplied, leader.Target, $"{Topic}/{partition} needs two followers in the ISR, one to lead and one to truncate; before: {before}");
@@ -49,11 +49,11 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
         Applied = true;
         foreach (var follower in _followers)
         {
-            await NetworkRules.DropConnectionsToAsync(Cluster, follower, _followers.Where(f => f.Id != follower.Id).Select(f => f.IpAddress),
+            await NetworkRules.DropConnectionsToAsync(Network, follower, _followers.Where(f => f.Id != follower.Id).Select(f => f.IpAddress),
                 ZooKeeperBrokerConfig.ClientPort, cancellationToken);
         }
 
-        await Cluster.KillAsync(leader, "KILL", cancellationToken);
+        await Control.KillAsync(leader, "KILL", cancellationToken);
         _killed.Add(leader);
         var followerIds = _followers.Select(f => f.Id).ToArray();
         var (elected, afterFirst) = await WaitForTopologyAsync(t => t.Partition(partition)?.Leader is { } l && followerIds.Contains(l), EffectTimeout, cancellationToken);
@@ -63,7 +63,7 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
             return;
         }
 
-        var second = Cluster.Broker(afterFirst.Partition(partition)!.Leader);
+        var second = Control.Broker(afterFirst.Partition(partition)!.Leader);
         var truncated = afterFirst.Partition(partition)!.InSyncReplicas.Where(id => id != second.Id && followerIds.Contains(id)).ToArray();
         if (truncated.Length == 0)
         {
@@ -73,7 +73,7 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
 
         // The follower truncated when it took the new leader's LeaderAndIsr, before any fetch it cannot make.
         Log($"broker {second.Id} leads {target}; followers {string.Join(",", truncated)} truncated and cannot fetch from it; SIGKILL it");
-        await Cluster.KillAsync(second, "KILL", cancellationToken);
+        await Control.KillAsync(second, "KILL", cancellationToken);
         _killed.Add(second);
         var (moved, after) = await WaitForTopologyAsync(t => t.Partition(partition)?.Leader is { } l && truncated.Contains(l), EffectTimeout, cancellationToken);
         Verify(moved, target,
@@ -92,12 +92,12 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
     {
         foreach (var follower in _followers.Where(f => !_killed.Contains(f)))
         {
-            await NetworkRules.ClearAsync(Cluster, follower, cancellationToken);
+            await NetworkRules.ClearAsync(Network, follower, cancellationToken);
         }
 
         foreach (var broker in _killed)
         {
-            await Cluster.StartAsync(broker, cancellationToken);
+            await Control.StartAsync(broker, cancellationToken);
         }
 
         var halted = await HaltedAsync(cancellationToken);
@@ -108,12 +108,12 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
 
         const string uncleanKey = "unclean.leader.election.enable";
         Log($"broker(s) {string.Join(",", halted.Select(b => b.Id))} halted rather than truncate below the new leader's log end; allowing truncation on {Topic} until they rejoin");
-        await Cluster.SetTopicConfigAsync(Topic, uncleanKey, "true", cancellationToken);
+        await Topics.SetTopicConfigAsync(Topic, uncleanKey, "true", cancellationToken);
         try
         {
             foreach (var broker in halted)
             {
-                await Cluster.StartAsync(broker, cancellationToken);
+                await Control.StartAsync(broker, cancellationToken);
             }
 
             var ids = halted.Select(b => b.Id).ToArray();
@@ -121,7 +121,7 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
         }
         finally
         {
-            await Cluster.SetTopicConfigAsync(Topic, uncleanKey, null, CancellationToken.None);
+            await Topics.SetTopicConfigAsync(Topic, uncleanKey, null, CancellationToken.None);
         }
 
         return $"{Topic}/{partition} (broker(s) {string.Join(",", halted.Select(b => b.Id))} halted on restart: their logs, truncated to their high watermark, "
@@ -137,14 +137,14 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
         {
             foreach (var broker in _killed.Where(b => !halted.Contains(b)))
             {
-                if (!await Cluster.IsRunningAsync(broker, cancellationToken)
-                    && (await Cluster.LogTailAsync(broker, 50, cancellationToken)).Any(l => l.Contains("Halting because log truncation is not allowed", StringComparison.Ordinal)))
+                if (!await Control.IsRunningAsync(broker, cancellationToken)
+                    && (await Control.LogTailAsync(broker, 50, cancellationToken)).Any(l => l.Contains("Halting because log truncation is not allowed", StringComparison.Ordinal)))
                 {
                     halted.Add(broker);
                 }
             }
 
-            var topology = await Cluster.TopologyAsync(Topic, cancellationToken);
+            var topology = await Topology.TopologyAsync(Topic, cancellationToken);
             if (_killed.All(b => topology.Partition(partition)?.InSyncReplicas.Contains(b.Id) == true))
             {
                 break; // every restarted broker is back in the ISR: none will halt now
@@ -167,6 +167,6 @@ public sealed class HighWatermarkTruncation(KafkaCluster cluster, string topic, 
                 : null;
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new HighWatermarkTruncation(context.RequireCluster(Name), context.Topic, context.Partition(fault), context.Journal, context.Time, context.Log);
+            new HighWatermarkTruncation(context, context.Partition(fault));
     }
 }

@@ -8,8 +8,8 @@ namespace KafkaChaos.Faults;
 /// it: the classic split-brain window, in which the old leader may accept writes the new one never sees.
 /// Verified by another broker being elected leader.
 /// </summary>
-public sealed class LeaderIsolation(KafkaCluster cluster, string topic, int partition, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class LeaderIsolation(FaultContext context, int partition)
+    : BrokerFault(context)
 {
     private BrokerNode? _isolated;
 
@@ -23,11 +23,11 @@ public sealed class LeaderIsolation(KafkaCluster cluster, string topic, int part
             return;
         }
 
-        var peers = Cluster.Brokers.Where(b => b.Id != leader.Id).Select(b => b.IpAddress).Append(Cluster.ZooKeeperAddress).ToArray();
+        var peers = Control.Brokers.Where(b => b.Id != leader.Id).Select(b => b.IpAddress).Concat(Network.CoordinatorAddresses).ToArray();
         Record(FaultPhase.Start, leader.Target, $"drop traffic to and from {string.Join(", ", peers)} (brokers and ZooKeeper); clients still reach it; before: {before}");
         _isolated = leader;
         Applied = true;
-        await NetworkRules.DropPeersAsync(Cluster, leader, peers, cancellationToken);
+        await NetworkRules.DropPeersAsync(Network, leader, peers, cancellationToken);
         var (moved, after) = await WaitForTopologyAsync(t => t.Partition(partition)?.Leader is { } l && l >= 0 && l != leader.Id, EffectTimeout, cancellationToken);
         Verify(moved, leader.Target, $"{Topic}/{partition} elected leader {after.Partition(partition)?.Leader} while broker {leader.Id} is cut off; after: {after}",
             $"no new leader for {Topic}/{partition} within {EffectTimeout.TotalSeconds:0} s: {after}");
@@ -35,7 +35,7 @@ public sealed class LeaderIsolation(KafkaCluster cluster, string topic, int part
 
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
-        await NetworkRules.ClearAsync(Cluster, _isolated!, cancellationToken);
+        await NetworkRules.ClearAsync(Network, _isolated!, cancellationToken);
         return _isolated!.Target;
     }
 
@@ -48,6 +48,6 @@ public sealed class LeaderIsolation(KafkaCluster cluster, string topic, int part
             NeedsAnotherReplica(replicationFactor) ?? NeedsTwoBrokers(brokers);
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new LeaderIsolation(context.RequireCluster(Name), context.Topic, context.Partition(fault), context.Journal, context.Time, context.Log);
+            new LeaderIsolation(context, context.Partition(fault));
     }
 }

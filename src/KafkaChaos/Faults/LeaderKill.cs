@@ -7,8 +7,8 @@ namespace KafkaChaos.Faults;
 /// SIGKILLs the broker that leads a partition, found from live metadata at the moment of the fault,
 /// then confirms that leadership moved. Healing starts the broker again.
 /// </summary>
-public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class LeaderKill(FaultContext context, int partition)
+    : BrokerFault(context)
 {
     public const string FaultName = FaultKinds.KillLeader;
     private BrokerNode? _killed;
@@ -25,7 +25,7 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
 
         Record(FaultPhase.Start, broker.Target, $"SIGKILL leader of {Topic}/{partition}; before: {before}");
         Log($"SIGKILL {broker.Target}, leader of {Topic}/{partition}");
-        await Cluster.KillAsync(broker, "KILL", cancellationToken);
+        await Control.KillAsync(broker, "KILL", cancellationToken);
         _killed = broker;
         Applied = true;
         bool Moved(ClusterTopology t) => t.Partition(partition)?.Leader is { } l && l >= 0 && l != broker.Id;
@@ -48,7 +48,7 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
 
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
-        await Cluster.StartAsync(_killed!, cancellationToken);
+        await Control.StartAsync(_killed!, cancellationToken);
         return _killed!.Target;
     }
 
@@ -61,6 +61,6 @@ public sealed class LeaderKill(KafkaCluster cluster, string topic, int partition
             NeedsAnotherReplica(replicationFactor);
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new LeaderKill(context.RequireCluster(Name), context.Topic, context.Partition(fault), context.Journal, context.Time, context.Log);
+            new LeaderKill(context, context.Partition(fault));
     }
 }

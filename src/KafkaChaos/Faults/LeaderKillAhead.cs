@@ -15,8 +15,8 @@ namespace KafkaChaos.Faults;
 /// the followers still being in the ISR just before the kill and one of them leading after it. With
 /// acks=all the leader cannot acknowledge anything during the lag, which is the other half of the claim.
 /// </remarks>
-public sealed class LeaderKillAhead(KafkaCluster cluster, string topic, int partition, TimeSpan lag, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class LeaderKillAhead(FaultContext context, int partition, TimeSpan lag)
+    : BrokerFault(context)
 {
     private BrokerNode? _killed;
 
@@ -38,18 +38,18 @@ public sealed class LeaderKillAhead(KafkaCluster cluster, string topic, int part
             return;
         }
 
-        var peers = Cluster.Brokers.Where(b => b.Id != leader.Id).Select(b => b.IpAddress).ToArray();
+        var peers = Control.Brokers.Where(b => b.Id != leader.Id).Select(b => b.IpAddress).ToArray();
         Record(FaultPhase.Start, leader.Target,
             $"cut leader of {Topic}/{partition} off from the other brokers for {lag.TotalSeconds:0.###} s (followers {string.Join(",", followers)} stop copying), then SIGKILL it; before: {before}");
         Log($"cut {leader.Target}, leader of {Topic}/{partition}, off from its followers for {lag.TotalSeconds:0.###} s, then SIGKILL it");
         Applied = true;
         _killed = leader;
-        await NetworkRules.DropPeersAsync(Cluster, leader, peers, cancellationToken);
+        await NetworkRules.DropPeersAsync(Network, leader, peers, cancellationToken);
         await Task.Delay(lag, Time, cancellationToken);
 
-        var atKill = await Cluster.TopologyAsync(Topic, cancellationToken);
+        var atKill = await Topology.TopologyAsync(Topic, cancellationToken);
         var inSync = atKill.Partition(partition)?.InSyncReplicas ?? [];
-        await Cluster.KillAsync(leader, "KILL", cancellationToken);
+        await Control.KillAsync(leader, "KILL", cancellationToken);
         var stillInSync = followers.Where(inSync.Contains).ToArray();
         if (atKill.Partition(partition)?.Leader != leader.Id || stillInSync.Length == 0)
         {
@@ -66,13 +66,13 @@ public sealed class LeaderKillAhead(KafkaCluster cluster, string topic, int part
     /// <summary>The kill took the rules with the container's network namespace; starting it is the whole undo.</summary>
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
-        if (await Cluster.IsRunningAsync(_killed!, cancellationToken))
+        if (await Control.IsRunningAsync(_killed!, cancellationToken))
         {
-            await NetworkRules.ClearAsync(Cluster, _killed!, cancellationToken); // cancelled before the kill
+            await NetworkRules.ClearAsync(Network, _killed!, cancellationToken); // cancelled before the kill
         }
         else
         {
-            await Cluster.StartAsync(_killed!, cancellationToken);
+            await Control.StartAsync(_killed!, cancellationToken);
         }
 
         return _killed!.Target;
@@ -91,6 +91,6 @@ public sealed class LeaderKillAhead(KafkaCluster cluster, string topic, int part
         public override string Parameters(FaultSpec fault) => $" after {fault.Lag.TotalSeconds:0.###} s of lag";
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new LeaderKillAhead(context.RequireCluster(Name), context.Topic, context.Partition(fault), fault.Lag, context.Journal, context.Time, context.Log);
+            new LeaderKillAhead(context, context.Partition(fault), fault.Lag);
     }
 }

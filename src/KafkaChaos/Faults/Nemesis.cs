@@ -16,13 +16,13 @@ public sealed class Nemesis
 {
     private readonly Random _targets;
     private readonly Func<FaultSpec, Random, Fault> _create;
-    private readonly KafkaCluster? _cluster;
+    private readonly ClusterAccess? _cluster;
     private readonly string _topic;
     private readonly JournalWriter _journal;
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
 
-    public Nemesis(IReadOnlyList<FaultSpec> faults, int seed, Func<FaultSpec, Random, Fault> create, KafkaCluster? cluster, string topic,
+    public Nemesis(IReadOnlyList<FaultSpec> faults, int seed, Func<FaultSpec, Random, Fault> create, ClusterAccess? cluster, string topic,
         JournalWriter journal, TimeProvider time, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(faults);

@@ -10,20 +10,19 @@ namespace KafkaChaos.Faults;
 /// the qdisc and by a TCP connection from this host (whose SYN-ACK leaves through the delayed interface)
 /// taking most of the delay. A kernel without netem cannot delay: the fault is then not applied.
 /// </summary>
-public sealed class NetworkDelay(KafkaCluster cluster, string topic, IReadOnlyList<BrokerNode> brokers, int delayMs, int jitterMs,
-    JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class NetworkDelay(FaultContext context, IReadOnlyList<BrokerNode> brokers, int delayMs, int jitterMs)
+    : BrokerFault(context)
 {
     public override string Name => FaultKinds.NetDelay;
 
-    private string Target => brokers.Count == Cluster.Brokers.Count ? "all brokers" : string.Join(", ", brokers.Select(b => b.Target));
+    private string Target => brokers.Count == Control.Brokers.Count ? "all brokers" : string.Join(", ", brokers.Select(b => b.Target));
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
         Record(FaultPhase.Start, Target, $"netem delay {delayMs} ms, jitter {jitterMs} ms, on outgoing packets");
         foreach (var broker in brokers)
         {
-            if (!await NetworkRules.DelayAsync(Cluster, broker, delayMs, jitterMs, cancellationToken))
+            if (!await NetworkRules.DelayAsync(Network, broker, delayMs, jitterMs, cancellationToken))
             {
                 Applied = true; // brokers delayed before this one must still be healed
                 Verify(false, Target, "", $"{broker.Target}: this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM), so packets cannot be delayed here");
@@ -33,7 +32,7 @@ public sealed class NetworkDelay(KafkaCluster cluster, string topic, IReadOnlyLi
             Applied = true;
         }
 
-        var qdisc = await NetworkRules.QdiscAsync(Cluster, brokers[0], cancellationToken);
+        var qdisc = await NetworkRules.QdiscAsync(Network, brokers[0], cancellationToken);
         var connectMs = await ConnectMillisAsync(brokers[0], cancellationToken);
         var evidence = $"{brokers[0].Target}: {qdisc}; a TCP connect from this host took {connectMs:0} ms";
         Verify(qdisc.Contains("netem", StringComparison.Ordinal) && connectMs >= (delayMs - jitterMs) * 0.8, Target, evidence,
@@ -44,7 +43,7 @@ public sealed class NetworkDelay(KafkaCluster cluster, string topic, IReadOnlyLi
     {
         foreach (var broker in brokers)
         {
-            await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
+            await NetworkRules.ClearAsync(Network, broker, cancellationToken);
         }
 
         return Target;
@@ -73,6 +72,6 @@ public sealed class NetworkDelay(KafkaCluster cluster, string topic, IReadOnlyLi
         public override string Parameters(FaultSpec fault) => $" {fault.DelayMs}±{fault.JitterMs} ms";
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new NetworkDelay(context.RequireCluster(Name), context.Topic, context.Brokers(fault), fault.DelayMs, fault.JitterMs, context.Journal, context.Time, context.Log);
+            new NetworkDelay(context, context.Brokers(fault), fault.DelayMs, fault.JitterMs);
     }
 }

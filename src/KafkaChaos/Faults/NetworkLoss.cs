@@ -8,15 +8,14 @@ namespace KafkaChaos.Faults;
 /// needs no netem). Verified by the rule's own counters: packets dropped out of packets sent, from the
 /// replication and ZooKeeper traffic every broker keeps up.
 /// </summary>
-public sealed class NetworkLoss(KafkaCluster cluster, string topic, IReadOnlyList<BrokerNode> brokers, double lossPercent,
-    JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class NetworkLoss(FaultContext context, IReadOnlyList<BrokerNode> brokers, double lossPercent)
+    : BrokerFault(context)
 {
     private static readonly TimeSpan CountingTimeout = TimeSpan.FromSeconds(20);
 
     public override string Name => FaultKinds.NetLoss;
 
-    private string Target => brokers.Count == Cluster.Brokers.Count ? "all brokers" : string.Join(", ", brokers.Select(b => b.Target));
+    private string Target => brokers.Count == Control.Brokers.Count ? "all brokers" : string.Join(", ", brokers.Select(b => b.Target));
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
@@ -24,7 +23,7 @@ public sealed class NetworkLoss(KafkaCluster cluster, string topic, IReadOnlyLis
         Applied = true;
         foreach (var broker in brokers)
         {
-            await NetworkRules.DropRandomlyAsync(Cluster, broker, lossPercent, cancellationToken);
+            await NetworkRules.DropRandomlyAsync(Network, broker, lossPercent, cancellationToken);
         }
 
         var deadline = Time.GetUtcNow() + CountingTimeout;
@@ -32,7 +31,7 @@ public sealed class NetworkLoss(KafkaCluster cluster, string topic, IReadOnlyLis
         do
         {
             await Task.Delay(TimeSpan.FromSeconds(1), Time, cancellationToken);
-            counters = await NetworkRules.OutCountersAsync(Cluster, brokers[0], cancellationToken);
+            counters = await NetworkRules.OutCountersAsync(Network, brokers[0], cancellationToken);
         }
         while (counters.Dropped == 0 && Time.GetUtcNow() < deadline);
 
@@ -44,7 +43,7 @@ public sealed class NetworkLoss(KafkaCluster cluster, string topic, IReadOnlyLis
     {
         foreach (var broker in brokers)
         {
-            await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
+            await NetworkRules.ClearAsync(Network, broker, cancellationToken);
         }
 
         return Target;
@@ -61,6 +60,6 @@ public sealed class NetworkLoss(KafkaCluster cluster, string topic, IReadOnlyLis
         public override string Parameters(FaultSpec fault) => $" {fault.LossPercent}%";
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new NetworkLoss(context.RequireCluster(Name), context.Topic, context.Brokers(fault), fault.LossPercent, context.Journal, context.Time, context.Log);
+            new NetworkLoss(context, context.Brokers(fault), fault.LossPercent);
     }
 }

@@ -10,33 +10,35 @@ namespace KafkaChaos.Faults;
 /// checker shows as never processed. Verified by the new partitions having leaders.
 /// </summary>
 /// <remarks>Partitions cannot be removed, so there is nothing to heal; the drain and the final read cover them.</remarks>
-public sealed class PartitionAddition(KafkaCluster cluster, string topic, int added, JournalWriter journal, TimeProvider time, Action<string> log)
-    : Fault(journal, time, log)
+public sealed class PartitionAddition(FaultContext context, int added) : Fault(context)
 {
+    private readonly ClusterAccess _cluster = context.RequireCluster(FaultKinds.AddPartitions);
+    private readonly string _topic = context.Topic;
+
     private static readonly TimeSpan EffectTimeout = TimeSpan.FromSeconds(60);
 
     public override string Name => FaultKinds.AddPartitions;
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var before = await cluster.TopologyAsync(topic, cancellationToken);
+        var before = await _cluster.Topology.TopologyAsync(_topic, cancellationToken);
         var total = before.Partitions.Count + added;
-        Record(FaultPhase.Start, topic, $"raise {topic} from {before.Partitions.Count} to {total} partitions; before: {before}");
-        Log($"raise {topic} from {before.Partitions.Count} to {total} partitions");
-        await cluster.AddPartitionsAsync(topic, total, cancellationToken);
-        var (led, after) = await ClusterRecovery.PollAsync(cluster, topic, t => t.Partitions.Count == total && t.Partitions.All(p => p.Leader >= 0),
+        Record(FaultPhase.Start, _topic, $"raise {_topic} from {before.Partitions.Count} to {total} partitions; before: {before}");
+        Log($"raise {_topic} from {before.Partitions.Count} to {total} partitions");
+        await _cluster.Topics.AddPartitionsAsync(_topic, total, cancellationToken);
+        var (led, after) = await ClusterRecovery.PollAsync(_cluster.Topology, _topic, t => t.Partitions.Count == total && t.Partitions.All(p => p.Leader >= 0),
             EffectTimeout, Time, cancellationToken);
         Verified = led;
-        Record(led ? FaultPhase.Verified : FaultPhase.NotApplied, topic,
-            led ? $"{total} partitions, each with a leader; after: {after}" : $"{topic} did not have {total} partitions with leaders within {EffectTimeout.TotalSeconds:0} s: {after}");
-        Log(led ? $"{topic} has {total} partitions" : $"not applied: {topic} did not reach {total} led partitions");
+        Record(led ? FaultPhase.Verified : FaultPhase.NotApplied, _topic,
+            led ? $"{total} partitions, each with a leader; after: {after}" : $"{_topic} did not have {total} partitions with leaders within {EffectTimeout.TotalSeconds:0} s: {after}");
+        Log(led ? $"{_topic} has {total} partitions" : $"not applied: {_topic} did not reach {total} led partitions");
     }
 
     public override Task HealAsync(CancellationToken cancellationToken)
     {
         if (Verified)
         {
-            Record(FaultPhase.End, topic, "partitions stay; nothing to heal");
+            Record(FaultPhase.End, _topic, "partitions stay; nothing to heal");
         }
 
         return Task.CompletedTask;
@@ -55,6 +57,6 @@ public sealed class PartitionAddition(KafkaCluster cluster, string topic, int ad
         public override string Parameters(FaultSpec fault) => $" +{fault.NewPartitions}";
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new PartitionAddition(context.RequireCluster(Name), context.Topic, fault.NewPartitions, context.Journal, context.Time, context.Log);
+            new PartitionAddition(context, fault.NewPartitions);
     }
 }

@@ -11,8 +11,7 @@ namespace KafkaChaos.Faults;
 /// envelopes, as an application would: what was stored after all is then stored twice, whatever the
 /// producer's idempotence, because the broker sees a new producer id.
 /// </summary>
-public sealed class ProducerRestart(ProducerLane lane, JournalWriter journal, TimeProvider time, Action<string> log)
-    : Fault(journal, time, log)
+public sealed class ProducerRestart(FaultContext context, ProducerLane lane) : Fault(context)
 {
     public const string FaultName = FaultKinds.RestartProducer;
 
@@ -47,7 +46,7 @@ public sealed class ProducerRestart(ProducerLane lane, JournalWriter journal, Ti
         public override bool IsClientSide => true;
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new ProducerRestart(context.Producers is { } producers ? producers.Lanes[context.Random.Next(producers.Lanes.Count)]
-                : throw new InvalidOperationException($"{Name} needs the run's producers"), context.Journal, context.Time, context.Log);
+            new ProducerRestart(context, context.Producers is { } producers ? producers.Lanes[context.Random.Next(producers.Lanes.Count)]
+                : throw new InvalidOperationException($"{Name} needs the run's producers"));
     }
 }

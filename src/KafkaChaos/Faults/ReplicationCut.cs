@@ -10,18 +10,18 @@ namespace KafkaChaos.Faults;
 /// broker's ZooKeeper session expiring on the way. Verified by the broker being out of the ISR of every
 /// partition it follows.
 /// </summary>
-public sealed class ReplicationCut(KafkaCluster cluster, string topic, BrokerNode broker, JournalWriter journal, TimeProvider time, Action<string> log)
-    : BrokerFault(cluster, topic, journal, time, log)
+public sealed class ReplicationCut(FaultContext context, BrokerNode broker)
+    : BrokerFault(context)
 {
     public override string Name => FaultKinds.CutReplication;
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var peers = Cluster.Brokers.Where(b => b.Id != broker.Id).Select(b => b.IpAddress).ToArray();
-        var before = await Cluster.TopologyAsync(Topic, cancellationToken);
+        var peers = Control.Brokers.Where(b => b.Id != broker.Id).Select(b => b.IpAddress).ToArray();
+        var before = await Topology.TopologyAsync(Topic, cancellationToken);
         Record(FaultPhase.Start, broker.Target, $"drop traffic to and from the other brokers ({string.Join(", ", peers)}); ZooKeeper and clients still reach it; before: {before}");
         Applied = true;
-        await NetworkRules.DropPeersAsync(Cluster, broker, peers, cancellationToken);
+        await NetworkRules.DropPeersAsync(Network, broker, peers, cancellationToken);
         var (lagging, after) = await WaitForTopologyAsync(t => t.Brokers.Contains(broker.Id) && OutOfEveryIsrItFollows(t), EffectTimeout, cancellationToken);
         Verify(lagging, broker.Target, $"broker {broker.Id} still registered and out of the ISR of every partition it follows; after: {after}",
             $"broker {broker.Id} still in the ISR of a partition it follows, or no longer registered, after {EffectTimeout.TotalSeconds:0} s: {after}");
@@ -29,7 +29,7 @@ public sealed class ReplicationCut(KafkaCluster cluster, string topic, BrokerNod
 
     protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
     {
-        await NetworkRules.ClearAsync(Cluster, broker, cancellationToken);
+        await NetworkRules.ClearAsync(Network, broker, cancellationToken);
         return broker.Target;
     }
 
@@ -45,6 +45,6 @@ public sealed class ReplicationCut(KafkaCluster cluster, string topic, BrokerNod
             NeedsTwoBrokers(brokers);
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new ReplicationCut(context.RequireCluster(Name), context.Topic, context.Broker(fault), context.Journal, context.Time, context.Log);
+            new ReplicationCut(context, context.Broker(fault));
     }
 }
