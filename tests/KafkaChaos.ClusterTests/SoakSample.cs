@@ -4,11 +4,14 @@ namespace KafkaChaos.ClusterTests;
 
 /// <summary>
 /// One look at the running tool from outside, through /proc. Resident memory alone rose in one hour-long soak and not
-/// in another; its anonymous and file-backed parts and the thread count tell a growing heap from leaked client threads
-/// or mapped files.
+/// in another; its anonymous and file-backed parts, the managed heap and the thread count tell the managed heap from
+/// the C heap, leaked client threads or mapped files.
 /// </summary>
 internal sealed record SoakSample(TimeSpan At, long RssKb, long AnonymousKb, long FileKb, int Threads, int Descriptors, int Containers)
 {
+    /// <summary>The managed heap after the last collection, as the tool logs it every 30 s.</summary>
+    public long ManagedKb { get; init; }
+
     /// <summary>The process's state now, or null when it has just exited.</summary>
     public static SoakSample? Of(int pid, TimeSpan at)
     {
@@ -28,6 +31,6 @@ internal sealed record SoakSample(TimeSpan At, long RssKb, long AnonymousKb, lon
     }
 
     public static void Write(string path, IEnumerable<SoakSample> samples) =>
-        File.WriteAllLines(path, ["seconds\trss_kib\tanonymous_kib\tfile_kib\tthreads\tdescriptors\tlabelled_containers",
-            .. samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.At.TotalSeconds:0}\t{s.RssKb}\t{s.AnonymousKb}\t{s.FileKb}\t{s.Threads}\t{s.Descriptors}\t{s.Containers}"))]);
+        File.WriteAllLines(path, ["seconds\trss_kib\tanonymous_kib\tfile_kib\tmanaged_heap_kib\tthreads\tdescriptors\tlabelled_containers",
+            .. samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.At.TotalSeconds:0}\t{s.RssKb}\t{s.AnonymousKb}\t{s.FileKb}\t{s.ManagedKb}\t{s.Threads}\t{s.Descriptors}\t{s.Containers}"))]);
 }

@@ -66,6 +66,7 @@ public partial class SoakTests
             nemesis: { quiet_period: 5s, drain_timeout: 60s }
             expectations:
               - expect: { lost: 0 }
+                kafka_version: ">=0.11"   # before KIP-101 a follower truncating to its high watermark can drop acknowledged writes
             faults:
             {{faults}}
             """);
@@ -96,9 +97,16 @@ public partial class SoakTests
             await Task.Delay(FaultEvery);
             if (SoakSample.Of(run.Id, TimeProvider.System.GetElapsedTime(started)) is { RssKb: > 0 } sample)
             {
-                sample = sample with { Containers = (await ClusterEnvironment.LabelledAsync()).Containers };
+                string logged;
+                lock (log)
+                {
+                    logged = log.ToString();
+                }
+
+                var managed = ManagedHeap().Matches(logged) is { Count: > 0 } heaps ? long.Parse(heaps[^1].Groups["mib"].Value, CultureInfo.InvariantCulture) * 1024 : 0;
+                sample = sample with { Containers = (await ClusterEnvironment.LabelledAsync()).Containers, ManagedKb = managed };
                 samples.Add(sample);
-                TestContext.Progress.WriteLine($"soak {sample.At:hh\\:mm\\:ss}: rss {sample.RssKb / 1024} MiB (anonymous {sample.AnonymousKb / 1024}, files {sample.FileKb / 1024}), {sample.Threads} threads, {sample.Descriptors} descriptors, {sample.Containers} labelled containers");
+                TestContext.Progress.WriteLine($"soak {sample.At:hh\\:mm\\:ss}: rss {sample.RssKb / 1024} MiB (anonymous {sample.AnonymousKb / 1024}, files {sample.FileKb / 1024}, managed heap {sample.ManagedKb / 1024}), {sample.Threads} threads, {sample.Descriptors} descriptors, {sample.Containers} labelled containers");
             }
         }
 
@@ -144,7 +152,16 @@ public partial class SoakTests
             Assert.That(plain.Distinct.Count, Is.EqualTo(counts.Sent - counts.Lost - counts.LostUnacked), "distinct messages in the log");
             Assert.That(plain.ExtraCopies, Is.EqualTo(counts.DuplicateWrites), "extra copies in the log");
             Assert.That(acked.Count(m => !plain.Distinct.Contains(m)), Is.EqualTo(counts.Lost), "acknowledged messages the log does not hold");
-            Assert.That(counts.Lost, Is.Zero, "acks=all, min.insync.replicas=2, clean elections");
+            if (ClusterEnvironment.Version >= new KafkaVersion(0, 11, 0))
+            {
+                Assert.That(counts.Lost, Is.Zero, "acks=all, min.insync.replicas=2, clean elections");
+            }
+            else
+            {
+                // Before 0.11 (KIP-101) acknowledged writes can be lost to high-watermark truncation, as the soak of
+                // 2026-12-03 found (docs/soak.md, run 5): each such loss leaves another record at its acknowledged offset.
+                Assert.That(counts.InconsistentOffsets ?? 0, Is.GreaterThanOrEqualTo(counts.Lost), "every acknowledged loss is a truncated offset that now holds another record");
+            }
         }
         finally
         {
@@ -167,6 +184,9 @@ public partial class SoakTests
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
     }
+
+    [GeneratedRegex(@"memory: managed heap (?<mib>\d+) MiB")]
+    private static partial Regex ManagedHeap();
 
     [GeneratedRegex(@"kept cluster (?<id>\S+): bootstrap servers (?<servers>\S+);")]
     private static partial Regex KeptCluster();
