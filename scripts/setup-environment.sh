@@ -127,9 +127,19 @@ ensure_browser() {
   apt_install --no-install-recommends chromium || fail "chromium could not be installed; the report test needs a headless Chromium on PATH"
 }
 
+# docker-compose (Debian's 1.29, or any v1/v2 a user has) for the tests that attach to a cluster a compose file started.
+ensure_compose() {
+  if command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1; then
+    return
+  fi
+  say "installing docker-compose (for the attach tests)"
+  apt_install --no-install-recommends docker-compose || fail "docker-compose could not be installed; the attach tests start a compose project"
+}
+
 ensure_engine
 ensure_base_image
 ensure_browser
+ensure_compose
 if [ -z "${KAFKA_DIST:-}" ] && [ -z "${KAFKA_CHAOS_IMAGE:-}" ]; then
   ensure_default_dist
 fi

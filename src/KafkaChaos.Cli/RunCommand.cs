@@ -61,7 +61,12 @@ public static class RunCommand
         var crashPoint = new Option<string>("--crash-point") { Description = $"where restart-consumer kills the consumer: {string.Join(", ", CrashPointNames.All)}", HelpName = "point", DefaultValueFactory = _ => "between-process-and-commit" };
         crashPoint.AcceptOnlyFromAmong([.. CrashPointNames.All]);
         var bootstrap = new Option<string?>("--bootstrap") { Description = "run against a cluster this tool did not start (host:port,...); only restart-consumer and restart-producer faults apply" };
-        var kafkaVersion = new Option<string>("--kafka-version") { Description = "with --bootstrap: the brokers' Kafka version, for the client settings and unsupported cells", DefaultValueFactory = _ => "3.0.0" };
+        var kafkaVersion = new Option<string?>("--kafka-version") { Description = "the brokers' Kafka version, for the client settings and unsupported cells: with --bootstrap (default 3.0.0), or to overrule what --attach reads from the brokers" };
+        var attach = new Option<string?>("--attach")
+        {
+            Description = "run on a containerised cluster this tool did not start, with every fault: a compose project, a container label key=value, or a cluster id from 'cluster status'",
+            HelpName = "target",
+        };
         var clientConfig = new Option<string[]>("--client-config") { Description = "with --bootstrap: a client setting, key=value (repeatable): security.protocol, sasl.*, ssl.*; secrets are never written anywhere" };
         var brokers = new Option<int>("--brokers") { Description = "brokers in the cluster the run starts", DefaultValueFactory = _ => ExperimentSpec.Default.Brokers };
         var partitions = new Option<int>("--partitions") { Description = "partitions of the run's topic", DefaultValueFactory = _ => ExperimentSpec.Default.Partitions };
@@ -86,13 +91,13 @@ public static class RunCommand
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
             experiment, image, dist, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
-            brokers, partitions, replicationFactor, minInsync, brokerConfig, keepCluster, bootstrap, kafkaVersion, clientConfig,
+            brokers, partitions, replicationFactor, minInsync, brokerConfig, keepCluster, attach, bootstrap, kafkaVersion, clientConfig,
         };
         OptionGroups.Add(command, "Workload", messages, rate, producers, keys);
         OptionGroups.Add(command, "Producer", acks, producerConfig);
         OptionGroups.Add(command, "Consumer", commit, batch, processing, dedup);
         OptionGroups.Add(command, "Fault", fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed);
-        OptionGroups.Add(command, "Cluster and topic", brokers, partitions, replicationFactor, minInsync, brokerConfig, image, dist, baseImage, keepCluster, bootstrap, kafkaVersion, clientConfig);
+        OptionGroups.Add(command, "Cluster and topic", brokers, partitions, replicationFactor, minInsync, brokerConfig, image, dist, baseImage, keepCluster, attach, bootstrap, kafkaVersion, clientConfig);
         OptionGroups.Add(command, "Output", runs);
         // What an experiment file decides itself; given beside a file, these would be silently ignored.
         var experimentOptions = new Option[]
@@ -179,6 +184,35 @@ public static class RunCommand
                 ? ExperimentFile.Load(path)
                 : new ExperimentPlan(spec.Name, "one experiment from the command line", "(command line)",
                     [new PlannedCell(spec.Name, spec, spec.Describe(), new Dictionary<string, string>(), [], 1)]);
+
+            // An attached cluster has the brokers it has: they are found before the cells are checked against them.
+            var attachTarget = parse.GetValue(attach);
+            if (attachTarget is not null)
+            {
+                RefuseBesideAttach(parse, [bootstrap, keepCluster, image, dist, brokers, brokerConfig]);
+            }
+
+            KafkaVersion? versionGiven = null;
+            if (parse.GetValue(kafkaVersion) is { } versionText && attachTarget is not null)
+            {
+                versionGiven = KafkaVersion.TryParse(versionText, out var parsed) ? parsed
+                    : throw new ExperimentConfigException($"--kafka-version: '{versionText}' is not a Kafka version such as 3.9.0");
+            }
+
+            using var attachEngine = attachTarget is not null ? await DockerEngine.ConnectAsync(interrupt) : null;
+            await using var attached = attachTarget is not null
+                ? await AttachedCluster.AttachAsync(attachEngine!, attachTarget, versionGiven, $"attach-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}",
+                    parse.GetValue(baseImage)!, Log, TimeProvider.System, interrupt)
+                : null;
+            if (attached is not null)
+            {
+                plan = plan with { Cells = [.. plan.Cells.Select(c => c with { Spec = c.Spec with { Brokers = attached.Access.Brokers.Brokers.Count } })] };
+                if (plan.Cells.SelectMany(c => c.Spec.BrokerConfig.Keys.Select(k => (c.Name, Key: k))).FirstOrDefault(s => !AttachedCluster.TopicLevelSettings.Contains(s.Key)) is { Key: not null } brokerOnly)
+                {
+                    throw new ExperimentConfigException($"{plan.SourcePath}: cell {brokerOnly.Name}: broker setting {brokerOnly.Key}: an attached cluster keeps its own broker settings, "
+                        + $"and only {string.Join(" and ", AttachedCluster.TopicLevelSettings)} can be set on the run's topic instead; drop it, or run on a cluster the tool starts");
+                }
+            }
             foreach (var cell in plan.Cells)
             {
                 if (ExperimentSpecValidator.Problem(cell.Spec) is { } problem)
@@ -194,7 +228,7 @@ public static class RunCommand
             ExternalCluster? external = null;
             if (parse.GetValue(bootstrap) is { } servers)
             {
-                if (!KafkaVersion.TryParse(parse.GetValue(kafkaVersion), out var assumed))
+                if (!KafkaVersion.TryParse(parse.GetValue(kafkaVersion) ?? "3.0.0", out var assumed))
                 {
                     throw new ExperimentConfigException($"--kafka-version: '{parse.GetValue(kafkaVersion)}' is not a Kafka version such as 3.9.0");
                 }
@@ -207,13 +241,15 @@ public static class RunCommand
                 external = new ExternalCluster(servers, assumed, KeyValueArguments.Parse(parse.GetValue(clientConfig) ?? [], "--client-config"), TimeProvider.System);
                 if (plan.Cells.SelectMany(c => c.Spec.Faults).FirstOrDefault(f => !FaultKinds.IsClientSide(f.Kind)) is { } brokerFault)
                 {
-                    throw new ExperimentConfigException($"faults: {brokerFault.Kind} acts on brokers; --bootstrap targets a cluster this tool did not start, where only restart-consumer and restart-producer apply");
+                    throw new ExperimentConfigException($"faults: {brokerFault.Kind} acts on brokers, which --bootstrap cannot reach (only restart-consumer and restart-producer apply); "
+                        + "for a containerised cluster, --attach <compose project> applies every fault");
                 }
             }
 
-            using var engine = external is null ? await DockerEngine.ConnectAsync(interrupt) : null;
-            var (imageName, version) = external is not null
-                ? ("(external)", external.Version)
+            using var ownEngine = external is null && attachEngine is null ? await DockerEngine.ConnectAsync(interrupt) : null;
+            var engine = attachEngine ?? ownEngine;
+            var (imageName, version) = external is not null ? ("(external)", external.Version)
+                : attached is not null ? ("(attached)", attached.Version)
                 : await new BrokerImageBuilder(engine!).ResolveAsync(
                     parse.GetValue(image) ?? plan.Image ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
                     DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
@@ -227,7 +263,7 @@ public static class RunCommand
                     (done, total, cell) => live.Log(cell.Status is RunStatus.Completed
                         ? $"cell {done}/{total} {Reports.VerdictName(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} never_processed={LedgerCountCatalog.Format(cell.Counts.NeverProcessed)} redeliveries={cell.Counts.Redeliveries}"
                         : $"cell {done}/{total} {Reports.VerdictName(cell)}: {cell.Name}: {cell.Reason ?? RunStatusNames.ToName(cell.Status)} (the counts cover only what was journalled before that)"),
-                    interrupt, external);
+                    interrupt, external, attached);
             }
             if (outcome.Results.Cells.Count == 1 && outcome.Results.Cells[0].Status != RunStatus.Unsupported)
             {
@@ -270,6 +306,17 @@ public static class RunCommand
             return outcome.Results.Passed ? ExitCodes.Ok : ExitCodes.ExpectationViolated;
         }));
         return command;
+    }
+
+    /// <summary>What an attached cluster decides itself, or cannot be asked of it; given with --attach, it would be silently ignored.</summary>
+    private static void RefuseBesideAttach(ParseResult parse, IEnumerable<Option> options)
+    {
+        if (options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+        {
+            throw new ExperimentConfigException(given.Name == "--bootstrap"
+                ? "--bootstrap: --attach finds the brokers itself; give one of the two"
+                : $"{given.Name}: --attach runs on a cluster as it is, which the tool neither starts, configures nor keeps; leave {given.Name} out");
+        }
     }
 
     private static void Log(string line) => Console.Error.WriteLine($"{TimeProvider.System.GetLocalNow():HH:mm:ss} {line}");

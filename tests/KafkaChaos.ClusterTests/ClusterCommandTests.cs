@@ -106,7 +106,7 @@ public class ClusterCommandTests
             var (exitCode, _, error) = await CliProcess.RunAsync([.. command, "--dist", dist]);
 
             Assert.That(exitCode, Is.EqualTo(2), error);
-            Assert.That(error, Does.Contain("is Kafka 4.0.0, which runs only in KRaft mode").And.Contain("compose/kraft.yml"));
+            Assert.That(error, Does.Contain("is Kafka 4.0.0, which runs only in KRaft mode").And.Contain("compose/kraft.yml").And.Contain("--attach"));
             Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
         }
         finally

@@ -30,6 +30,10 @@ public class CliUsageTests : TemporaryDirectoryTest
     [TestCase(new[] { "run", "--producer-config", "message.timeout.ms=5000", "--producer-config", "delivery.timeout.ms=9000" }, "delivery.timeout.ms: '9000' says what message.timeout.ms says")]
     [TestCase(new[] { "run", "experiments/dedup-store.yaml", "--messages", "100" }, "--messages: the experiment file experiments/dedup-store.yaml sets the cluster, topic, workload")]
     [TestCase(new[] { "run", "experiments/dedup-store.yaml", "--partitions", "2" }, "--partitions: the experiment file experiments/dedup-store.yaml sets the cluster, topic")]
+    [TestCase(new[] { "run", "--attach", "project", "--bootstrap", "127.0.0.1:9092" }, "--bootstrap: --attach finds the brokers itself; give one of the two")]
+    [TestCase(new[] { "run", "--attach", "project", "--keep-cluster" }, "--keep-cluster: --attach runs on a cluster as it is")]
+    [TestCase(new[] { "run", "--attach", "project", "--broker-config", "num.io.threads=4" }, "--broker-config: --attach runs on a cluster as it is")]
+    [TestCase(new[] { "run", "--attach", "project", "--kafka-version", "three" }, "--kafka-version: 'three' is not a Kafka version")]
     public async Task Run_UsageOrConfigError_IsOneLineAndExit2WithoutARunDirectory(string[] arguments, string expected)
     {
         var runs = Path.Combine(TestDirectory, "runs");

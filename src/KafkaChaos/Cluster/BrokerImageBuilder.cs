@@ -60,7 +60,7 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
         if (version.RequiresKRaft)
         {
             throw new ClusterConfigException($"{what} is Kafka {version}, which runs only in KRaft mode, and this tool starts ZooKeeper clusters only: "
-                + "start the cluster yourself (compose/kraft.yml) and run against it with --bootstrap (client faults only)");
+                + "start the cluster yourself (compose/kraft.yml) and run on it with --attach <compose project>, where every fault applies");
         }
     }
 

@@ -106,7 +106,7 @@ public sealed class ContainerBrokerControl(DockerEngine engine, IReadOnlyList<Br
     }
 
     /// <summary>An exec into <paramref name="containerId"/> that waits out a pause, as <see cref="ExecAsync"/> says.</summary>
-    internal static async Task<(long ExitCode, string Output)> ExecWaitingOutPauseAsync(DockerEngine engine, string containerId, IList<string> command,
+    private static async Task<(long ExitCode, string Output)> ExecWaitingOutPauseAsync(DockerEngine engine, string containerId, IList<string> command,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var waitingSince = time.GetTimestamp();

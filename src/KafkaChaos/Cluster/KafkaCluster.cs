@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using Confluent.Kafka;
 using Docker.DotNet;
@@ -266,24 +265,9 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
         var deadline = _time.Deadline(StartupTimeout);
         while (_time.Before(deadline))
         {
-            try
+            if (await ZooKeeperProbe.AnswersAsync(ip, ZooKeeperBrokerConfig.ZooKeeperPort, cancellationToken))
             {
-                using var client = new TcpClient();
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(2));
-                await client.ConnectAsync(ip, ZooKeeperBrokerConfig.ZooKeeperPort, timeout.Token);
-                var stream = client.GetStream();
-                await stream.WriteAsync("ruok"u8.ToArray(), timeout.Token);
-                var buffer = new byte[4];
-                var read = await stream.ReadAtLeastAsync(buffer, 4, throwOnEndOfStream: false, timeout.Token);
-                if (read == 4 && Encoding.ASCII.GetString(buffer) == "imok")
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is SocketException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // Not listening yet.
+                return;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);

@@ -87,12 +87,16 @@ public sealed class ResourceSweeper(DockerEngine engine)
         ["label"] = new Dictionary<string, bool> { [runId is null ? ResourceLabels.Run : $"{ResourceLabels.Run}={runId}"] = true },
     };
 
-    /// <summary>Labelled containers and networks that exist right now (cached images excluded).</summary>
+    /// <summary>
+    /// Labelled containers and networks that exist right now. Containers that a user started from a broker image
+    /// this tool built (a compose file's) inherit the image's labels, run=cache among them: they are not the tool's,
+    /// and neither counted here nor ever swept.
+    /// </summary>
     public async Task<(int Containers, int Networks)> CountAsync(CancellationToken cancellationToken)
     {
         var filter = LabelFilter();
         var containers = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
         var networks = await engine.Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken);
-        return (containers.Count, networks.Count);
+        return (containers.Count(c => c.Labels?.TryGetValue(ResourceLabels.Run, out var run) != true || run != ResourceLabels.CachedImageRun), networks.Count);
     }
 }

@@ -60,9 +60,13 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     /// Runs one cell in <paramref name="cellDirectory"/>: its own cluster, journal and verdict. Never
     /// throws for a failure of the run itself: that is the cell's status, with the exception alongside.
     /// </summary>
-    /// <remarks>With <c>external</c> (<c>--bootstrap</c>) the workload runs against a cluster this tool did not start, and the image is unused.</remarks>
+    /// <remarks>
+    /// With <c>external</c> (<c>--bootstrap</c>) the workload runs against a cluster this tool did not start, and only client faults
+    /// apply; with <c>attached</c> (<c>--attach</c>) against one whose containers it found, and every fault applies. The image is
+    /// unused in both.
+    /// </remarks>
     public async Task<(CellResult Cell, Exception? Failure)> RunCellAsync(ExperimentSpec spec, string image, KafkaVersion version, string runId,
-        string cellDirectory, CancellationToken cancellationToken, ExternalCluster? external = null)
+        string cellDirectory, CancellationToken cancellationToken, ExternalCluster? external = null, AttachedCluster? attached = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Validate(spec, version);
@@ -80,13 +84,18 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             ["cluster.kafka.version"] = version.ToString(),
             ["nemesis.seed"] = seed.ToString(CultureInfo.InvariantCulture),
         };
-        if (external is not null)
+        if ((external?.Describe() ?? attached?.Describe()) is { } described)
         {
             config.Remove("cluster.image");
-            foreach (var (key, value) in external.Describe())
+            foreach (var (key, value) in described)
             {
                 config[key] = value;
             }
+        }
+
+        if (attached is not null)
+        {
+            config["cluster.brokers"] = attached.Access.Brokers.Brokers.Count.ToString(CultureInfo.InvariantCulture);
         }
 
         var status = RunStatus.Completed;
@@ -125,6 +134,11 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                     log($"{spec.Name}: the cluster at {external.BootstrapServers} (Kafka {version} assumed), nemesis seed {seed}");
                     await RunWorkloadAsync(spec, seed, external, null, clusterId, runGuid, journal, ClientLog, latencies, runToken);
                 }
+                else if (attached is not null)
+                {
+                    log($"{spec.Name}: the attached cluster {attached.Target} (Kafka {attached.Version}), nemesis seed {seed}");
+                    await RunWorkloadAsync(spec, seed, attached, attached.Access, clusterId, runGuid, journal, ClientLog, latencies, runToken);
+                }
                 else
                 {
                     if (KeptCluster is { } previous)
@@ -142,7 +156,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                     };
                     cluster = await KafkaCluster.StartAsync(engine ?? throw new InvalidOperationException("a Docker engine is needed to start a cluster"),
                         new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, runToken, cellDirectory, KeepCluster, time);
-                    await RunWorkloadAsync(spec, seed, cluster, cluster, clusterId, runGuid, journal, ClientLog, latencies, runToken);
+                    await RunWorkloadAsync(spec, seed, cluster, cluster.Access, clusterId, runGuid, journal, ClientLog, latencies, runToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -174,18 +188,25 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             }
             finally
             {
+                if (attached is not null && status != RunStatus.Completed)
+                {
+                    // The user's cluster is left as it was found: every fault undone, its logs copied for the failed run.
+                    await CopyLogsQuietlyAsync(attached.CopyLogsAsync, cellDirectory);
+                    await UndoFaultsQuietlyAsync(attached.Access, attached.Target);
+                }
+
                 if (cluster is not null)
                 {
                     if (status != RunStatus.Completed)
                     {
-                        await CopyLogsQuietlyAsync(cluster, cellDirectory);
+                        await CopyLogsQuietlyAsync(cluster.CopyLogsAsync, cellDirectory);
                     }
 
                     if (KeepCluster)
                     {
                         if (status != RunStatus.Completed)
                         {
-                            await UndoFaultsQuietlyAsync(cluster);
+                            await UndoFaultsQuietlyAsync(cluster.Access, $"the kept cluster {cluster.RunId}");
                         }
 
                         cluster.Release();
@@ -233,14 +254,24 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         return (cell, failure);
     }
 
-    private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, IKafkaTarget target, KafkaCluster? cluster, string runId, Guid runGuid, JournalWriter journal,
+    private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, IKafkaTarget target, ClusterAccess? access, string runId, Guid runGuid, JournalWriter journal,
         Action<string> clientLog, Dictionary<string, LatencySummary> latencies, CancellationToken cancellationToken)
     {
         var topic = $"chaos-{runId}";
-        await target.CreateTopicAsync(topic, spec.Partitions, spec.ReplicationFactor, new Dictionary<string, string>
+        var topicConfig = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
-        }, cancellationToken);
+        };
+        if (target is AttachedCluster)
+        {
+            // The brokers keep their own settings; what a topic can override is set on the run's topic instead.
+            foreach (var (key, value) in spec.BrokerConfig.Where(s => AttachedCluster.TopicLevelSettings.Contains(s.Key)))
+            {
+                topicConfig[key] = value;
+            }
+        }
+
+        await target.CreateTopicAsync(topic, spec.Partitions, spec.ReplicationFactor, topicConfig, cancellationToken);
         log($"topic {topic}: {spec.Partitions} partitions, RF {spec.ReplicationFactor}, min.insync.replicas {spec.MinInsyncReplicas}");
 
         // The shortest session the broker allows, so that a killed consumer's partitions move on quickly.
@@ -279,7 +310,6 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             await WaitForAssignmentAsync(group, spec.Partitions, cancellationToken);
         }
 
-        var access = cluster?.Access;
         var nemesis = new Nemesis(spec.Faults, seed,
             (fault, random) => FaultKinds.Create(fault, new FaultContext(access, topic, spec.Partitions, group, producer, random, journal, time, log)),
             access, topic, journal, time, log);
@@ -379,6 +409,10 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                 if (tick % 15 == 0)
                 {
                     NativeHeap.Trim(); // every 30 s: what the clients' native threads freed goes back to the system
+
+                    // The managed heap's own size, which resident memory seen from outside cannot tell from the C heap's (docs/soak.md).
+                    var gc = GC.GetGCMemoryInfo();
+                    log($"memory: managed heap {gc.HeapSizeBytes >> 20} MiB after the last collection, {GC.CollectionCount(2)} full collections");
                 }
 
                 var (sent, read) = (producer.Sent, group.Progress.Records);
@@ -412,20 +446,21 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             + "What was written before the failure is kept, and 'kafka-chaos verify' checks it", e);
 
     /// <summary>
-    /// A kept cluster is promised healed, and a run cut short (Ctrl-C, a failure) skipped the final heal:
-    /// its faults are undone here, within a minute, and a failure to is said rather than thrown.
+    /// A kept cluster is promised healed, and an attached cluster is the user's: a run cut short (Ctrl-C, a
+    /// failure) skipped the final heal, so its faults are undone here, within a minute, and a failure to is
+    /// said rather than thrown.
     /// </summary>
-    private async Task UndoFaultsQuietlyAsync(KafkaCluster cluster)
+    private async Task UndoFaultsQuietlyAsync(ClusterAccess cluster, string name)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         try
         {
-            await FaultUndo.EverythingAsync(cluster.Access, limit.Token);
-            log($"undid every fault on the kept cluster {cluster.RunId}");
+            await FaultUndo.EverythingAsync(cluster, limit.Token);
+            log($"undid every fault on {name}");
         }
         catch (Exception e) when (e is Docker.DotNet.DockerApiException or InfrastructureException or IOException or OperationCanceledException or HttpRequestException)
         {
-            log($"could not undo every fault on the kept cluster {cluster.RunId} ({e.Message}); brokers may still be paused, stopped or cut off");
+            log($"could not undo every fault on {name} ({e.Message}); brokers may still be paused, stopped or cut off");
         }
     }
 
@@ -442,12 +477,12 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         }
     }
 
-    private static async Task CopyLogsQuietlyAsync(KafkaCluster cluster, string runDirectory)
+    private static async Task CopyLogsQuietlyAsync(Func<string, CancellationToken, Task> copyLogs, string runDirectory)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await cluster.CopyLogsAsync(runDirectory, timeout.Token);
+            await copyLogs(runDirectory, timeout.Token);
         }
         catch (Exception e) when (e is Docker.DotNet.DockerApiException or IOException or OperationCanceledException or HttpRequestException)
         {

@@ -28,7 +28,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
     public KafkaCluster? KeptCluster { get; private set; }
 
     public async Task<RunOutcome> RunAsync(ExperimentPlan plan, string image, KafkaVersion version, string runsDirectory,
-        Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, ExternalCluster? external = null)
+        Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, ExternalCluster? external = null, AttachedCluster? attached = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         // Every cell that will run is checked before anything exists: a bad setting in the last cell must
@@ -72,7 +72,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
             else
             {
                 var (result, cellFailure) = await runner.RunCellAsync(planned.Spec with { Name = planned.Name }, image, version, runId,
-                    Path.Combine(runDirectory, directory), cancellationToken, external);
+                    Path.Combine(runDirectory, directory), cancellationToken, external, attached);
                 cell = result with { Directory = directory, Expectations = Evaluate(planned, result, version) };
                 if (cell.Status == RunStatus.Interrupted)
                 {
