@@ -186,7 +186,8 @@ public static class RunCommand
                     [new PlannedCell(spec.Name, spec, spec.Describe(), new Dictionary<string, string>(), [], 1)]);
 
             // An attached cluster has the brokers it has: they are found before the cells are checked against them.
-            var attachTarget = parse.GetValue(attach);
+            // --attach wins over the file's cluster.attach, as every run flag that may stand beside a file does.
+            var attachTarget = parse.GetValue(attach) ?? plan.Attach;
             if (attachTarget is not null)
             {
                 RefuseBesideAttach(parse, [bootstrap, keepCluster, image, dist, brokers, brokerConfig]);

@@ -4,10 +4,12 @@ namespace KafkaChaos.Cluster;
 
 /// <summary>
 /// The topology of a cluster without ZooKeeper (KRaft), from metadata: the brokers, leaders and ISRs that
-/// the controller has published, and the active controller from DescribeCluster. A paused or cut-off
-/// broker keeps serving what it last knew, so every broker whose answer disagrees is outvoted: the view
-/// taken is the one with the highest leader epochs' worth of change, which is what the majority of live
-/// brokers report once the controller has acted.
+/// the controller has published. The active controller is not in a broker's metadata (KRaft brokers name a
+/// random broker as the controller), so it is left unknown (-1). A paused or cut-off broker keeps serving
+/// what it last knew, so each broker is asked on its own and the view most of them share is taken: a stale
+/// broker is alone in its own. A client asked through one broker may still route a request to another,
+/// so this is a majority of answers, not a proof of each broker's view; it has not run against a KRaft
+/// cluster on this project's machines, which cannot pull a KRaft image.
 /// </summary>
 public sealed class MetadataTopologySource(IReadOnlyList<BrokerNode> brokers, IReadOnlyList<string> advertised,
     IReadOnlyDictionary<string, string> clientSettings, TimeProvider time) : ITopologySource, IDisposable
@@ -28,7 +30,7 @@ public sealed class MetadataTopologySource(IReadOnlyList<BrokerNode> brokers, IR
                     var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(2));
                     var partitions = metadata.Topics.SingleOrDefault(t => t.Topic == topic)?.Partitions
                         .Select(p => new PartitionState(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas)).OrderBy(p => p.Partition).ToArray() ?? [];
-                    return new ClusterTopology(now, [.. metadata.Brokers.Select(b => b.BrokerId).Order()], partitions, metadata.OriginatingBrokerId);
+                    return new ClusterTopology(now, [.. metadata.Brokers.Select(b => b.BrokerId).Order()], partitions);
                 }
                 catch (KafkaException)
                 {

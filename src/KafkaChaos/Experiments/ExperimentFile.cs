@@ -66,7 +66,7 @@ public static class ExperimentFile
         string name = Path.GetFileNameWithoutExtension(path), description = "";
         var faults = new List<FaultSpec>();
         int? seed = null;
-        string? image = null, version = null;
+        string? image = null, version = null, attach = null;
         var repetitions = 1;
         var axes = new List<(string Key, List<(string Value, string Where)> Values)>();
         var excludes = new List<(Dictionary<string, string> Match, string Where)>();
@@ -111,6 +111,17 @@ public static class ExperimentFile
                             continue;
                         }
 
+                        if (flat == "cluster.attach")
+                        {
+                            attach = Scalar(fieldValue, flat);
+                            if (attach.Length is 0 or > 256 || attach.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+                            {
+                                throw Error(fieldValue, $"key 'cluster.attach' has value '{attach}'; expected a compose project, a container label key=value or a cluster id");
+                            }
+
+                            continue;
+                        }
+
                         if (flat == "cluster.version")
                         {
                             version = Scalar(fieldValue, flat);
@@ -124,7 +135,7 @@ public static class ExperimentFile
 
                         if (!SettingCatalog.IsKnown(flat))
                         {
-                            throw Error(fieldNode, $"unknown key '{flat}'; {key} takes {string.Join(", ", SettingCatalog.Fixed.Keys.Where(k => k.StartsWith(key + ".", StringComparison.Ordinal)).Concat(key == "cluster" ? ["cluster.image", "cluster.version"] : []))}");
+                            throw Error(fieldNode, $"unknown key '{flat}'; {key} takes {string.Join(", ", SettingCatalog.Fixed.Keys.Where(k => k.StartsWith(key + ".", StringComparison.Ordinal)).Concat(key == "cluster" ? ["cluster.image", "cluster.version", "cluster.attach"] : []))}");
                         }
 
                         base_[flat] = (Scalar(fieldValue, flat), At(fieldValue));
@@ -225,7 +236,12 @@ public static class ExperimentFile
             throw new ExperimentConfigException($"{path}: exclude rules remove every cell of the matrix");
         }
 
-        return new ExperimentPlan(name, description, path, cells, image, version);
+        if (attach is not null && image is not null)
+        {
+            throw new ExperimentConfigException($"{path}: cluster.attach and cluster.image: an attached cluster runs the images it runs; give one of the two");
+        }
+
+        return new ExperimentPlan(name, description, path, cells, image, version, attach);
     }
 
     /// <summary>Parses <paramref name="text"/> as one YAML mapping; syntax errors name the file, line and column.</summary>

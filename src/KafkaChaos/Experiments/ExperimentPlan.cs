@@ -4,9 +4,10 @@ namespace KafkaChaos.Experiments;
 /// An experiment file, expanded: every matrix cell (times repetitions) with its spec and expectations.
 /// <see cref="Image"/> and <see cref="Version"/> are the file's <c>cluster.image</c> and
 /// <c>cluster.version</c>: which broker image to run, and which Kafka version it must be.
+/// <see cref="Attach"/> is its <c>cluster.attach</c>: a containerised cluster to run on instead of starting one.
 /// </summary>
 public sealed record ExperimentPlan(string Name, string Description, string SourcePath, IReadOnlyList<PlannedCell> Cells,
-    string? Image = null, string? Version = null)
+    string? Image = null, string? Version = null, string? Attach = null)
 {
     /// <summary>Fails when the file names a version and the broker image resolved to another one.</summary>
     public void CheckVersion(Cluster.KafkaVersion resolved)

@@ -170,4 +170,14 @@ public class ExperimentFileTests
         var error = Assert.Throws<ExperimentConfigException>(() => (plan with { Version = "3.9" }).CheckVersion(new KafkaChaos.Cluster.KafkaVersion(0, 9, 0, 1)));
         Assert.That(error!.Message, Does.Contain("cluster.version is 3.9, but the broker image runs Kafka 0.9.0.1"));
     }
+
+    [Test]
+    public void Parse_ClusterAttach_IsForTheWholeFile_AndExcludesAnImage()
+    {
+        Assert.That(ExperimentFile.Parse("a.yaml", "cluster: { attach: kafka-chaos-kraft }\n").Attach, Is.EqualTo("kafka-chaos-kraft"));
+        var error = Assert.Throws<ExperimentConfigException>(() => ExperimentFile.Parse("a.yaml", "cluster: { attach: p, image: kafka-chaos/kafka:0.9.0.1-abc }\n"));
+        Assert.That(error!.Message, Does.Contain("cluster.attach and cluster.image"));
+        error = Assert.Throws<ExperimentConfigException>(() => ExperimentFile.Parse("a.yaml", "cluster: { attach: \"two words\" }\n"));
+        Assert.That(error!.Message, Does.Contain("key 'cluster.attach' has value 'two words'"));
+    }
 }
