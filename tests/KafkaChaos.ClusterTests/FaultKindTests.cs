@@ -22,6 +22,7 @@ public class FaultKindTests
     [
         new() { Kind = FaultKinds.KillLeader, Partition = 0 },
         new() { Kind = FaultKinds.KillBroker, Broker = 2 },
+        new() { Kind = FaultKinds.KillController },
         new() { Kind = FaultKinds.RestartBroker, Broker = 3 },
         new() { Kind = FaultKinds.PauseBroker, Broker = 1 },
         new() { Kind = FaultKinds.IsolateLeader, Partition = 1 },

@@ -61,6 +61,21 @@ public class FaultApplicationTests : TemporaryDirectoryTest
     }
 
     [Test]
+    public async Task KillController_KillsTheBrokerZooKeeperNamesController_AndVerifiesAnotherTookOver()
+    {
+        using var bench = new FaultBench(TestDirectory);
+        var fault = bench.Create(new FaultSpec { Kind = FaultKinds.KillController });
+
+        await bench.RunAsync(() => fault.ApplyAsync(CancellationToken.None));
+
+        Assert.That(fault.Verified, Is.True);
+        Assert.That(bench.Cluster.State(1).Kills, Is.EqualTo(1), "broker 1 was the controller");
+        Assert.That(bench.Events().Single(e => e.Phase == FaultPhase.Verified).Detail, Does.StartWith("controller moved 1 -> 2"));
+        await bench.RunAsync(() => fault.HealAsync(CancellationToken.None));
+        Assert.That(bench.Cluster.State(1).Running, Is.True);
+    }
+
+    [Test]
     public async Task PauseBroker_FreezesTheNamedBroker_UntilItsSessionDrops_AndThawsItAtTheHeal()
     {
         using var bench = new FaultBench(TestDirectory);

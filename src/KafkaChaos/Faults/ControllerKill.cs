@@ -1,0 +1,54 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// SIGKILLs the broker that is the cluster's controller at the moment of the fault, found from the topology
+/// source (ZooKeeper's /controller), then confirms that another broker took over: the controller decides
+/// every leader and ISR change, and a fault during its failover is where elections go wrong. Healing starts
+/// the broker again.
+/// </summary>
+public sealed class ControllerKill(FaultContext context) : BrokerFault(context)
+{
+    private BrokerNode? _killed;
+
+    public override string Name => FaultKinds.KillController;
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var before = await Topology.TopologyAsync(Topic, cancellationToken);
+        if (before.Controller < 0 || Control.Brokers.All(b => b.Id != before.Controller))
+        {
+            Record(FaultPhase.NotApplied, "controller", $"no controller is known (a KRaft cluster's brokers do not say which is); topology: {before}");
+            Log("not applied: no controller is known");
+            return;
+        }
+
+        var controller = Control.Broker(before.Controller);
+        Record(FaultPhase.Start, controller.Target, $"SIGKILL the controller; before: {before}");
+        Log($"SIGKILL {controller.Target}, the controller");
+        await Control.KillAsync(controller, "KILL", cancellationToken);
+        _killed = controller;
+        Applied = true;
+        var (moved, after) = await WaitForTopologyAsync(t => t.Controller >= 0 && t.Controller != controller.Id, EffectTimeout, cancellationToken);
+        Verify(moved, controller.Target, $"controller moved {controller.Id} -> {after.Controller}; after: {after}",
+            $"no other broker became controller within {EffectTimeout.TotalSeconds:0} s: {after}");
+    }
+
+    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
+    {
+        await Control.StartAsync(_killed!, cancellationToken);
+        return _killed!.Target;
+    }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.KillController;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) => NeedsTwoBrokers(brokers);
+
+        public override Fault Create(FaultSpec fault, FaultContext context) => new ControllerKill(context);
+    }
+}
