@@ -311,7 +311,10 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         }
 
         var nemesis = new Nemesis(spec.Faults, seed,
-            (fault, random) => FaultKinds.Create(fault, new FaultContext(access, topic, spec.Partitions, group, producer, random, journal, time, log)),
+            (fault, random) => FaultKinds.Create(fault, new FaultContext(access, topic, spec.Partitions, group, producer, random, journal, time, log)
+            {
+                ConsumerGroupId = consumerConfig["group.id"],
+            }),
             access, topic, journal, time, log);
         foreach (var (at, fault) in nemesis.Plan)
         {

@@ -8,6 +8,7 @@ public static class FaultKinds
     public const string TruncateToHighWatermark = "truncate-to-high-watermark";
     public const string KillBroker = "kill-broker";
     public const string KillController = "kill-controller";
+    public const string KillCoordinator = "kill-coordinator";
     public const string RestartBroker = "restart-broker";
     public const string PauseBroker = "pause-broker";
     public const string IsolateLeader = "isolate-leader";
@@ -22,7 +23,7 @@ public static class FaultKinds
 
     private static readonly FaultKind[] Kinds =
     [
-        new LeaderKill.Kind(), new LeaderKillAhead.Kind(), new HighWatermarkTruncation.Kind(), new BrokerKill.Kind(), new ControllerKill.Kind(), new BrokerRestart.Kind(),
+        new LeaderKill.Kind(), new LeaderKillAhead.Kind(), new HighWatermarkTruncation.Kind(), new BrokerKill.Kind(), new ControllerKill.Kind(), new CoordinatorKill.Kind(), new BrokerRestart.Kind(),
         new BrokerPause.Kind(), new LeaderIsolation.Kind(), new BrokerIsolation.Kind(), new ReplicationCut.Kind(), new HalvesPartition.Kind(),
         new NetworkDelay.Kind(), new NetworkLoss.Kind(), new ConsumerRestart.Kind(), new ProducerRestart.Kind(), new PartitionAddition.Kind(),
     ];

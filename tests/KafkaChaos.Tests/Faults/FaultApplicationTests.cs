@@ -76,6 +76,30 @@ public class FaultApplicationTests : TemporaryDirectoryTest
     }
 
     [Test]
+    public async Task KillCoordinator_KillsTheLeaderOfTheGroupsOffsetsPartition_AndVerifiesItMoved()
+    {
+        using var bench = new FaultBench(TestDirectory);
+        var partition = CoordinatorKill.OffsetsPartition("kafka-chaos-g", 3);
+        var leader = (await bench.Cluster.TopologyAsync("__consumer_offsets", CancellationToken.None)).Partition(partition)!.Leader;
+        var fault = FaultKinds.Create(new FaultSpec { Kind = FaultKinds.KillCoordinator }, bench.Context() with { ConsumerGroupId = "kafka-chaos-g" });
+
+        await bench.RunAsync(() => fault.ApplyAsync(CancellationToken.None));
+
+        Assert.That(fault.Verified, Is.True);
+        Assert.That(bench.Cluster.State(leader).Kills, Is.EqualTo(1), $"broker {leader} led __consumer_offsets/{partition}");
+        await bench.RunAsync(() => fault.HealAsync(CancellationToken.None));
+        Assert.That(bench.Cluster.State(leader).Running, Is.True);
+    }
+
+    [TestCase("console-consumer-1", 50, 24)]
+    [TestCase("kafka-chaos-20261203-150402-c93f", 10, 9)]
+    [TestCase("", 50, 0)]
+    public void OffsetsPartition_IsJavasHashCodeModuloThePartitions(string group, int partitions, int expected)
+    {
+        Assert.That(CoordinatorKill.OffsetsPartition(group, partitions), Is.EqualTo(expected));
+    }
+
+    [Test]
     public async Task PauseBroker_FreezesTheNamedBroker_UntilItsSessionDrops_AndThawsItAtTheHeal()
     {
         using var bench = new FaultBench(TestDirectory);

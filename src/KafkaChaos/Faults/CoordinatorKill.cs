@@ -1,0 +1,76 @@
+using KafkaChaos.Cluster;
+using KafkaChaos.Journal;
+
+namespace KafkaChaos.Faults;
+
+/// <summary>
+/// SIGKILLs the broker that coordinates the run's consumer group: the leader of the __consumer_offsets
+/// partition the group id hashes to, as the brokers choose it. Commits and rebalances go through it, so its
+/// failover is where committed offsets are at risk. Verified by that partition getting another leader,
+/// which is the group's new coordinator. Healing starts the broker again.
+/// </summary>
+public sealed class CoordinatorKill(FaultContext context, string groupId) : BrokerFault(context)
+{
+    private const string OffsetsTopic = "__consumer_offsets";
+    private BrokerNode? _killed;
+
+    public override string Name => FaultKinds.KillCoordinator;
+
+    public override async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var offsets = await Topology.TopologyAsync(OffsetsTopic, cancellationToken);
+        var partition = offsets.Partitions.Count > 0 ? OffsetsPartition(groupId, offsets.Partitions.Count) : -1;
+        var leader = offsets.Partition(partition)?.Leader ?? -1;
+        if (leader < 0 || Control.Brokers.All(b => b.Id != leader))
+        {
+            Record(FaultPhase.NotApplied, "coordinator", $"no coordinator for group {groupId}: {OffsetsTopic} has no led partition {partition}; topology: {offsets}");
+            Log($"not applied: no coordinator for group {groupId}");
+            return;
+        }
+
+        var coordinator = Control.Broker(leader);
+        Record(FaultPhase.Start, coordinator.Target, $"SIGKILL the coordinator of group {groupId} (leader of {OffsetsTopic}/{partition}); before: {offsets}");
+        Log($"SIGKILL {coordinator.Target}, coordinator of group {groupId}");
+        await Control.KillAsync(coordinator, "KILL", cancellationToken);
+        _killed = coordinator;
+        Applied = true;
+        var (moved, after) = await ClusterRecovery.PollAsync(Topology, OffsetsTopic, t => t.Partition(partition)?.Leader is { } l && l >= 0 && l != coordinator.Id,
+            EffectTimeout, Time, cancellationToken);
+        Verify(moved, coordinator.Target, $"group {groupId}'s coordinator moved {coordinator.Id} -> {after.Partition(partition)?.Leader} ({OffsetsTopic}/{partition})",
+            $"{OffsetsTopic}/{partition} got no other leader within {EffectTimeout.TotalSeconds:0} s: {after}");
+    }
+
+    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
+    {
+        await Control.StartAsync(_killed!, cancellationToken);
+        return _killed!.Target;
+    }
+
+    /// <summary>
+    /// The __consumer_offsets partition that holds a group's offsets, as the brokers compute it
+    /// (GroupMetadataManager.partitionFor): the absolute value of the group id's Java String.hashCode, 0 for
+    /// Integer.MIN_VALUE (Utils.abs), modulo the partitions.
+    /// </summary>
+    public static int OffsetsPartition(string groupId, int partitions)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        var hash = 0;
+        foreach (var c in groupId)
+        {
+            hash = unchecked((31 * hash) + c);
+        }
+
+        return (hash == int.MinValue ? 0 : Math.Abs(hash)) % partitions;
+    }
+
+    /// <summary>The fault's kind: its name, checks and construction.</summary>
+    public sealed class Kind : FaultKind
+    {
+        public override string Name => FaultKinds.KillCoordinator;
+
+        public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) => NeedsTwoBrokers(brokers);
+
+        public override Fault Create(FaultSpec fault, FaultContext context) =>
+            new CoordinatorKill(context, context.ConsumerGroupId ?? throw new InvalidOperationException($"{Name} needs the run's consumer group"));
+    }
+}

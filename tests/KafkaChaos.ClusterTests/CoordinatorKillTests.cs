@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using KafkaChaos.Faults;
+using KafkaChaos.Journal;
+using KafkaChaos.Reporting;
+using NUnit.Framework;
+
+namespace KafkaChaos.ClusterTests;
+
+/// <summary>
+/// kill-coordinator finds the coordinator from the brokers' own hashing of the group id; the consumer's
+/// client, which asked the cluster for its coordinator, says in its log which one it lost. They must agree.
+/// </summary>
+[Category("Cluster")]
+[NonParallelizable]
+public partial class CoordinatorKillTests
+{
+    [Test]
+    public async Task KillCoordinator_KillsTheBrokerTheConsumersClientCallsItsCoordinator()
+    {
+        var runs = Directory.CreateTempSubdirectory("kafka-chaos-coordinator-").FullName;
+        try
+        {
+            var (exitCode, output, error) = await CliProcess.RunAsync("run", "--fault", FaultKinds.KillCoordinator, "--messages", "3000", "--rate", "500",
+                "--fault-at", "3", "--image", ClusterEnvironment.Image, "--runs-dir", runs);
+
+            Assert.That(exitCode, Is.Zero, output + error);
+            var runDirectory = ClusterEnvironment.RunDirectoryIn(runs);
+            var cell = ResultsJson.Read(runDirectory)!.Cells.Single();
+            var verified = cell.Faults.Single(f => f.Fault == FaultKinds.KillCoordinator && f.Phase == FaultPhase.Verified);
+            var killed = int.Parse(BrokerTarget().Match(verified.Target).Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+            // The client's own words: the connection to its group coordinator closed when the broker died (broker i is at .(10+i)).
+            var clientLog = await File.ReadAllTextAsync(Path.Combine(runDirectory, "cells", "001", "client.log"));
+            var lost = CoordinatorDisconnected().Matches(clientLog).Select(m => int.Parse(m.Groups["host"].Value, System.Globalization.CultureInfo.InvariantCulture) - 10).ToHashSet();
+            Assert.That(lost, Does.Contain(killed), clientLog.Length > 4000 ? clientLog[..4000] : clientLog);
+        }
+        finally
+        {
+            Directory.Delete(runs, recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"^broker-(?<id>\d+) ")]
+    private static partial Regex BrokerTarget();
+
+    [GeneratedRegex(@"GroupCoordinator: \d+\.\d+\.\d+\.(?<host>\d+):9092: Disconnected")]
+    private static partial Regex CoordinatorDisconnected();
+}
