@@ -164,13 +164,7 @@ public sealed partial class AttachedCluster : IKafkaTarget, IAsyncDisposable
     /// <summary>Creates the run's topic and waits until every partition has a leader and a full ISR.</summary>
     public async Task CreateTopicAsync(string topic, int partitions, int replicationFactor, IReadOnlyDictionary<string, string> config, CancellationToken cancellationToken)
     {
-        await Access.Topics.CreateTopicAsync(topic, partitions, replicationFactor, config, cancellationToken);
-        var (ready, topology) = await PollAsync(topic, t => t.Partitions.Count == partitions && t.Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == replicationFactor),
-            TimeSpan.FromSeconds(120), cancellationToken);
-        if (!ready)
-        {
-            throw new InfrastructureException($"topic {topic} on {Target} did not get a leader and a full ISR for all {partitions} partitions within 120 s: {topology}");
-        }
+        await Access.CreateTopicAndWaitAsync(topic, partitions, replicationFactor, config, TimeSpan.FromSeconds(120), _time, cancellationToken);
     }
 
     /// <summary>Writes the brokers' logs to <c>logs/&lt;container&gt;.log</c> under <paramref name="directory"/>.</summary>
@@ -191,25 +185,6 @@ public sealed partial class AttachedCluster : IKafkaTarget, IAsyncDisposable
         await _network.DisposeAsync();
         _topologyResources?.Dispose();
         _admin.Dispose();
-    }
-
-    private async Task<(bool Met, ClusterTopology Topology)> PollAsync(string topic, Func<ClusterTopology, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var watch = _time.GetTimestamp();
-        ClusterTopology seen;
-        do
-        {
-            seen = await Access.Topology.TopologyAsync(topic, cancellationToken);
-            if (condition(seen))
-            {
-                return (true, seen);
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken);
-        }
-        while (_time.GetElapsedTime(watch) < timeout);
-
-        return (false, seen);
     }
 
     private static Metadata? MetadataOrNull(IAdminClient admin)

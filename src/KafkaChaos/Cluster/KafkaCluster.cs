@@ -335,20 +335,7 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
     /// <summary>Creates a topic and waits until every partition has a leader and a full ISR.</summary>
     public async Task CreateTopicAsync(string topic, int partitions, int replicationFactor, IReadOnlyDictionary<string, string> config, CancellationToken cancellationToken)
     {
-        await Access.Topics.CreateTopicAsync(topic, partitions, replicationFactor, config, cancellationToken);
-        var deadline = _time.Deadline(StartupTimeout);
-        while (_time.Before(deadline))
-        {
-            var topology = await Access.Topology.TopologyAsync(topic, cancellationToken);
-            if (topology.Partitions.Count == partitions && topology.Partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Count == replicationFactor))
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken);
-        }
-
-        throw new InfrastructureException($"topic {topic} did not get a leader and a full ISR for all {partitions} partitions within {StartupTimeout.TotalSeconds:0} s");
+        await Access.CreateTopicAndWaitAsync(topic, partitions, replicationFactor, config, StartupTimeout, _time, cancellationToken);
     }
 
     /// <summary>Writes every container's log to <c>logs/&lt;role&gt;.log</c> under <paramref name="directory"/>.</summary>

@@ -180,27 +180,9 @@ public static class ClusterRecovery
     }
 
     /// <summary>Polls the topology until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
-    public static async Task<(bool Met, ClusterTopology Topology)> PollAsync(ITopologySource topology, string topic, Func<ClusterTopology, bool> condition,
-        TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(topology);
-        ArgumentNullException.ThrowIfNull(condition);
-        var deadline = time.GetUtcNow() + timeout;
-        ClusterTopology seen;
-        do
-        {
-            seen = await topology.TopologyAsync(topic, cancellationToken);
-            if (condition(seen))
-            {
-                return (true, seen);
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
-        }
-        while (time.GetUtcNow() < deadline);
-
-        return (false, seen);
-    }
+    public static Task<(bool Met, ClusterTopology Topology)> PollAsync(ITopologySource topology, string topic, Func<ClusterTopology, bool> condition,
+        TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        topology.PollAsync(topic, condition, timeout, time, cancellationToken);
 
     /// <summary>Waits, up to <see cref="HealTimeout"/>, until clients are told of every one of <paramref name="brokerIds"/>.</summary>
     private static async Task WaitUntilAnnouncedAsync(ITopologySource topology, IReadOnlyCollection<int> brokerIds, TimeProvider time, CancellationToken cancellationToken)
