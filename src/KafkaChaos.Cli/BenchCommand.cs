@@ -37,13 +37,17 @@ public static class BenchCommand
         var pacedShares = new Option<string>("--paced-shares") { Description = "shares of the raw client's maximum sustained rate at which latency is measured, comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.8" };
         var messages = new Option<long?>("--messages") { Description = "fix the messages per unthrottled run instead of deriving them from --duration" };
         var alternations = new Option<int>("--alternations") { Description = "raw/harness alternations per measurement (medians reported), at least 3", DefaultValueFactory = _ => 3 };
+        var peers = new Option<bool>("--peers")
+        {
+            Description = "also run Kafka's own clients (verifiable producer and consumer, producer and consumer perf tests) in the same rounds (the bench file's runs.peers)",
+        };
         var runs = new Option<string>("--runs-dir") { Description = "where the bench directory is written", DefaultValueFactory = _ => "runs" };
         var finalReadMessages = new Option<long>("--final-read-messages")
         {
             Description = "messages in the topic whose final read is measured after the sweep; 0 skips it",
             DefaultValueFactory = _ => 1_000_000,
         };
-        var sweepOptions = new Option[] { brokers, sizes, acks, linger, batch, partitions, replication, faults, duration, pacedDuration, pacedShares, messages, alternations };
+        var sweepOptions = new Option[] { brokers, sizes, acks, linger, batch, partitions, replication, faults, duration, pacedDuration, pacedShares, messages, alternations, peers };
         var command = new Command("bench", "Measure the harness against a raw Confluent.Kafka client: throughput, latency, CPU, allocation, with and without faults")
         {
             file, image, dist, runs, finalReadMessages,
@@ -54,7 +58,7 @@ public static class BenchCommand
         }
 
         OptionGroups.Add(command, "Sweep (instead of a file)", sizes, acks, linger, batch, partitions, replication, faults);
-        OptionGroups.Add(command, "Runs", duration, pacedDuration, pacedShares, messages, alternations, finalReadMessages);
+        OptionGroups.Add(command, "Runs", duration, pacedDuration, pacedShares, messages, alternations, peers, finalReadMessages);
         OptionGroups.Add(command, "Cluster", image, dist, brokers);
         OptionGroups.Add(command, "Output", runs);
 
@@ -80,19 +84,17 @@ public static class BenchCommand
             {
                 plan = FromOptions(parse.GetValue(brokers), parse.GetValue(sizes)!, parse.GetValue(acks)!, parse.GetValue(linger)!, parse.GetValue(batch)!,
                     parse.GetValue(partitions)!, parse.GetValue(replication)!, parse.GetValue(faults)!, parse.GetValue(duration)!, parse.GetValue(pacedDuration)!,
-                    parse.GetValue(pacedShares)!, parse.GetValue(messages), parse.GetValue(alternations));
+                    parse.GetValue(pacedShares)!, parse.GetValue(messages), parse.GetValue(alternations)) with { Peers = parse.GetValue(peers) };
             }
 
             using var engine = await DockerEngine.ConnectAsync(interrupt);
             var directory = Path.Combine(Path.GetFullPath(parse.GetValue(runs)!), $"bench-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}");
-            var (imageName, version) = await new BrokerImageBuilder(engine).ResolveAsync(
-                parse.GetValue(image) ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
-                DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
-                BrokerImageBuilder.DefaultBaseImage, Path.Combine(Path.GetTempPath(), "kafka-chaos-dist"), Log, interrupt);
-            await using var cluster = await KafkaCluster.StartAsync(engine,
-                new ClusterSpec(imageName, version, plan.Brokers, new Dictionary<string, string>()), $"bench-{Environment.ProcessId}", Log, interrupt);
+            await using var cluster = await BenchCluster.StartAsync(engine, parse.GetValue(image), parse.GetValue(dist), plan.Brokers, $"bench-{Environment.ProcessId}", Log, interrupt);
+            var version = cluster.Version;
+            await using var tools = plan.Peers ? await cluster.StartToolContainerAsync(interrupt) : null;
             var runner = new BenchRunner(cluster, directory, TimeProvider.System, Log)
             {
+                Peers = tools,
                 Alternations = plan.Alternations,
                 RunDuration = plan.RunDuration,
                 ThroughputMessages = plan.ThroughputMessages,

@@ -18,6 +18,12 @@ public sealed record BenchCellResult(
     long PeakWorkingSetBytes,
     long ConsumerRangeRecords = 0)
 {
+    /// <summary>Each producer peer's unthrottled runs, alternated with both clients' (<see cref="PeerTools.Producers"/>); empty where no peers ran.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RunMetrics>> PeerProducers { get; init; } = new Dictionary<string, IReadOnlyList<RunMetrics>>();
+
+    /// <summary>Each consumer peer's runs over as many records, alternated with both clients'.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RunMetrics>> PeerConsumers { get; init; } = new Dictionary<string, IReadOnlyList<RunMetrics>>();
+
     /// <summary>The maximum sustained rate: the median of <see cref="Sustained"/>, which the paced shares are of.</summary>
     public double SustainedRate => Statistics.Median(Sustained.Select(r => r.MessagesPerSecond));
 

@@ -12,7 +12,7 @@ namespace KafkaChaos.Bench;
 public static class BenchFile
 {
     private static readonly string[] Sections = ["name", "description", "brokers", "seed", "runs", "sweep"];
-    private static readonly string[] RunKeys = ["alternations", "duration", "paced_duration", "paced_shares", "messages"];
+    private static readonly string[] RunKeys = ["alternations", "duration", "paced_duration", "paced_shares", "messages", "peers"];
     private static readonly string[] Axes = ["message_size", "acks", "linger_ms", "batch_size", "partitions", "replication_factor", "fault"];
 
     public static BenchPlan Load(string path)
@@ -56,6 +56,7 @@ public static class BenchFile
         int brokers = 1, seed = 1, alternations = 3;
         TimeSpan runDuration = TimeSpan.FromSeconds(3), pacedDuration = TimeSpan.FromSeconds(3);
         long? messages = null;
+        var peers = false;
         var pacedShares = BenchPlan.DefaultPacedShares;
         YamlMappingNode? sweep = null;
         foreach (var (keyNode, value) in root.Children)
@@ -96,6 +97,14 @@ public static class BenchFile
                                 break;
                             case "messages":
                                 messages = Int(runValue, "runs.messages", BenchPlan.MinMessages, BenchPlan.MaxMessages);
+                                break;
+                            case "peers":
+                                peers = Scalar(runValue, "runs.peers") switch
+                                {
+                                    "true" => true,
+                                    "false" => false,
+                                    var other => throw Error(runValue, $"key 'runs.peers' has value '{other}'; expected true or false"),
+                                };
                                 break;
                             default:
                                 throw Error(runKeyNode, $"unknown key 'runs.{runKey}'; runs has {string.Join(", ", RunKeys)}");
@@ -147,6 +156,6 @@ public static class BenchFile
             : new List<BenchSweep.FaultValue> { new(null, path) };
         var cells = BenchSweep.Cells(brokers, Axis("message_size", "100"), Axis("acks", "1"), Axis("linger_ms", "5"), Axis("batch_size", "default"),
             Axis("partitions", "3"), Axis("replication_factor", "1"), faults);
-        return new BenchPlan(path, brokers, alternations, runDuration, messages, pacedDuration, pacedShares, seed, cells);
+        return new BenchPlan(path, brokers, alternations, runDuration, messages, pacedDuration, pacedShares, seed, cells) { Peers = peers };
     }
 }

@@ -24,6 +24,12 @@ public sealed record BenchPlan(
     int Seed,
     IReadOnlyList<BenchCell> Cells)
 {
+    /// <summary>
+    /// Whether Kafka's own clients (<see cref="PeerTool"/>) run in the rounds of every cell without a fault,
+    /// from the brokers' image (<c>runs.peers</c>, <c>--peers</c>).
+    /// </summary>
+    public bool Peers { get; init; }
+
     public const int MaxCells = 200;
     public const int MinAlternations = 3;
     public const int MaxAlternations = 25;

@@ -23,10 +23,12 @@ public static class BenchReport
     {
         ArgumentNullException.ThrowIfNull(plan);
         Directory.CreateDirectory(directory);
-        var runs = new { plan.Source, plan.Brokers, plan.Alternations, run_duration_s = plan.RunDuration.TotalSeconds, plan.ThroughputMessages, paced_duration_s = plan.PacedDuration.TotalSeconds, plan.PacedShares, plan.Seed };
+        var runs = new { plan.Source, plan.Brokers, plan.Alternations, run_duration_s = plan.RunDuration.TotalSeconds, plan.ThroughputMessages, paced_duration_s = plan.PacedDuration.TotalSeconds, plan.PacedShares, plan.Seed, plan.Peers };
+        var machine = MachineFacts.Current(kafkaVersion);
         File.WriteAllText(Path.Combine(directory, "bench.json"),
-            JsonSerializer.Serialize(new { schema_version = 3, kafka_version = kafkaVersion, plan = runs, cells, targets, final_read = finalRead }, Options) + "\n");
-        File.WriteAllText(Path.Combine(directory, "bench.md"), Markdown(kafkaVersion, cells, targets) + (finalRead is null ? "" : FinalReadBench.Markdown(finalRead)));
+            JsonSerializer.Serialize(new { schema_version = 4, kafka_version = kafkaVersion, machine, plan = runs, cells, targets, final_read = finalRead }, Options) + "\n");
+        File.WriteAllText(Path.Combine(directory, "bench.md"), Markdown(kafkaVersion, cells, targets) + (finalRead is null ? "" : FinalReadBench.Markdown(finalRead)) +
+            $"\nMeasured on {machine.Describe()}.\n");
         File.WriteAllText(Path.Combine(directory, "bench.html"), Html(kafkaVersion, cells, targets));
     }
 
@@ -52,6 +54,7 @@ public static class BenchReport
                 $"- {c.Cell.Name}: {c.SustainedRate:N0}/s ({string.Join(", ", c.Sustained.Select(r => r.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}); alone {Statistics.Median(c.RawProducer.Select(r => r.MessagesPerSecond)):N0}/s");
         }
 
+        PeersTable(text, cells);
         LatencyTable(text, cells, "Produce-to-ack", r => r.ProduceToAck);
         LatencyTable(text, cells, "End-to-end (to the record read by the consumer running alongside)", r => r.EndToEnd);
         var partial = cells.SelectMany(c => c.Paced.SelectMany(p => p.Raw.Concat(p.Harness)).Concat(c.RawConsumer).Concat(c.HarnessConsumer).Concat(c.Sustained)
@@ -104,6 +107,49 @@ public static class BenchReport
         return text.ToString();
     }
 
+    /// <summary>
+    /// Each peer beside the harness: its median rate, the harness/peer ratio with its interval, its CPU per
+    /// message; and the producer perf test's produce-to-ack p99 at each share.
+    /// </summary>
+    private static void PeersTable(StringBuilder text, IReadOnlyList<BenchCellResult> cells)
+    {
+        if (cells.All(c => c.PeerProducers.Count == 0 && c.PeerConsumers.Count == 0))
+        {
+            return;
+        }
+
+        text.AppendLine().AppendLine(
+            "Kafka's own clients, alternated with the raw client and the harness in the same rounds (docs/bench.md, \"Peers\"): median msgs/s, the per-round harness/peer ratio " +
+            "(median, and the interval of that median), and the container's CPU per message, JVM start included:").AppendLine();
+        text.AppendLine("| cell | side | peer | msgs/s | harness/peer | spread | CPU µs/msg |").AppendLine("|---|---|---|---:|---:|---|---:|");
+        foreach (var c in cells)
+        {
+            foreach (var (side, harness, peers) in new[] { ("producer", c.HarnessProducer, c.PeerProducers), ("consumer", c.HarnessConsumer, c.PeerConsumers) })
+            {
+                foreach (var (peer, runs) in peers)
+                {
+                    var rounds = BenchCellResult.RoundRatios(harness, runs, r => r.MessagesPerSecond);
+                    var interval = Statistics.IntervalOfMedian(rounds);
+                    text.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {c.Cell.Name} | {side} | {peer} | {Statistics.Median(runs.Select(r => r.MessagesPerSecond)):N0} | {Statistics.Median(rounds):0.000} | {interval.Low:0.000} to {interval.High:0.000} ({interval.Confidence:P0}) | {Statistics.Median(runs.Select(r => r.CpuMicrosPerMessage)):0.0} |");
+                }
+            }
+        }
+
+        text.AppendLine().AppendLine("Produce-to-ack p99 at each share, harness against the producer perf test paced at the same rate (its latency runs from the actual send, in whole ms):").AppendLine();
+        text.AppendLine("| cell | share of max | harness p99 µs | producer-perf-test p99 µs | harness/peer | spread |").AppendLine("|---|---:|---:|---:|---:|---|");
+        foreach (var c in cells)
+        {
+            foreach (var p in c.Paced.Where(p => p.PerfTest.Count > 0))
+            {
+                var rounds = BenchCellResult.RoundRatios(p.Harness, p.PerfTest, r => r.ProduceToAck?.P99);
+                var interval = Statistics.IntervalOfMedian(rounds);
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {c.Cell.Name} | {p.ShareOfMax:P0} | {p.HarnessP99:N0} | {PacedResult.MedianP99(p.PerfTest, r => r.ProduceToAck):N0} | {Statistics.Median(rounds):0.00} | {interval.Low:0.00} to {interval.High:0.00} ({interval.Confidence:P0}) |");
+            }
+        }
+    }
+
     /// <summary>p50 / p90 / p99 / p99.9 / p99.99 / max of the run with the median p99, then the p99 of every run, for each share of the max rate.</summary>
     private static void LatencyTable(StringBuilder text, IReadOnlyList<BenchCellResult> cells, string what, Func<RunMetrics, LatencySummary?> latency)
     {
@@ -135,19 +181,44 @@ public static class BenchReport
         var throughput = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
+        // Per cell: harness/raw for producer and consumer, then harness/peer for each peer that ran.
+        var series = new List<(string Label, Func<BenchCellResult, double?> Ratio)>
+        {
+            ("producer harness/raw", c => c.ProducerRatio),
+            ("consumer harness/raw", c => c.ConsumerRatio),
+        };
+        foreach (var peer in cells.SelectMany(c => c.PeerProducers.Keys).Distinct())
+        {
+            series.Add(($"producer harness/{peer}", c => c.PeerProducers.TryGetValue(peer, out var runs) ? Statistics.Median(BenchCellResult.RoundRatios(c.HarnessProducer, runs, r => r.MessagesPerSecond)) : null));
+        }
+
+        foreach (var peer in cells.SelectMany(c => c.PeerConsumers.Keys).Distinct())
+        {
+            series.Add(($"consumer harness/{peer}", c => c.PeerConsumers.TryGetValue(peer, out var runs) ? Statistics.Median(BenchCellResult.RoundRatios(c.HarnessConsumer, runs, r => r.MessagesPerSecond)) : null));
+        }
+
+        var stride = series.Count + 1;
         for (var i = 0; i < cells.Count; i++)
         {
-            bars.Add(new Bar { Position = (i * 3) + 0, Value = cells[i].ProducerRatio, FillColor = palette.GetColor(0) });
-            bars.Add(new Bar { Position = (i * 3) + 1, Value = cells[i].ConsumerRatio, FillColor = palette.GetColor(1) });
+            for (var j = 0; j < series.Count; j++)
+            {
+                if (series[j].Ratio(cells[i]) is { } ratio)
+                {
+                    bars.Add(new Bar { Position = (i * stride) + j, Value = ratio, FillColor = palette.GetColor(j) });
+                }
+            }
         }
 
         throughput.Add.Bars(bars);
         throughput.Add.HorizontalLine(0.95).LinePattern = LinePattern.Dashed;
-        throughput.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(cells.Select((c, i) => new Tick((i * 3) + 0.5, c.Cell.Name)).ToArray());
-        throughput.Legend.ManualItems.Add(new LegendItem { LabelText = "producer harness/raw", FillColor = palette.GetColor(0) });
-        throughput.Legend.ManualItems.Add(new LegendItem { LabelText = "consumer harness/raw", FillColor = palette.GetColor(1) });
+        throughput.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(cells.Select((c, i) => new Tick((i * stride) + ((series.Count - 1) / 2.0), c.Cell.Name)).ToArray());
+        for (var j = 0; j < series.Count; j++)
+        {
+            throughput.Legend.ManualItems.Add(new LegendItem { LabelText = series[j].Label, FillColor = palette.GetColor(j) });
+        }
+
         throughput.ShowLegend(Alignment.LowerRight);
-        throughput.Title("throughput ratio, harness / raw (median of alternations)");
+        throughput.Title("throughput ratio, harness / raw and harness / each peer (median of the per-round ratios)");
 
         var produceToAck = LatencyChart(cells, "produce-to-ack", p => (p.RawP99, p.HarnessP99));
         var endToEnd = LatencyChart(cells, "end-to-end", p => (p.RawEndToEndP99, p.HarnessEndToEndP99));

@@ -32,10 +32,19 @@ public static class BenchTargets
             var producerLimit = cell.Cell.MessageSize >= 1024 ? 0.95 : 0.90;
             results.Add(Ratio(name, "harness producer throughput / raw", producerLimit, cell.ProducerRatio, cell.ProducerRounds));
             results.Add(Ratio(name, "harness consumer throughput / raw", 0.90, cell.ConsumerRatio, cell.ConsumerRounds));
+            if (cell.PeerProducers.TryGetValue(PeerTools.Name(PeerTool.VerifiableProducer), out var verifiable))
+            {
+                // The peer that also tracks every acknowledgement: the harness, which also verifies every message, is to be no slower.
+                var rounds = BenchCellResult.RoundRatios(cell.HarnessProducer, verifiable, r => r.MessagesPerSecond);
+                results.Add(Ratio(name, "harness producer throughput / verifiable-producer", 1.00, Statistics.Median(rounds), rounds));
+            }
+
             foreach (var paced in cell.Paced)
             {
-                results.Add(P99(name, "produce-to-ack", paced, r => r.ProduceToAck));
-                results.Add(P99(name, "end-to-end", paced, r => r.EndToEnd));
+                foreach (var (what, latency) in PacedResult.Latencies)
+                {
+                    results.Add(P99(name, what, paced, latency));
+                }
             }
 
             var extra = Statistics.Median(cell.HarnessProducer.Select(r => r.AllocatedBytesPerMessage)) - Statistics.Median(cell.RawProducer.Select(r => r.AllocatedBytesPerMessage));
@@ -51,14 +60,42 @@ public static class BenchTargets
         return new(cell, target, $"≥ {F(limit, "0.00")}", F(median, "0.000"), median >= limit, Spread(interval, rounds.Count, "0.000"), interval.Contains(limit));
     }
 
+    /// <summary>
+    /// A p99 point misses only when the whole interval of its per-round ratios lies above
+    /// <see cref="BenchRunner.P99Limit"/>, and the point measured again says so too. On a machine where one
+    /// run's p99 moves by tens of ms, a median ratio above the limit with an interval holding it is noise,
+    /// and so is one run of a dozen points in which every round of one point landed above it.
+    /// </summary>
     private static BenchTargetResult P99(string cell, string what, PacedResult paced, Func<RunMetrics, LatencySummary?> latency)
     {
         var (raw, harness) = (PacedResult.MedianP99(paced.Raw, latency), PacedResult.MedianP99(paced.Harness, latency));
         var rounds = BenchCellResult.RoundRatios(paced.Harness, paced.Raw, r => latency(r)?.P99);
         var interval = Statistics.IntervalOfMedian(rounds);
+        var spread = "harness/raw p99 " + Spread(interval, rounds.Length, "0.00");
+        string? note = null;
+        var met = true;
+        if (interval.Low > BenchRunner.P99Limit)
+        {
+            if (paced.Reproduction is { } again)
+            {
+                var (againRaw, againHarness) = (PacedResult.MedianP99(again.Raw, latency), PacedResult.MedianP99(again.Harness, latency));
+                var againRounds = BenchCellResult.RoundRatios(again.Harness, again.Raw, r => latency(r)?.P99);
+                var againInterval = Statistics.IntervalOfMedian(againRounds);
+                met = againInterval.Low <= BenchRunner.P99Limit;
+                spread += string.Create(CultureInfo.InvariantCulture, $"; measured again: raw {againRaw:N0} µs, harness {againHarness:N0} µs, ") +
+                    Spread(againInterval, againRounds.Length, "0.00");
+                note = met ? "every round above the limit, not reproduced" : "every round above the limit, reproduced";
+            }
+            else
+            {
+                met = false;
+                note = "every round above the limit, not measured again";
+            }
+        }
+
         return new(cell, $"harness {what} p99 at {paced.ShareOfMax:P0} of max ({paced.Rate:N0}/s), median of {paced.Harness.Count}",
-            $"≤ raw p99 × 1.05 ({raw * 1.05:N0} µs)", $"{harness:N0} µs", harness <= raw * 1.05,
-            "harness/raw p99 " + Spread(interval, rounds.Length, "0.00"), interval.Contains(1.05));
+            $"interval of harness/raw p99 not wholly above {F(BenchRunner.P99Limit, "0.00")}, or not twice (raw × {F(BenchRunner.P99Limit, "0.00")} = {raw * BenchRunner.P99Limit:N0} µs)",
+            $"{harness:N0} µs", met, spread, interval.Contains(BenchRunner.P99Limit), note);
     }
 
     private static string Spread(MedianInterval interval, int rounds, string format) =>
@@ -70,10 +107,12 @@ public static class BenchTargets
 /// <summary>
 /// One target: what, the limit, what was measured, whether it was met, and for the ratio targets how
 /// the rounds spread (<see cref="Spread"/>) and whether that spread holds the limit
-/// (<see cref="WithinNoise"/>: the verdict could have gone either way on this machine).
+/// (<see cref="WithinNoise"/>: the verdict could have gone either way on this machine); for a p99 point
+/// whose rounds all lay above the limit, whether measuring it again reproduced that (<see cref="Note"/>).
 /// </summary>
-public sealed record BenchTargetResult(string Cell, string Target, string Limit, string Measured, bool Met, string? Spread = null, bool WithinNoise = false)
+public sealed record BenchTargetResult(string Cell, string Target, string Limit, string Measured, bool Met, string? Spread = null, bool WithinNoise = false,
+    string? Note = null)
 {
-    /// <summary>met, MISSED, and either with ", within noise" where the rounds' interval holds the limit.</summary>
-    public string Verdict => (Met ? "met" : "MISSED") + (WithinNoise ? ", within noise" : "");
+    /// <summary>met, MISSED, and either with ", within noise" where the rounds' interval holds the limit, and the note where there is one.</summary>
+    public string Verdict => (Met ? "met" : "MISSED") + (WithinNoise ? ", within noise" : "") + (Note is null ? "" : $" ({Note})");
 }

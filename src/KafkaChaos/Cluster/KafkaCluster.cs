@@ -368,6 +368,17 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
         _admin = null;
     }
 
+    /// <summary>
+    /// A container from the brokers' image on the cluster's network, for running the distribution's own
+    /// clients beside the harness; removed with the cluster if not before.
+    /// </summary>
+    public async Task<ToolContainer> StartToolContainerAsync(CancellationToken cancellationToken)
+    {
+        var tools = await ToolContainer.StartAsync(_engine, Spec.Image, $"kafka-chaos-{RunId}", RunId, ZooKeeperBrokerConfig.KafkaHome, Kept, cancellationToken);
+        _containers.Insert(0, tools.ContainerId);
+        return tools;
+    }
+
     /// <summary>Removes every container and the network, whatever state they are in.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -57,6 +57,8 @@ public class BenchFileTests
         var plan = BenchFile.Parse("b.yaml", "sweep: { message_size: 512 }");
 
         Assert.That(plan.Cells.Single(), Is.EqualTo(new BenchCell(512, "1", 5, 3)));
+        Assert.That(plan.Peers, Is.False, "Kafka's own clients run only when asked");
+        Assert.That(BenchFile.Parse("b.yaml", "runs: { peers: true }\nsweep: { message_size: 512 }").Peers, Is.True);
     }
 
     [TestCase("sweep: { message_size: 100, ack: 1 }", "b.yaml:1:29: unknown key 'sweep.ack'")]
@@ -65,6 +67,7 @@ public class BenchFileTests
     [TestCase("brokers: 1\nsweep: { replication_factor: 2 }", "replication_factor has value '2'; expected a whole number 1..1")]
     [TestCase("runs: { alternations: 2 }\nsweep: {}", "b.yaml:1:23: key 'runs.alternations' has value '2'; expected a whole number 3..25")]
     [TestCase("runs: { duration: soon }\nsweep: {}", "key 'runs.duration' has value 'soon'")]
+    [TestCase("runs: { peers: yes }\nsweep: {}", "b.yaml:1:16: key 'runs.peers' has value 'yes'; expected true or false")]
     [TestCase("brokers: 3\nsweep: { fault: [{ kind: restart-consumer }] }", "acts on the harness's own clients")]
     [TestCase("brokers: 3\nsweep: { replication_factor: 3, fault: [{ kind: kill-leader, every: 2s }] }", "takes 'at' and 'duration' only")]
     [TestCase("brokers: 3\nsweep: { replication_factor: 3, fault: [{ kind: kill-leader, at: 3s }] }", "would come after the timed runs' 3 s")]
