@@ -7,7 +7,7 @@ CLI := $(CURDIR)/src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: setup build run test soak claims bench down clean
+.PHONY: setup build run test soak claims bench bench-scale down clean
 
 setup:
 	@bash scripts/setup-environment.sh
@@ -39,6 +39,11 @@ bench: setup build
 	$(DOTNET) bench/KafkaChaos.Benchmarks/bin/Release/net10.0/KafkaChaos.Benchmarks.dll --filter '*' --job short --inProcess --artifacts "$(CURDIR)/runs/benchmarkdotnet" || status=1; \
 	$(CLI) bench experiments/bench/default.yaml --dist "$(DIST)" --runs-dir runs || status=1; \
 	exit $$status
+
+# How the harness's cost grows (docs/bench.md, "Scale"): partitions 3/30/300, producers 1/4/16, messages 10^5/10^6/10^7,
+# one axis at a time, against a raw client. Not part of 'test'; about 10 minutes on 2 vCPUs.
+bench-scale: setup build
+	@$(CLI) bench-scale --dist "$(DIST)" --runs-dir runs
 
 down: build
 	@$(CLI) cluster down --all

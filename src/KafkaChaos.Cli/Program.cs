@@ -35,6 +35,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     ImageCommand.Create(interrupt.Token),
     ClusterCommand.Create(interrupt.Token),
     BenchCommand.Create(interrupt.Token),
+    BenchScaleCommand.Create(interrupt.Token),
 };
 // Help stays readable at 100 columns, in a terminal or piped; value lists go into the descriptions,
 // where they wrap, instead of into the option column, where the longest set every line's width.

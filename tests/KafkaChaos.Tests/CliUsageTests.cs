@@ -19,6 +19,9 @@ public class CliUsageTests : TemporaryDirectoryTest
     [TestCase(new[] { "run", "--batch", "1.5" }, "--batch: '1.5' is not a whole number")]
     [TestCase(new[] { "run", "" }, "experiment file: '' is not a path")]
     [TestCase(new[] { "bench", "" }, "bench file: '' is not a path")]
+    [TestCase(new[] { "bench-scale", "--partitions", "3,0" }, "--partitions: '0' is not a whole number 1..1000")]
+    [TestCase(new[] { "bench-scale", "--messages", "10" }, "--messages: '10' is not a whole number 1000..1000000000")]
+    [TestCase(new[] { "bench-scale", "--acks", "2" }, "--acks: '2' is not 0, 1 or all")]
     [TestCase(new[] { "run", "--messages", "-5" }, "--messages: -5 is below 1")]
     [TestCase(new[] { "run", "--replication-factor", "4" }, "--replication-factor: 4 needs between 1 and the 3 brokers")]
     [TestCase(new[] { "run", "--brokers", "2", "--min-insync-replicas", "3" }, "--min-insync-replicas: 3 must be between 1 and the replication factor 2")]
@@ -50,6 +53,7 @@ public class CliUsageTests : TemporaryDirectoryTest
 
     [TestCase("run")]
     [TestCase("bench")]
+    [TestCase("bench-scale")]
     [TestCase("check")]
     [TestCase("experiments")]
     [TestCase("verify")]
