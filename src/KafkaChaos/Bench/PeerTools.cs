@@ -45,7 +45,8 @@ public static class PeerTools
     /// A producer peer sending <paramref name="count"/> messages with the cell's acks, linger and batch size,
     /// unthrottled (<paramref name="rate"/> 0) or at <paramref name="rate"/> messages per second. The
     /// verifiable producer's values are its sequence as text (1 to 7 bytes here); its version has no
-    /// setting for their size, which favours it against a harness sending the cell's size.
+    /// setting for their size, which favours it against a harness sending the cell's size. Its
+    /// <c>--acks</c> is a number: all is -1.
     /// </summary>
     public static string ProducerScript(PeerTool tool, KafkaVersion version, string bootstrap, string topic, long count, BenchCell cell, double rate)
     {
@@ -62,7 +63,7 @@ public static class PeerTools
         {
             PeerTool.VerifiableProducer => Timed(
                 $"printf '{properties}' > /tmp/producer.properties; bin/kafka-verifiable-producer.sh {Bootstrap(version, bootstrap)} --topic {topic} --max-messages {count} " +
-                $"--throughput {throughput} --acks {cell.Acks} --producer.config /tmp/producer.properties",
+                $"--throughput {throughput} --acks {(cell.Acks == "all" ? "-1" : cell.Acks)} --producer.config /tmp/producer.properties",
                 "echo acked $(grep -c producer_send_success /tmp/out); echo failed $(grep -c producer_send_error /tmp/out); " +
                 "echo first_ms $(grep -m1 producer_send_success /tmp/out | sed -E 's/.*\"(time_ms|timestamp)\":([0-9]+).*/\\2/'); " +
                 "echo last_ms $(grep producer_send_success /tmp/out | tail -n 1 | sed -E 's/.*\"(time_ms|timestamp)\":([0-9]+).*/\\2/')"),

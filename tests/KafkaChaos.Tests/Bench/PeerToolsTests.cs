@@ -57,7 +57,7 @@ public class PeerToolsTests
         var current = PeerTools.ConsumerScript(PeerTool.ConsumerPerfTest, new KafkaVersion(3, 9, 0), "10.0.0.2:9092", "t", 1000, "g");
         var perf = PeerTools.ProducerScript(PeerTool.ProducerPerfTest, new KafkaVersion(0, 9, 0, 1), "10.0.0.2:9092", "t", 1000, cell, 5000.4);
 
-        Assert.That(old, Does.Contain("--broker-list 10.0.0.2:9092 --topic t --max-messages 1000 --throughput -1 --acks all"));
+        Assert.That(old, Does.Contain("--broker-list 10.0.0.2:9092 --topic t --max-messages 1000 --throughput -1 --acks -1"));
         Assert.That(old, Does.Contain("acks=all\\nlinger.ms=5\\nbatch.size=65536"));
         Assert.That(current, Does.Contain("--bootstrap-server 10.0.0.2:9092").And.Not.Contain("--new-consumer"));
         Assert.That(PeerTools.ConsumerScript(PeerTool.ConsumerPerfTest, new KafkaVersion(0, 9, 0, 1), "b:9092", "t", 1, "g"), Does.Contain("--new-consumer --broker-list b:9092"));
