@@ -63,14 +63,14 @@ public static class PeerTools
         {
             PeerTool.VerifiableProducer => Timed(
                 $"printf '{properties}' > /tmp/producer.properties; bin/kafka-verifiable-producer.sh {Bootstrap(version, bootstrap)} --topic {topic} --max-messages {count} " +
-                $"--throughput {throughput} --acks {(cell.Acks == "all" ? "-1" : cell.Acks)} --producer.config /tmp/producer.properties",
+                $"--throughput {throughput} --acks {(cell.Acks == "all" ? "-1" : cell.Acks)} --producer.config /tmp/producer.properties {Output}",
                 "echo acked $(grep -c producer_send_success /tmp/out); echo failed $(grep -c producer_send_error /tmp/out); " +
                 "echo first_ms $(grep -m1 producer_send_success /tmp/out | sed -E 's/.*\"(time_ms|timestamp)\":([0-9]+).*/\\2/'); " +
                 "echo last_ms $(grep producer_send_success /tmp/out | tail -n 1 | sed -E 's/.*\"(time_ms|timestamp)\":([0-9]+).*/\\2/')"),
             PeerTool.ProducerPerfTest => Timed(
                 $"bin/kafka-producer-perf-test.sh --topic {topic} --num-records {count} --record-size {cell.MessageSize} --throughput {throughput} " +
                 $"--producer-props bootstrap.servers={bootstrap} acks={cell.Acks} linger.ms={cell.LingerMs}" +
-                (cell.BatchSize is { } size ? $" batch.size={size}" : ""),
+                (cell.BatchSize is { } size ? $" batch.size={size}" : "") + $" {Output}",
                 "echo summary $(tail -n 1 /tmp/out)"),
             _ => throw new ArgumentException($"{Name(tool)} is not a producer", nameof(tool)),
         };
@@ -84,11 +84,15 @@ public static class PeerTools
         {
             PeerTool.ConsumerPerfTest => Timed(
                 $"bin/kafka-consumer-perf-test.sh {(version < new KafkaVersion(2, 0, 0) ? "--new-consumer " : "")}{Bootstrap(version, bootstrap)} --topic {topic} " +
-                $"--messages {count} --group {group}",
+                $"--messages {count} --group {group} {Output}",
                 "echo summary $(tail -n 1 /tmp/out)"),
+            // Before 0.10 it stops reading at --max-messages but never exits (its system tests kill it): the script
+            // watches its output every 50 ms and ends it once it has read them all.
             PeerTool.VerifiableConsumer => Timed(
-                $"bin/kafka-verifiable-consumer.sh {Bootstrap(version, bootstrap)} --topic {topic} --group-id {group} --max-messages {count} --reset-policy earliest",
-                "echo consumed $(awk -F'\"count\":' '/records_consumed/ { split($2, a, /[,}]/); n += a[1] } END { print n + 0 }' /tmp/out)"),
+                ": > /tmp/out; consumed() { awk -F'\"count\":' '/records_consumed/ { split($2, a, /[,}]/); n += a[1] } END { print n + 0 }' /tmp/out; }; " +
+                $"bin/kafka-verifiable-consumer.sh {Bootstrap(version, bootstrap)} --topic {topic} --group-id {group} --max-messages {count} --reset-policy earliest {Output} & " +
+                $"p=$!; while kill -0 $p 2> /dev/null; do if [ \"$(consumed)\" -ge {count} ]; then kill $p; wait $p; true; break; fi; sleep 0.05; done; wait $p 2> /dev/null || [ \"$(consumed)\" -ge {count} ]",
+                "echo consumed $(consumed)"),
             _ => throw new ArgumentException($"{Name(tool)} is not a consumer", nameof(tool)),
         };
     }
@@ -96,8 +100,11 @@ public static class PeerTools
     private static string Bootstrap(KafkaVersion version, string bootstrap) =>
         version >= new KafkaVersion(2, 5, 0) ? $"--bootstrap-server {bootstrap}" : $"--broker-list {bootstrap}";
 
+    /// <summary>Where a tool's stdout and stderr go: the container's tmpfs, read after the clock stops.</summary>
+    private const string Output = "> /tmp/out 2> /tmp/err";
+
     /// <summary>
-    /// Wraps <paramref name="command"/>: times it and the container's CPU around it, then prints the exit
+    /// Wraps <paramref name="command"/> (which sends its tool's output to <see cref="Output"/>): times it and the container's CPU around it, then prints the exit
     /// code, the elapsed time, the CPU and <paramref name="summary"/>'s lines; on failure, the tool's last
     /// words.
     /// </summary>
@@ -105,7 +112,7 @@ public static class PeerTools
         "cpu() { if [ -f /sys/fs/cgroup/cpu.stat ]; then awk '/^usage_usec/ { print $2 }' /sys/fs/cgroup/cpu.stat; " +
         "elif [ -f /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then echo $(( $(cat /sys/fs/cgroup/cpuacct/cpuacct.usage) / 1000 )); else echo 0; fi; }; " +
         "rm -f /tmp/out /tmp/err; c0=$(cpu); s=$(date +%s%N); " +
-        $"{command} > /tmp/out 2> /tmp/err; rc=$?; " +
+        $"{command}; rc=$?; " +
         "e=$(date +%s%N); c1=$(cpu); echo exit $rc; echo elapsed_ns $((e - s)); echo cpu_us $((c1 - c0)); " +
         $"{summary}; if [ $rc -ne 0 ]; then tail -n 5 /tmp/err; tail -n 5 /tmp/out; fi; rm -f /tmp/out /tmp/err";
 }

@@ -29,14 +29,9 @@ public sealed class ResourceSweeper(DockerEngine engine)
         var listed = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
         foreach (var container in listed.Where(c => Doomed(c.Labels)))
         {
-            try
+            if (await RemoveContainerAsync(container.ID, cancellationToken))
             {
-                await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
                 containers++;
-            }
-            catch (DockerContainerNotFoundException)
-            {
-                // Removed by someone else meanwhile: the goal is reached.
             }
         }
 
@@ -70,7 +65,7 @@ public sealed class ResourceSweeper(DockerEngine engine)
         var containers = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
         foreach (var container in containers)
         {
-            await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            await RemoveContainerAsync(container.ID, cancellationToken);
         }
 
         var networks = await engine.Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken);
@@ -80,6 +75,28 @@ public sealed class ResourceSweeper(DockerEngine engine)
         }
 
         return (containers.Count, networks.Count);
+    }
+
+    /// <summary>
+    /// Removes one container; one that someone else removed meanwhile, or is removing now (its owner
+    /// tearing its cluster down as the sweep runs), counts as gone.
+    /// </summary>
+    /// <returns>True when this call removed it.</returns>
+    private async Task<bool> RemoveContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engine.Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            return true;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return false;
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict && e.ResponseBody.Contains("already in progress", StringComparison.Ordinal))
+        {
+            return false;
+        }
     }
 
     private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string? runId = null) => new()
