@@ -42,6 +42,8 @@ public sealed class ScaleBench(KafkaCluster cluster, string scratch, TimeProvide
         var consumerConfig = new Dictionary<string, string>(cluster.ClientSettings, StringComparer.Ordinal)
         {
             ["auto.offset.reset"] = "earliest",
+            // librdkafka's default (45 s) is above what brokers before 0.10.1 accept (30 s): the group would never form.
+            ["session.timeout.ms"] = ((int)Math.Min(10_000, ClientCompatibility.MaxSessionTimeout(cluster.Version).TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["fetch.queue.backoff.ms"] = "10",
             [ConfigPropertyNames.Consumer.ConsumeResultFields] = "none",
         };

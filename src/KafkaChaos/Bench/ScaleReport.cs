@@ -92,7 +92,7 @@ public static class ScaleReport
             linear.LegendText = "linear";
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
                 points.Select(r => new Tick(Math.Log10(value(r.Point)), value(r.Point).ToString("N0", CultureInfo.InvariantCulture))).ToArray());
-            plot.Axes.Left.Label.Text = "log10 of the total / its value at the first point";
+            plot.Axes.Left.Label.Text = "log10 (total / first)";
             plot.ShowLegend(Alignment.UpperLeft);
             plot.Title($"growth along {name}");
             images.Append(CultureInfo.InvariantCulture,
