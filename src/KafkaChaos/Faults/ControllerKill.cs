@@ -9,10 +9,8 @@ namespace KafkaChaos.Faults;
 /// every leader and ISR change, and a fault during its failover is where elections go wrong. Healing starts
 /// the broker again.
 /// </summary>
-public sealed class ControllerKill(FaultContext context) : BrokerFault(context)
+public sealed class ControllerKill(FaultContext context) : RoleKill(context)
 {
-    private BrokerNode? _killed;
-
     public override string Name => FaultKinds.KillController;
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
@@ -26,20 +24,10 @@ public sealed class ControllerKill(FaultContext context) : BrokerFault(context)
         }
 
         var controller = Control.Broker(before.Controller);
-        Record(FaultPhase.Start, controller.Target, $"SIGKILL the controller; before: {before}");
-        Log($"SIGKILL {controller.Target}, the controller");
-        await Control.KillAsync(controller, "KILL", cancellationToken);
-        _killed = controller;
-        Applied = true;
+        await KillAsync(controller, "the controller", $"SIGKILL the controller; before: {before}", cancellationToken);
         var (moved, after) = await WaitForTopologyAsync(t => t.Controller >= 0 && t.Controller != controller.Id, EffectTimeout, cancellationToken);
         Verify(moved, controller.Target, $"controller moved {controller.Id} -> {after.Controller}; after: {after}",
             $"no other broker became controller within {EffectTimeout.TotalSeconds:0} s: {after}");
-    }
-
-    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
-    {
-        await Control.StartAsync(_killed!, cancellationToken);
-        return _killed!.Target;
     }
 
     /// <summary>The fault's kind: its name, checks and construction.</summary>

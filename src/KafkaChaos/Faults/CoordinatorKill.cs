@@ -9,10 +9,9 @@ namespace KafkaChaos.Faults;
 /// failover is where committed offsets are at risk. Verified by that partition getting another leader,
 /// which is the group's new coordinator. Healing starts the broker again.
 /// </summary>
-public sealed class CoordinatorKill(FaultContext context, string groupId) : BrokerFault(context)
+public sealed class CoordinatorKill(FaultContext context, string groupId) : RoleKill(context)
 {
     private const string OffsetsTopic = "__consumer_offsets";
-    private BrokerNode? _killed;
 
     public override string Name => FaultKinds.KillCoordinator;
 
@@ -29,21 +28,12 @@ public sealed class CoordinatorKill(FaultContext context, string groupId) : Brok
         }
 
         var coordinator = Control.Broker(leader);
-        Record(FaultPhase.Start, coordinator.Target, $"SIGKILL the coordinator of group {groupId} (leader of {OffsetsTopic}/{partition}); before: {offsets}");
-        Log($"SIGKILL {coordinator.Target}, coordinator of group {groupId}");
-        await Control.KillAsync(coordinator, "KILL", cancellationToken);
-        _killed = coordinator;
-        Applied = true;
+        await KillAsync(coordinator, $"coordinator of group {groupId}",
+            $"SIGKILL the coordinator of group {groupId} (leader of {OffsetsTopic}/{partition}); before: {offsets}", cancellationToken);
         var (moved, after) = await ClusterRecovery.PollAsync(Topology, OffsetsTopic, t => t.Partition(partition)?.Leader is { } l && l >= 0 && l != coordinator.Id,
             EffectTimeout, Time, cancellationToken);
         Verify(moved, coordinator.Target, $"group {groupId}'s coordinator moved {coordinator.Id} -> {after.Partition(partition)?.Leader} ({OffsetsTopic}/{partition})",
             $"{OffsetsTopic}/{partition} got no other leader within {EffectTimeout.TotalSeconds:0} s: {after}");
-    }
-
-    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
-    {
-        await Control.StartAsync(_killed!, cancellationToken);
-        return _killed!.Target;
     }
 
     /// <summary>

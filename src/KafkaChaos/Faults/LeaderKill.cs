@@ -1,5 +1,4 @@
 using KafkaChaos.Cluster;
-using KafkaChaos.Journal;
 
 namespace KafkaChaos.Faults;
 
@@ -8,10 +7,9 @@ namespace KafkaChaos.Faults;
 /// then confirms that leadership moved. Healing starts the broker again.
 /// </summary>
 public sealed class LeaderKill(FaultContext context, int partition)
-    : BrokerFault(context)
+    : RoleKill(context)
 {
     public const string FaultName = FaultKinds.KillLeader;
-    private BrokerNode? _killed;
 
     public override string Name => FaultName;
 
@@ -23,11 +21,7 @@ public sealed class LeaderKill(FaultContext context, int partition)
             return;
         }
 
-        Record(FaultPhase.Start, broker.Target, $"SIGKILL leader of {Topic}/{partition}; before: {before}");
-        Log($"SIGKILL {broker.Target}, leader of {Topic}/{partition}");
-        await Control.KillAsync(broker, "KILL", cancellationToken);
-        _killed = broker;
-        Applied = true;
+        await KillAsync(broker, $"leader of {Topic}/{partition}", $"SIGKILL leader of {Topic}/{partition}; before: {before}", cancellationToken);
         bool Moved(ClusterTopology t) => t.Partition(partition)?.Leader is { } l && l >= 0 && l != broker.Id;
 
         // A leader alone in its ISR (another fault cut its followers off) leaves no replica a clean election may
@@ -44,12 +38,6 @@ public sealed class LeaderKill(FaultContext context, int partition)
             moved ? $"leader of {Topic}/{partition} moved {broker.Id} -> {after.Partition(partition)?.Leader}; after: {after}"
                 : $"{Topic}/{partition} is offline: broker {broker.Id} was its only in-sync replica, and no other replica may lead without an unclean election; after: {after}",
             $"leader of {Topic}/{partition} did not move within {EffectTimeout.TotalSeconds:0} s: {after}");
-    }
-
-    protected override async Task<string> UndoAsync(CancellationToken cancellationToken)
-    {
-        await Control.StartAsync(_killed!, cancellationToken);
-        return _killed!.Target;
     }
 
     /// <summary>The fault's kind: its name, checks and construction.</summary>
