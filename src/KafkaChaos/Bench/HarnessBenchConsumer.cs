@@ -1,3 +1,4 @@
+using KafkaChaos.Journal;
 using KafkaChaos.Workload;
 
 namespace KafkaChaos.Bench;
@@ -8,14 +9,21 @@ namespace KafkaChaos.Bench;
 /// </summary>
 internal sealed class HarnessBenchConsumer : BenchConsumer
 {
-    private readonly ScratchJournal _journal;
+    private readonly ScratchJournal? _journal;
     private readonly ConsumerGroup _group;
     private bool _disposed;
 
+    /// <summary>Journalling to a scratch journal of its own, deleted with it.</summary>
     public HarnessBenchConsumer(IReadOnlyDictionary<string, string> config, string topic, Guid runId, string scratch, TimeProvider time)
     {
         _journal = new ScratchJournal(scratch, time);
         _group = new ConsumerGroup(runId, topic, new ConsumerSpec(), config, _journal.Directory, _journal.Writer, time, _ => { });
+    }
+
+    /// <summary>Journalling to a run's journal, which the caller keeps and verifies.</summary>
+    public HarnessBenchConsumer(IReadOnlyDictionary<string, string> config, string topic, Guid runId, string runDirectory, JournalWriter journal, TimeProvider time)
+    {
+        _group = new ConsumerGroup(runId, topic, new ConsumerSpec(), config, runDirectory, journal, time, _ => { });
     }
 
     public override long Records => _group.Progress.Records;
@@ -35,6 +43,6 @@ internal sealed class HarnessBenchConsumer : BenchConsumer
 
         _disposed = true;
         _group.Dispose();
-        _journal.Dispose();
+        _journal?.Dispose();
     }
 }

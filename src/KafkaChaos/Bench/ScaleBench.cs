@@ -181,23 +181,12 @@ public sealed class ScaleBench(KafkaCluster cluster, string scratch, TimeProvide
         }
 
         var config = new Dictionary<string, string>(consumerConfig) { ["group.id"] = $"scale-harness-{Guid.NewGuid():N}" };
-        using var group = new ConsumerGroup(runId, topic, new ConsumerSpec(), config, directory, journal, time, _ => { });
+        using var consumer = new HarnessBenchConsumer(config, topic, runId, directory, journal, time);
         var ends = Ends(topic, point.Partitions, cancellationToken);
-        group.Start();
-        var (last, lastProgress) = (0L, Stopwatch.GetTimestamp());
-        while (!group.Progress.HasReached(ends))
+        consumer.Start();
+        if (!consumer.Drain(ends, Idle, cancellationToken).Reached)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (group.Progress.Records != last)
-            {
-                (last, lastProgress) = (group.Progress.Records, Stopwatch.GetTimestamp());
-            }
-            else if (Stopwatch.GetElapsedTime(lastProgress) > Idle)
-            {
-                throw new InfrastructureException($"{point.Name}: the verifying consumer stopped short of the end offsets of {topic}");
-            }
-
-            time.Sleep(TimeSpan.FromMilliseconds(1));
+            throw new InfrastructureException($"{point.Name}: the verifying consumer stopped short of the end offsets of {topic}");
         }
     }
 
