@@ -5,14 +5,16 @@ namespace KafkaChaos.Cluster;
 /// <summary>
 /// What cluster to start: the broker image, the Kafka version inside it, how many brokers, cluster-wide
 /// broker settings (min.insync.replicas, unclean.leader.election.enable, … any key), and per-broker
-/// overrides on top of those.
+/// overrides on top of those; in KRaft mode, where the controllers run.
 /// </summary>
 public sealed record ClusterSpec(
     string Image,
     KafkaVersion Version,
     int Brokers,
     IReadOnlyDictionary<string, string> BrokerConfig,
-    IReadOnlyDictionary<int, IReadOnlyDictionary<string, string>>? BrokerOverrides = null)
+    IReadOnlyDictionary<int, IReadOnlyDictionary<string, string>>? BrokerOverrides = null,
+    ClusterMode Mode = ClusterMode.ZooKeeper,
+    ControllerPlacement? Controllers = null)
 {
     public const int MinBrokers = 1;
     public const int MaxBrokers = 9;
@@ -36,6 +38,34 @@ public sealed record ClusterSpec(
     public static string? BrokerCountProblem(int brokers) =>
         brokers is < MinBrokers or > MaxBrokers ? $"{brokers} is out of range {MinBrokers}..{MaxBrokers}" : null;
 
+    /// <summary>
+    /// The mode a cluster of <paramref name="version"/> runs in: what was asked, else KRaft from 3.3 and
+    /// ZooKeeper before; and, in KRaft mode, where its controllers run (asked, else the default for the brokers).
+    /// </summary>
+    /// <exception cref="ClusterConfigException">The version cannot run the mode or placement asked for.</exception>
+    public static (ClusterMode Mode, ControllerPlacement? Controllers) ResolveMode(KafkaVersion version, ClusterMode? mode, ControllerPlacement? controllers, int brokers)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var resolved = mode ?? (version.HasKRaft ? ClusterMode.KRaft : ClusterMode.ZooKeeper);
+        if (resolved == ClusterMode.ZooKeeper && version.RequiresKRaft)
+        {
+            throw new ClusterConfigException($"cluster.mode: zookeeper: Kafka {version} has no ZooKeeper mode (removed in 4.0, KIP-833); leave cluster.mode out, or set it to kraft");
+        }
+
+        if (resolved == ClusterMode.KRaft && !version.HasKRaft)
+        {
+            throw new ClusterConfigException($"cluster.mode: kraft: Kafka {version} has no production KRaft mode (it arrived in 3.3, KIP-833); use Kafka 3.3 or later, or cluster.mode: zookeeper");
+        }
+
+        if (resolved == ClusterMode.ZooKeeper)
+        {
+            return controllers is null ? (resolved, null)
+                : throw new ClusterConfigException($"cluster.controllers: {controllers}: a ZooKeeper-mode cluster has no KRaft controllers; leave cluster.controllers out, or run KRaft (Kafka 3.3 or later)");
+        }
+
+        return (resolved, controllers ?? ControllerPlacement.DefaultFor(brokers));
+    }
+
     /// <summary>Rejects what cannot start, before anything does.</summary>
     /// <exception cref="ClusterConfigException">With the setting and what is allowed.</exception>
     public void Validate()
@@ -43,6 +73,12 @@ public sealed record ClusterSpec(
         if (BrokerCountProblem(Brokers) is { } problem)
         {
             throw new ClusterConfigException($"brokers: {problem}");
+        }
+
+        ResolveMode(Version, Mode, Controllers, Brokers);
+        if (Mode == ClusterMode.KRaft && (Controllers ?? ControllerPlacement.DefaultFor(Brokers)).QuorumProblem(Brokers) is { } quorum)
+        {
+            throw new ClusterConfigException($"cluster.controllers: {quorum}");
         }
 
         if (BrokerOverrides?.Keys.FirstOrDefault(id => id < 1 || id > Brokers) is { } unknown and not 0)
@@ -60,6 +96,11 @@ public sealed record ClusterSpec(
                 {
                     throw new ClusterConfigException($"broker {id}: setting '{Printable(key)}={Printable(value)}' is not a plain key and a one-line value");
                 }
+            }
+
+            if (settings.Keys.Select(k => (Key: k, Problem: KRaftConfig.SettingProblem(k, Mode))).FirstOrDefault(p => p.Problem is not null) is { Problem: { } wrongMode } setting)
+            {
+                throw new ClusterConfigException($"broker setting {setting.Key}: {wrongMode}");
             }
 
             if (settings.TryGetValue("min.insync.replicas", out var minIsr)

@@ -51,6 +51,15 @@ public sealed record KafkaVersion(int Major, int Minor, int Patch, int Build = 0
     /// <summary>ZooKeeper mode is gone from 4.0 (KIP-833): such a broker runs only in KRaft mode.</summary>
     public bool RequiresKRaft => this >= new KafkaVersion(4, 0, 0);
 
+    /// <summary>KRaft is production-ready from 3.3 (KIP-833); earlier releases had it as a preview this tool does not start.</summary>
+    public bool HasKRaft => this >= new KafkaVersion(3, 3, 0);
+
+    /// <summary>
+    /// Dynamic controller quorums arrived in 3.9 (KIP-853): nodes find the quorum through
+    /// controller.quorum.bootstrap.servers, and the voters are written once, by the storage format.
+    /// </summary>
+    public bool HasDynamicQuorum => this >= new KafkaVersion(3, 9, 0);
+
     public int CompareTo(KafkaVersion? other)
     {
         if (other is null)
