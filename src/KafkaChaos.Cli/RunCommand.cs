@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KafkaChaos.Cluster;
 using KafkaChaos.Experiments;
+using KafkaChaos.Experiments.Settings;
 using KafkaChaos.Faults;
 using KafkaChaos.Journal;
 using KafkaChaos.Ledger;
@@ -77,6 +78,8 @@ public static class RunCommand
             Description = "any broker setting, in Kafka's names (server.properties), as key=value (repeatable): unclean.leader.election.enable, replica.lag.time.max.ms, ...",
             AllowMultipleArgumentsPerToken = false,
         };
+        var clusterMode = SettingOptions.Create(ClusterSettings.Mode);
+        var controllers = SettingOptions.Create(ClusterSettings.Controllers);
         var seed = new Option<int?>("--seed") { Description = "seed for random fault targets (printed by every run)" };
         var keepCluster = new Option<bool>("--keep-cluster")
         {
@@ -91,19 +94,19 @@ public static class RunCommand
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
             experiment, image, dist, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
-            brokers, partitions, replicationFactor, minInsync, brokerConfig, keepCluster, attach, bootstrap, kafkaVersion, clientConfig,
+            brokers, partitions, replicationFactor, minInsync, brokerConfig, clusterMode, controllers, keepCluster, attach, bootstrap, kafkaVersion, clientConfig,
         };
         OptionGroups.Add(command, "Workload", messages, rate, producers, keys);
         OptionGroups.Add(command, "Producer", acks, producerConfig);
         OptionGroups.Add(command, "Consumer", commit, batch, processing, dedup);
         OptionGroups.Add(command, "Fault", fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed);
-        OptionGroups.Add(command, "Cluster and topic", brokers, partitions, replicationFactor, minInsync, brokerConfig, image, dist, baseImage, keepCluster, attach, bootstrap, kafkaVersion, clientConfig);
+        OptionGroups.Add(command, "Cluster and topic", brokers, partitions, replicationFactor, minInsync, brokerConfig, clusterMode, controllers, image, dist, baseImage, keepCluster, attach, bootstrap, kafkaVersion, clientConfig);
         OptionGroups.Add(command, "Output", runs);
         // What an experiment file decides itself; given beside a file, these would be silently ignored.
         var experimentOptions = new Option[]
         {
             messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
-            brokers, partitions, replicationFactor, minInsync, brokerConfig,
+            brokers, partitions, replicationFactor, minInsync, brokerConfig, clusterMode, controllers,
         };
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
@@ -151,6 +154,8 @@ public static class RunCommand
             var spec = ExperimentSpec.Default with
             {
                 Brokers = brokerCount,
+                Mode = ClusterSettings.Mode.ReadFlag(parse.GetValue(clusterMode)),
+                Controllers = ClusterSettings.Controllers.ReadFlag(parse.GetValue(controllers)),
                 Partitions = parse.GetValue(partitions),
                 ReplicationFactor = replication,
                 MinInsyncReplicas = parse.GetValue(minInsync) ?? Math.Min(ExperimentSpec.Default.MinInsyncReplicas, replication),
@@ -190,7 +195,7 @@ public static class RunCommand
             var attachTarget = parse.GetValue(attach) ?? plan.Attach;
             if (attachTarget is not null)
             {
-                RefuseBesideAttach(parse, [bootstrap, keepCluster, image, dist, brokers, brokerConfig]);
+                RefuseBesideAttach(parse, [bootstrap, keepCluster, image, dist, brokers, brokerConfig, clusterMode, controllers]);
             }
 
             KafkaVersion? versionGiven = null;

@@ -84,6 +84,14 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             ["cluster.kafka.version"] = version.ToString(),
             ["nemesis.seed"] = seed.ToString(CultureInfo.InvariantCulture),
         };
+        if (external is null && attached is null)
+        {
+            // What the cluster runs as, resolved for its version, not "auto".
+            var (mode, controllers) = ClusterSpec.ResolveMode(version, spec.Mode, spec.Controllers, spec.Brokers);
+            config[Settings.ClusterSettings.Mode.Key] = Settings.ClusterSettings.Mode.Format(mode);
+            config[Settings.ClusterSettings.Controllers.Key] = mode == ClusterMode.KRaft ? Settings.ClusterSettings.Controllers.Format(controllers) : "none";
+        }
+
         if ((external?.Describe() ?? attached?.Describe()) is { } described)
         {
             config.Remove("cluster.image");
@@ -149,13 +157,8 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
                     }
 
                     log($"{spec.Name}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
-                    var brokerConfig = new Dictionary<string, string>(spec.BrokerConfig, StringComparer.Ordinal)
-                    {
-                        ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
-                        ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
-                    };
                     cluster = await KafkaCluster.StartAsync(engine ?? throw new InvalidOperationException("a Docker engine is needed to start a cluster"),
-                        new ClusterSpec(image, version, spec.Brokers, brokerConfig), clusterId, log, runToken, cellDirectory, KeepCluster, time);
+                        OwnClusterSpec(spec, image, version), clusterId, log, runToken, cellDirectory, KeepCluster, time);
                     await RunWorkloadAsync(spec, seed, cluster, cluster.Access, clusterId, runGuid, journal, ClientLog, latencies, runToken);
                 }
             }
@@ -431,6 +434,24 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         {
             // The workload is over (or the run was interrupted); the caller decides which.
         }
+    }
+
+    /// <summary>
+    /// The cluster a cell of <paramref name="spec"/> starts on <paramref name="version"/>: its brokers, their
+    /// settings (the topic's min.insync.replicas and unclean election as broker defaults too), and its mode
+    /// and controllers resolved for the version.
+    /// </summary>
+    /// <exception cref="ClusterConfigException">The version cannot run the mode or controllers asked for.</exception>
+    public static ClusterSpec OwnClusterSpec(ExperimentSpec spec, string image, KafkaVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var brokerConfig = new Dictionary<string, string>(spec.BrokerConfig, StringComparer.Ordinal)
+        {
+            ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
+            ["unclean.leader.election.enable"] = spec.UncleanLeaderElection ? "true" : "false",
+        };
+        var (mode, controllers) = ClusterSpec.ResolveMode(version, spec.Mode, spec.Controllers, spec.Brokers);
+        return new ClusterSpec(image, version, spec.Brokers, brokerConfig, Mode: mode, Controllers: controllers);
     }
 
     /// <summary>The runner's check of a spec, whichever way it was given; a run that fails it starts nothing and creates no directory.</summary>

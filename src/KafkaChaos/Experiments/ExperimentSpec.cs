@@ -15,6 +15,12 @@ public sealed record ExperimentSpec
     public int Partitions { get; init; } = 3;
     public int ReplicationFactor { get; init; } = 3;
     public int MinInsyncReplicas { get; init; } = 2;
+
+    /// <summary>The metadata mode asked for; null: by version (<see cref="Cluster.ClusterSpec.ResolveMode"/>).</summary>
+    public Cluster.ClusterMode? Mode { get; init; }
+
+    /// <summary>Where KRaft controllers run, as asked; null: the default for the broker count.</summary>
+    public Cluster.ControllerPlacement? Controllers { get; init; }
     /// <summary>Read from <see cref="BrokerConfig"/>, which holds the setting itself, so that the two cannot disagree.</summary>
     public bool UncleanLeaderElection =>
         BrokerConfig.TryGetValue("unclean.leader.election.enable", out var unclean) && unclean == "true";
@@ -78,6 +84,8 @@ public sealed record ExperimentSpec
         {
             ["name"] = Name,
             ["cluster.brokers"] = Inv(Brokers),
+            [Settings.ClusterSettings.Mode.Key] = Settings.ClusterSettings.Mode.Format(Mode),
+            [Settings.ClusterSettings.Controllers.Key] = Settings.ClusterSettings.Controllers.Format(Controllers),
             ["topic.partitions"] = Inv(Partitions),
             ["topic.replication_factor"] = Inv(ReplicationFactor),
             ["topic.min_insync_replicas"] = Inv(MinInsyncReplicas),

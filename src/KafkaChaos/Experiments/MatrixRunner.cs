@@ -36,6 +36,15 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         foreach (var planned in plan.Cells.Where(c => UnsupportedReason(c.Spec, version) is null))
         {
             ExperimentRunner.Validate(planned.Spec, version);
+            if (external is null && attached is null)
+            {
+                ExperimentRunner.OwnClusterSpec(planned.Spec, image, version).Validate();
+            }
+            else if (planned.Spec.Mode is not null || planned.Spec.Controllers is not null)
+            {
+                var key = planned.Spec.Mode is not null ? Settings.ClusterSettings.Mode.Key : Settings.ClusterSettings.Controllers.Key;
+                throw new ExperimentConfigException($"cell {planned.Name}: {key}: a cluster the tool did not start runs as it was started; leave {key} out with --attach or --bootstrap");
+            }
         }
 
         var runId = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";

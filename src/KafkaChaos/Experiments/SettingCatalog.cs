@@ -22,6 +22,8 @@ public static class SettingCatalog
     public static IReadOnlyDictionary<string, string> Fixed { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["cluster.brokers"] = $"brokers, {ClusterSpec.MinBrokers}..{ClusterSpec.MaxBrokers}",
+        [Settings.ClusterSettings.Mode.Key] = Settings.ClusterSettings.Mode.Doc,
+        [Settings.ClusterSettings.Controllers.Key] = Settings.ClusterSettings.Controllers.Doc,
         ["topic.partitions"] = "partitions, 1..1000",
         ["topic.replication_factor"] = "replication factor, 1..brokers",
         ["topic.min_insync_replicas"] = "min.insync.replicas, 1..replication factor",
@@ -119,6 +121,8 @@ public static class SettingCatalog
         {
             Name = name,
             Brokers = brokers,
+            Mode = Settings.ClusterSettings.Mode.Read(settings),
+            Controllers = Settings.ClusterSettings.Controllers.Read(settings),
             Partitions = Int("topic.partitions", defaults.Partitions, 1, 1000),
             ReplicationFactor = replication,
             MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), int.MinValue, int.MaxValue),
