@@ -11,6 +11,13 @@ public static class BrokerControlExtensions
             ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"no broker {id}; brokers are {string.Join(", ", control.Brokers.Select(b => b.Id))}");
     }
 
+    /// <summary>The broker or controller of their own with node id <paramref name="id"/>, or null.</summary>
+    public static BrokerNode? Node(this IBrokerControl control, int id)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        return control.Brokers.Concat(control.Controllers).FirstOrDefault(b => b.Id == id);
+    }
+
     /// <summary>Running and not paused: neither stopped nor frozen by a fault.</summary>
     public static async Task<bool> IsRunningAsync(this IBrokerControl control, BrokerNode broker, CancellationToken cancellationToken)
     {

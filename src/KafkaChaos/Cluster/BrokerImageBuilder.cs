@@ -16,18 +16,39 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
     public const string Repository = "kafka-chaos/kafka";
 
     /// <summary>
-    /// The broker image to run: <paramref name="image"/> as given (its Kafka version from the label this
-    /// tool puts on images it builds), or the image built from <paramref name="distribution"/>.
+    /// The broker image to run: <paramref name="image"/> as given, any Kafka image (the tool's own, apache/kafka,
+    /// bitnami/kafka, confluentinc/cp-kafka), pulled when the engine lacks it; or the image built from
+    /// <paramref name="distribution"/>; or the newest one built before.
     /// </summary>
+    /// <param name="image">An image the user named: the only kind ever pulled.</param>
+    /// <param name="distribution">A distribution to build an image from, when no image is named.</param>
+    /// <param name="baseImage">The JRE base image of built images.</param>
+    /// <param name="scratchDirectory">Where a .tgz distribution is unpacked.</param>
+    /// <param name="log">Progress lines: the pull's, the build's.</param>
+    /// <param name="cancellationToken">Cancels the pull or build.</param>
+    /// <param name="pull">Whether a missing named image may be pulled (false: <c>--pull never</c>, <see cref="ImagePull.SwitchedOff"/>).</param>
+    /// <exception cref="ClusterConfigException">No Kafka in the image, or nothing given to run.</exception>
+    /// <exception cref="InfrastructureException">The image could not be pulled or built.</exception>
     public async Task<(string Image, KafkaVersion Version)> ResolveAsync(string? image, DistributionPath? distribution, string baseImage,
-        string scratchDirectory, Action<string> log, CancellationToken cancellationToken)
+        string scratchDirectory, Action<string> log, CancellationToken cancellationToken, bool pull = true)
     {
+        ArgumentNullException.ThrowIfNull(log);
         if (!string.IsNullOrWhiteSpace(image))
         {
-            var labelled = await LabelledVersionAsync(image, cancellationToken)
-                ?? throw new ClusterConfigException($"image '{image}' has no {ResourceLabels.KafkaVersion} label; build it with 'kafka-chaos image build'");
-            RefuseKRaftOnly(labelled, $"image '{image}'");
-            return (image, labelled);
+            if (!await ExistsAsync(image, cancellationToken))
+            {
+                if (!pull || ImagePull.SwitchedOff)
+                {
+                    throw new InfrastructureException($"image '{image}' is not on this engine, and pulling is switched off ({(pull ? $"{ImagePull.PolicyVariable}=never" : "--pull never")}); "
+                        + "pull it yourself, or build one with 'kafka-chaos image build --dist <distribution>'");
+                }
+
+                await ImagePull.PullAsync(engine, image, log, cancellationToken);
+            }
+
+            var inspected = await new BrokerImageInspector(engine).InspectAsync(image, cancellationToken);
+            log($"image {image}: Kafka {inspected.Version} ({inspected.VersionSource}), {inspected.Layout.Name} layout");
+            return (image, inspected.Version);
         }
 
         if (distribution is null)
@@ -35,7 +56,6 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
             // What setup (or an earlier run) built is the natural default; the user is told which one it is.
             if (await NewestBuiltAsync(cancellationToken) is { } newest)
             {
-                RefuseKRaftOnly(newest.Version, $"the newest broker image built on this engine, {newest.Image},");
                 log($"no --image or --dist given: using {newest.Image} (Kafka {newest.Version}), the newest broker image built on this engine");
                 return newest;
             }
@@ -45,23 +65,9 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
         }
 
         var dist = KafkaDistribution.Open(distribution, scratchDirectory);
-        RefuseKRaftOnly(dist.Version, $"the distribution at {distribution}");
         var (tag, built) = await EnsureAsync(dist, baseImage, cancellationToken);
         log(built ? $"built broker image {tag} (Kafka {dist.Version})" : $"using cached broker image {tag} (Kafka {dist.Version})");
         return (tag, dist.Version);
-    }
-
-    /// <summary>
-    /// The tool starts clusters in ZooKeeper mode only: a 4.x broker would fail at its start, half-way
-    /// through bringing a cluster up. It is refused before anything starts, with the way that works.
-    /// </summary>
-    private static void RefuseKRaftOnly(KafkaVersion version, string what)
-    {
-        if (version.RequiresKRaft)
-        {
-            throw new ClusterConfigException($"{what} is Kafka {version}, which runs only in KRaft mode, and this tool starts ZooKeeper clusters only: "
-                + "start the cluster yourself (compose/kraft.yml) and run on it with --attach <compose project>, where every fault applies");
-        }
     }
 
     /// <summary>The most recently built image of <see cref="Repository"/> that carries its Kafka version label.</summary>

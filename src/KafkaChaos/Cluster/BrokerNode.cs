@@ -1,7 +1,7 @@
 namespace KafkaChaos.Cluster;
 
-/// <summary>A broker container: its Kafka broker.id, Docker container, and address on the run's network.</summary>
+/// <summary>A broker container (or a KRaft controller's, ids from 101): its Kafka broker.id or node.id, Docker container, and address on the run's network.</summary>
 public sealed record BrokerNode(int Id, string ContainerId, string ContainerName, string IpAddress)
 {
-    public string Target => $"broker-{Id} ({ContainerName})";
+    public string Target => $"{(Id >= KRaftConfig.FirstControllerId ? "controller" : "broker")}-{Id} ({ContainerName})";
 }

@@ -5,7 +5,8 @@ namespace KafkaChaos.Cluster;
 /// <summary>
 /// What cluster to start: the broker image, the Kafka version inside it, how many brokers, cluster-wide
 /// broker settings (min.insync.replicas, unclean.leader.election.enable, … any key), and per-broker
-/// overrides on top of those; in KRaft mode, where the controllers run.
+/// overrides on top of those; in KRaft mode, where the controllers run. A null mode is the version's
+/// default (<see cref="ResolveMode"/>); <see cref="Resolved"/> fills both in.
 /// </summary>
 public sealed record ClusterSpec(
     string Image,
@@ -13,7 +14,7 @@ public sealed record ClusterSpec(
     int Brokers,
     IReadOnlyDictionary<string, string> BrokerConfig,
     IReadOnlyDictionary<int, IReadOnlyDictionary<string, string>>? BrokerOverrides = null,
-    ClusterMode Mode = ClusterMode.ZooKeeper,
+    ClusterMode? Mode = null,
     ControllerPlacement? Controllers = null)
 {
     public const int MinBrokers = 1;
@@ -66,6 +67,17 @@ public sealed record ClusterSpec(
         return (resolved, controllers ?? ControllerPlacement.DefaultFor(brokers));
     }
 
+    /// <summary>The metadata mode this spec runs in, its version's default when none was asked.</summary>
+    public ClusterMode EffectiveMode => ResolveMode(Version, Mode, Controllers, Brokers).Mode;
+
+    /// <summary>This spec with its mode and, in KRaft mode, its controllers filled in.</summary>
+    /// <exception cref="ClusterConfigException">The version cannot run what was asked.</exception>
+    public ClusterSpec Resolved()
+    {
+        var (mode, controllers) = ResolveMode(Version, Mode, Controllers, Brokers);
+        return this with { Mode = mode, Controllers = controllers };
+    }
+
     /// <summary>Rejects what cannot start, before anything does.</summary>
     /// <exception cref="ClusterConfigException">With the setting and what is allowed.</exception>
     public void Validate()
@@ -75,8 +87,8 @@ public sealed record ClusterSpec(
             throw new ClusterConfigException($"brokers: {problem}");
         }
 
-        ResolveMode(Version, Mode, Controllers, Brokers);
-        if (Mode == ClusterMode.KRaft && (Controllers ?? ControllerPlacement.DefaultFor(Brokers)).QuorumProblem(Brokers) is { } quorum)
+        var (mode, controllers) = ResolveMode(Version, Mode, Controllers, Brokers);
+        if (mode == ClusterMode.KRaft && controllers!.QuorumProblem(Brokers) is { } quorum)
         {
             throw new ClusterConfigException($"cluster.controllers: {quorum}");
         }
@@ -98,7 +110,7 @@ public sealed record ClusterSpec(
                 }
             }
 
-            if (settings.Keys.Select(k => (Key: k, Problem: KRaftConfig.SettingProblem(k, Mode))).FirstOrDefault(p => p.Problem is not null) is { Problem: { } wrongMode } setting)
+            if (settings.Keys.Select(k => (Key: k, Problem: KRaftConfig.SettingProblem(k, mode))).FirstOrDefault(p => p.Problem is not null) is { Problem: { } wrongMode } setting)
             {
                 throw new ClusterConfigException($"broker setting {setting.Key}: {wrongMode}");
             }

@@ -7,12 +7,15 @@ namespace KafkaChaos.Cluster;
 /// Brokers as containers on the local Docker engine, through its API: the same for a cluster this tool
 /// started and one it attached to, since only the way the containers were found differs.
 /// </summary>
-public sealed class ContainerBrokerControl(DockerEngine engine, IReadOnlyList<BrokerNode> brokers, TimeProvider time, Action<string> log) : IBrokerControl
+public sealed class ContainerBrokerControl(DockerEngine engine, IReadOnlyList<BrokerNode> brokers, TimeProvider time, Action<string> log,
+    IReadOnlyList<BrokerNode>? controllers = null) : IBrokerControl
 {
     /// <summary>How long a program waits for a paused broker to be unpaused before it is an error.</summary>
     public static readonly TimeSpan PausedWaitLimit = TimeSpan.FromMinutes(3);
 
     public IReadOnlyList<BrokerNode> Brokers => brokers;
+
+    public IReadOnlyList<BrokerNode> Controllers => controllers ?? [];
 
     public async Task KillAsync(BrokerNode broker, string signal, CancellationToken cancellationToken)
     {

@@ -10,6 +10,9 @@ public interface IBrokerControl
     /// <summary>Every broker, by Kafka broker id.</summary>
     IReadOnlyList<BrokerNode> Brokers { get; }
 
+    /// <summary>A KRaft cluster's controllers of their own (node ids from 101), which serve no client; empty elsewhere.</summary>
+    IReadOnlyList<BrokerNode> Controllers => [];
+
     /// <summary>Sends the broker's process a signal (KILL for a crash).</summary>
     /// <remarks>
     /// Checks for cancellation before it starts, never while the engine carries it out: a cancelled request

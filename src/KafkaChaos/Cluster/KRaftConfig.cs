@@ -78,7 +78,7 @@ public static class KRaftConfig
         ArgumentNullException.ThrowIfNull(brokerAddress);
         ArgumentNullException.ThrowIfNull(controllerAddress);
         ArgumentNullException.ThrowIfNull(newDirectoryId);
-        if (spec.Mode != ClusterMode.KRaft)
+        if (spec.EffectiveMode != ClusterMode.KRaft)
         {
             throw new ArgumentException("a KRaft plan needs a KRaft cluster spec", nameof(spec));
         }

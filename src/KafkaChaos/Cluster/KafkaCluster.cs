@@ -8,13 +8,14 @@ using Docker.DotNet.Models;
 namespace KafkaChaos.Cluster;
 
 /// <summary>
-/// A ZooKeeper-mode Kafka cluster in containers on a network of its own, reachable from this host at
-/// the brokers' addresses on that network (nothing is published on the host's interfaces).
+/// A Kafka cluster in containers on a network of its own, in ZooKeeper or KRaft mode, reachable from this
+/// host at the brokers' addresses on that network (nothing is published on the host's interfaces).
 /// </summary>
 /// <remarks>
 /// Every container and the network carry <see cref="ResourceLabels"/>. Disposal removes them all,
 /// whatever state they are in; if this process dies instead, the next start sweeps them.
-/// Broker ids are 1..N; broker i listens at the subnet's host .(10+i), ZooKeeper at .2.
+/// Broker ids are 1..N; broker i listens at the subnet's host .(10+i), ZooKeeper at .2, and KRaft
+/// controllers of their own (node ids 101..) at .(100+k).
 /// </remarks>
 public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
 {
@@ -23,6 +24,9 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
     private readonly DockerEngine _engine;
     private readonly List<string> _containers = [];
     private readonly List<BrokerNode> _brokers = [];
+    private readonly List<BrokerNode> _controllers = [];
+    private BrokerImage? _image;
+    private SidecarNetwork? _sidecars;
     private readonly Action<string> _log;
     private string? _networkId;
     private string? _zooKeeperContainer;
@@ -55,6 +59,12 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
     /// <summary>ZooKeeper's address on the run's network.</summary>
     public string ZooKeeperAddress { get; private set; } = "";
 
+    /// <summary>A KRaft cluster's id, as every node was formatted with it; empty in ZooKeeper mode.</summary>
+    public string ClusterId { get; private set; } = "";
+
+    /// <summary>A KRaft cluster's controllers of their own (node ids 101..); empty when combined or in ZooKeeper mode.</summary>
+    public IReadOnlyList<BrokerNode> Controllers => _controllers;
+
     /// <summary>This host's address on the run's network (the gateway): where clients' traffic comes from.</summary>
     public string HostAddress { get; private set; } = "";
 
@@ -83,7 +93,7 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        var cluster = new KafkaCluster(engine, spec, runId, kept, log, time ?? TimeProvider.System);
+        var cluster = new KafkaCluster(engine, spec.Resolved(), runId, kept, log, time ?? TimeProvider.System);
         try
         {
             await cluster.StartContainersAsync(cancellationToken);
@@ -117,6 +127,13 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             _log($"swept {swept.Containers} stale container(s) and {swept.Networks} network(s) left by an earlier run");
         }
 
+        _image = await new BrokerImageInspector(_engine).InspectAsync(Spec.Image, cancellationToken);
+        if (Spec.Mode == ClusterMode.ZooKeeper && _image.Layout != KafkaImageLayout.ToolBuilt)
+        {
+            throw new ClusterConfigException($"cluster.mode: zookeeper: the tool starts ZooKeeper-mode clusters from images it built from a distribution, and {Spec.Image} is an {_image.Layout.Name} image; "
+                + "run it in KRaft mode, or build one with 'kafka-chaos image build --dist <distribution>'");
+        }
+
         var networkName = $"kafka-chaos-{RunId}";
         string subnet;
         for (var attempt = 1; ; attempt++)
@@ -144,12 +161,26 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
 
         _log($"network {networkName} ({subnet})");
 
+        HostAddress = SubnetAllocator.Host(subnet, 1);
+        if (Spec.Mode == ClusterMode.KRaft)
+        {
+            await StartKRaftNodesAsync(networkName, subnet, cancellationToken);
+        }
+        else
+        {
+            await StartZooKeeperAndBrokersAsync(networkName, subnet, cancellationToken);
+        }
+
+        _log($"{Spec.Brokers} broker(s) registered; bootstrap servers {BootstrapServers}");
+    }
+
+    private async Task StartZooKeeperAndBrokersAsync(string networkName, string subnet, CancellationToken cancellationToken)
+    {
         var zooKeeperIp = SubnetAllocator.Host(subnet, 2);
         ZooKeeperAddress = zooKeeperIp;
-        HostAddress = SubnetAllocator.Host(subnet, 1);
         ZooKeeperConnect = $"{zooKeeperIp}:{ZooKeeperBrokerConfig.ZooKeeperPort}";
         _zooKeeperContainer = await CreateAsync(networkName, "zookeeper", zooKeeperIp, "zookeeper", null,
-            ["org.apache.zookeeper.server.quorum.QuorumPeerMain", $"{ZooKeeperBrokerConfig.ConfigDirectory}/zookeeper.properties"],
+            NodeProcess.Java("org.apache.zookeeper.server.quorum.QuorumPeerMain", $"{ZooKeeperBrokerConfig.ConfigDirectory}/zookeeper.properties"),
             new Dictionary<string, string> { ["zookeeper.properties"] = ZooKeeperBrokerConfig.RenderZooKeeper() },
             cancellationToken);
         await StartContainerAsync(_zooKeeperContainer, cancellationToken);
@@ -161,7 +192,7 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             var name = $"broker-{id}";
             var properties = ZooKeeperBrokerConfig.RenderBroker(Spec, id, ip, ZooKeeperConnect);
             var container = await CreateAsync(networkName, name, ip, "broker", id,
-                ["kafka.Kafka", $"{ZooKeeperBrokerConfig.ConfigDirectory}/server.properties"],
+                NodeProcess.Java("kafka.Kafka", $"{ZooKeeperBrokerConfig.ConfigDirectory}/server.properties"),
                 new Dictionary<string, string> { ["server.properties"] = properties }, cancellationToken);
             _brokers.Add(new BrokerNode(id, container, ContainerName(name), ip));
         }
@@ -179,15 +210,71 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             control,
             new ZooKeeperTopologySource(ZooKeeperAddress, ZooKeeperBrokerConfig.ZooKeeperPort, shell, () => Admin, _time),
             Spec.Version.HasCreateTopicsApi ? new AdminApiTopicAdmin(() => Admin, Spec.Version, zooKeeperTopics) : zooKeeperTopics,
-            new BrokerContainerNetwork(control, [ZooKeeperAddress]));
+            await NetworkAsync(control, [ZooKeeperAddress], cancellationToken));
         await WaitForBrokersAsync(_brokers.Select(b => b.Id).ToArray(), StartupTimeout, cancellationToken, failOnExitedBroker: true);
-        _log($"{Spec.Brokers} broker(s) registered; bootstrap servers {BootstrapServers}");
+    }
+
+    /// <summary>
+    /// Every KRaft node of the plan (<see cref="KRaftConfig"/>), formatted at its first start and started
+    /// together; ready once every broker has registered and the quorum has a leader.
+    /// </summary>
+    private async Task StartKRaftNodesAsync(string networkName, string subnet, CancellationToken cancellationToken)
+    {
+        var image = _image!;
+        ClusterId = KafkaUuid.New();
+        var plan = KRaftConfig.Plan(Spec, b => SubnetAllocator.Host(subnet, 10 + b), c => SubnetAllocator.Host(subnet, 100 + c), ClusterId, () => KafkaUuid.New());
+        foreach (var node in plan)
+        {
+            var container = await CreateAsync(networkName, node.Name, node.Address, node.IsBroker ? "broker" : "controller", node.NodeId,
+                NodeProcess.KRaft(image.Layout, node), new Dictionary<string, string> { ["server.properties"] = node.Render(Spec.Version) }, cancellationToken);
+            (node.IsBroker ? _brokers : _controllers).Add(new BrokerNode(node.NodeId, container, ContainerName(node.Name), node.Address));
+        }
+
+        foreach (var node in _controllers.Concat(_brokers))
+        {
+            await StartContainerAsync(node.ContainerId, cancellationToken);
+        }
+
+        _admin = new AdminClientBuilder(ClientSettings).SetLogHandler((_, _) => { }).Build();
+        var control = new ContainerBrokerControl(_engine, _brokers, _time, _log, _controllers);
+        var quorum = new QuorumTopologySource(
+            new MetadataTopologySource(_brokers, [.. _brokers.Select(b => $"{b.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}")], ClientSettings, _time),
+            control, image.Layout);
+        _access = new ClusterAccess(control, quorum, new AdminApiTopicAdmin(() => Admin, Spec.Version, older: null),
+            await NetworkAsync(control, [.. _controllers.Select(c => c.IpAddress)], cancellationToken));
+        await WaitForBrokersAsync(_brokers.Select(b => b.Id).ToArray(), StartupTimeout, cancellationToken, failOnExitedBroker: true);
+
+        var deadline = _time.Deadline(StartupTimeout);
+        KRaftQuorumStatus? status;
+        while ((status = await quorum.StatusAsync(cancellationToken)) is null)
+        {
+            if (!_time.Before(deadline))
+            {
+                throw new InfrastructureException($"the KRaft quorum had no leader {StartupTimeout.TotalSeconds:0} s after the nodes started; their logs are in the run directory");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
+        }
+
+        _log($"KRaft cluster {ClusterId}: {Spec.Controllers} controllers, quorum leader {status.LeaderId} (epoch {status.LeaderEpoch}, voters [{string.Join(',', status.Voters)}])");
+    }
+
+    /// <summary>Where network faults run: in the brokers' own containers when the image has iptables, else in sidecars.</summary>
+    private async Task<IClusterNetwork> NetworkAsync(ContainerBrokerControl control, IReadOnlyList<string> coordinators, CancellationToken cancellationToken)
+    {
+        if (_image!.HasIptables)
+        {
+            return new BrokerContainerNetwork(control, coordinators);
+        }
+
+        var sidecarImage = await SidecarImage.EnsureAsync(_engine, BrokerImageBuilder.DefaultBaseImage, _log, cancellationToken);
+        return _sidecars = new SidecarNetwork(_engine, sidecarImage, RunId, coordinators, _time);
     }
 
     private string ContainerName(string role) => $"kafka-chaos-{RunId}-{role}";
 
     private async Task<string> CreateAsync(string networkName, string role, string ip, string roleLabel, int? brokerId,
-        IReadOnlyList<string> mainAndArguments, IReadOnlyDictionary<string, string> configFiles, CancellationToken cancellationToken)
+        NodeProcess process, IReadOnlyDictionary<string, string> configFiles, CancellationToken cancellationToken)
     {
         var labels = ResourceLabels.For(RunId, roleLabel, Kept);
         if (brokerId is { } id)
@@ -195,21 +282,16 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             labels[ResourceLabels.BrokerId] = id.ToString(CultureInfo.InvariantCulture);
         }
 
-        var command = new List<string>
-        {
-            "java", "-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-            $"-Dlog4j.configuration=file:{ZooKeeperBrokerConfig.ConfigDirectory}/log4j.properties",
-            "-cp", $"{ZooKeeperBrokerConfig.KafkaHome}/libs/*",
-        };
-        command.AddRange(mainAndArguments);
-
         var created = await _engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Name = ContainerName(role),
             Hostname = role,
             Image = Spec.Image,
-            Cmd = command,
-            WorkingDir = ZooKeeperBrokerConfig.KafkaHome,
+            Entrypoint = process.Entrypoint,
+            Cmd = process.Command,
+            Env = process.Environment,
+            User = process.User,
+            WorkingDir = _image!.Layout == KafkaImageLayout.ToolBuilt ? ZooKeeperBrokerConfig.KafkaHome : "/",
             Labels = labels,
             HostConfig = new HostConfig
             {
@@ -296,7 +378,7 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             }
 
             // A broker whose process has exited will never register: say so now, with its last words.
-            foreach (var broker in _brokers.Where(b => failOnExitedBroker && brokerIds.Contains(b.Id)))
+            foreach (var broker in _brokers.Where(b => failOnExitedBroker && brokerIds.Contains(b.Id)).Concat(failOnExitedBroker ? _controllers : []))
             {
                 var inspected = await _engine.Client.Containers.InspectContainerAsync(broker.ContainerId, cancellationToken);
                 if (!inspected.State.Running)
@@ -389,6 +471,12 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
 
         _disposed = true;
         _admin?.Dispose();
+        if (_sidecars is not null)
+        {
+            await _sidecars.DisposeAsync();
+        }
+
+        (_access?.Topology as IDisposable)?.Dispose();
         foreach (var containerId in _containers)
         {
             try
