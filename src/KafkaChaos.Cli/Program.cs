@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using KafkaChaos.Cli;
+using KafkaChaos.Workload;
 
 using var interrupt = new CancellationTokenSource();
 var interruptions = 0;
@@ -58,7 +59,7 @@ if (parsed.Errors.Count > 0 || UsageErrors.MistypedOption(parsed) is not null)
     return ExitCodes.UsageOrConfig;
 }
 
-if (NativeClientLibrary.LoadBundled() is { } libraryProblem)
+if (NativeClientLibrary.EnsureLoaded() is { } libraryProblem)
 {
     Console.Error.WriteLine($"kafka-chaos: infrastructure error: {libraryProblem}");
     return ExitCodes.Infrastructure;

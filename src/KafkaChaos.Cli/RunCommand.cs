@@ -234,9 +234,22 @@ public static class RunCommand
             ExternalCluster? external = null;
             if (parse.GetValue(bootstrap) is { } servers)
             {
-                if (!KafkaVersion.TryParse(parse.GetValue(kafkaVersion) ?? "3.0.0", out var assumed))
+                KafkaVersion assumed;
+                if (parse.GetValue(kafkaVersion) is { } givenVersion)
                 {
-                    throw new ExperimentConfigException($"--kafka-version: '{parse.GetValue(kafkaVersion)}' is not a Kafka version such as 3.9.0");
+                    assumed = KafkaVersion.TryParse(givenVersion, out var parsedVersion) ? parsedVersion
+                        : throw new ExperimentConfigException($"--kafka-version: '{givenVersion}' is not a Kafka version such as 3.9.0");
+                }
+                else if (await ApiVersionsProbe.DetectAsync(servers, interrupt) is { } detected)
+                {
+                    // The clients negotiate with the brokers themselves; the version decides which cells are supported.
+                    assumed = detected.Version;
+                    Log($"the broker at {detected.Endpoint} serves the requests of Kafka {assumed} or later (ApiVersions); --kafka-version says otherwise");
+                }
+                else
+                {
+                    assumed = new KafkaVersion(3, 0, 0);
+                    Log($"no bootstrap server answered an ApiVersions request: Kafka {assumed} assumed; --kafka-version says otherwise");
                 }
 
                 if (parse.GetValue(keepCluster))

@@ -78,6 +78,31 @@ public static class ApiVersionsProbe
         }
     }
 
+    /// <summary>
+    /// The version the first bootstrap server that answers ApiVersions is at least, and which one said it;
+    /// null when none answered (brokers before 0.10, or none reachable).
+    /// </summary>
+    public static async Task<(KafkaVersion Version, string Endpoint, IReadOnlyList<(short ApiKey, short Min, short Max)> Apis)?> DetectAsync(
+        string bootstrapServers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bootstrapServers);
+        foreach (var endpoint in bootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = endpoint.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(endpoint[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port))
+            {
+                continue;
+            }
+
+            if (await AskAsync(endpoint[..colon].Trim('[', ']'), port, cancellationToken) is { } apis)
+            {
+                return (OldestReleaseServing(apis), endpoint, apis);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>An ApiVersions v0 response after its size: correlation id, error code, then (key, min, max) per request.</summary>
     public static IReadOnlyList<(short ApiKey, short Min, short Max)>? Parse(ReadOnlySpan<byte> body)
     {

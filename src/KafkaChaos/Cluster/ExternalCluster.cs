@@ -13,7 +13,7 @@ namespace KafkaChaos.Cluster;
 /// nowhere else: <see cref="Describe"/> masks every secret, so credentials never reach logs, journals
 /// or reports.
 /// </remarks>
-public sealed class ExternalCluster(string bootstrapServers, KafkaVersion version, IReadOnlyDictionary<string, string> clientConfig, TimeProvider time) : IKafkaTarget
+public sealed class ExternalCluster(string bootstrapServers, KafkaVersion version, IReadOnlyDictionary<string, string> clientConfig, TimeProvider time) : IExternalTarget
 {
     private static readonly TimeSpan TopicTimeout = TimeSpan.FromSeconds(60);
 

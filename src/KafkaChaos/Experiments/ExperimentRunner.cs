@@ -66,7 +66,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     /// unused in both.
     /// </remarks>
     public async Task<(CellResult Cell, Exception? Failure)> RunCellAsync(ExperimentSpec spec, string image, KafkaVersion version, string runId,
-        string cellDirectory, CancellationToken cancellationToken, ExternalCluster? external = null, AttachedCluster? attached = null)
+        string cellDirectory, CancellationToken cancellationToken, IExternalTarget? external = null, AttachedCluster? attached = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Validate(spec, version);

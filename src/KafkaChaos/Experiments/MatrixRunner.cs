@@ -28,7 +28,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
     public KafkaCluster? KeptCluster { get; private set; }
 
     public async Task<RunOutcome> RunAsync(ExperimentPlan plan, string image, KafkaVersion version, string runsDirectory,
-        Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, ExternalCluster? external = null, AttachedCluster? attached = null)
+        Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, IExternalTarget? external = null, AttachedCluster? attached = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         // Every cell that will run is checked before anything exists: a bad setting in the last cell must

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace KafkaChaos.Cli;
+namespace KafkaChaos.Workload;
 
 /// <summary>
 /// Loads the librdkafka that ships with the tool, by its full path, before any client is built.
@@ -15,6 +15,28 @@ namespace KafkaChaos.Cli;
 /// </remarks>
 public static class NativeClientLibrary
 {
+    private static readonly Lock Gate = new();
+    private static string? _problem;
+    private static bool _loaded;
+
+    /// <summary>The loaded librdkafka, for calling its functions Confluent.Kafka does not wrap (its mock cluster); zero until loaded.</summary>
+    public static IntPtr Handle { get; private set; }
+
+    /// <summary><see cref="LoadBundled"/> once per process, however many callers ask.</summary>
+    public static string? EnsureLoaded()
+    {
+        lock (Gate)
+        {
+            if (!_loaded)
+            {
+                _problem = LoadBundled();
+                _loaded = true;
+            }
+
+            return _problem;
+        }
+    }
+
     /// <summary>Null when a bundled library is loaded and new enough; otherwise the one line that says why not.</summary>
     public static string? LoadBundled()
     {
@@ -43,6 +65,7 @@ public static class NativeClientLibrary
             try
             {
                 NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, (name, _, _) => name.Contains("rdkafka", StringComparison.Ordinal) ? handle : IntPtr.Zero);
+                Handle = handle;
                 _ = Library.Version;
             }
             catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or FileLoadException or InvalidOperationException or EntryPointNotFoundException)
