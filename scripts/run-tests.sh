@@ -14,6 +14,9 @@ if [ ! -f "$old_rdkafka/librdkafka.so.1" ] && command -v apt-get >/dev/null; the
     && rm -rf unpacked librdkafka1_*.deb) || echo "run-tests: could not fetch Debian's librdkafka1; the test that loads it will say so" >&2
 fi
 export KAFKA_CHAOS_TEST_OLD_LIBRDKAFKA="$old_rdkafka"
+# No test may ask a registry: a test that needs an image the engine lacks is skipped, and the tool itself
+# never pulls while the tests run.
+export KAFKA_CHAOS_PULL=never
 rm -rf "$results" && mkdir -p "$results"
 
 status=0

@@ -140,6 +140,6 @@ ensure_engine
 ensure_base_image
 ensure_browser
 ensure_compose
-if [ -z "${KAFKA_DIST:-}" ] && [ -z "${KAFKA_CHAOS_IMAGE:-}" ]; then
+if [ -z "${KAFKA_DIST:-}" ] && [ -z "${KAFKA_CHAOS_IMAGE:-}" ] && [ -z "${KAFKA_IMAGE:-}" ]; then
   ensure_default_dist
 fi

@@ -32,6 +32,12 @@ public static class RunCommand
     {
         var image = new Option<string?>("--image") { Description = "broker image to run (one built by 'image build'); overrides --dist" };
         var dist = new Option<string?>("--dist") { Description = "Kafka distribution (folder or .tgz) to build the broker image from; default $KAFKA_DIST" };
+        var fallbackDist = new Option<string?>("--fallback-dist")
+        {
+            Description = $"the distribution to build from when no image or distribution is named and the engine does not hold {KafkaImages.PinnedModern} ('make run' passes the offline default)",
+        };
+        var pullPolicy = new Option<string>("--pull") { Description = "missing: pull a named image the engine lacks (with progress); never: fail instead", DefaultValueFactory = _ => "missing" };
+        pullPolicy.AcceptOnlyFromAmong("missing", "never");
         var baseImage = new Option<string>("--base-image") { Description = "JRE base image for built broker images", DefaultValueFactory = _ => BrokerImageBuilder.DefaultBaseImage };
         var runs = new Option<string>("--runs-dir") { Description = "where run directories are written", DefaultValueFactory = _ => "runs" };
         var messages = new Option<long>("--messages") { Description = "messages to send", DefaultValueFactory = _ => ExperimentSpec.Default.Messages };
@@ -93,14 +99,14 @@ public static class RunCommand
         };
         var command = new Command("run", "Run one experiment (default: 3 brokers, RF 3, min.insync.replicas 2, acks=all, the leader of partition 0 SIGKILLed mid-produce)")
         {
-            experiment, image, dist, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
+            experiment, image, dist, fallbackDist, pullPolicy, baseImage, runs, messages, rate, producers, acks, producerConfig, keys, commit, batch, processing, dedup, fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed,
             brokers, partitions, replicationFactor, minInsync, brokerConfig, clusterMode, controllers, keepCluster, attach, bootstrap, kafkaVersion, clientConfig,
         };
         OptionGroups.Add(command, "Workload", messages, rate, producers, keys);
         OptionGroups.Add(command, "Producer", acks, producerConfig);
         OptionGroups.Add(command, "Consumer", commit, batch, processing, dedup);
         OptionGroups.Add(command, "Fault", fault, faultAt, faultDuration, broker, partition, delay, loss, crashPoint, seed);
-        OptionGroups.Add(command, "Cluster and topic", brokers, partitions, replicationFactor, minInsync, brokerConfig, clusterMode, controllers, image, dist, baseImage, keepCluster, attach, bootstrap, kafkaVersion, clientConfig);
+        OptionGroups.Add(command, "Cluster and topic", brokers, partitions, replicationFactor, minInsync, brokerConfig, clusterMode, controllers, image, dist, fallbackDist, pullPolicy, baseImage, keepCluster, attach, bootstrap, kafkaVersion, clientConfig);
         OptionGroups.Add(command, "Output", runs);
         // What an experiment file decides itself; given beside a file, these would be silently ignored.
         var experimentOptions = new Option[]
@@ -270,9 +276,11 @@ public static class RunCommand
             var (imageName, version) = external is not null ? ("(external)", external.Version)
                 : attached is not null ? ("(attached)", attached.Version)
                 : await new BrokerImageBuilder(engine!).ResolveAsync(
-                    parse.GetValue(image) ?? plan.Image ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
+                    parse.GetValue(image) ?? plan.Image ?? KafkaImages.FromEnvironment(),
                     DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
-                    parse.GetValue(baseImage)!, Path.Combine(runsDirectory, ".dist"), Log, interrupt);
+                    parse.GetValue(baseImage)!, Path.Combine(runsDirectory, ".dist"), Log, interrupt,
+                    pull: parse.GetValue(pullPolicy) != "never",
+                    fallback: parse.GetValue(fallbackDist) is { Length: > 0 } fallbackPath ? new DistributionPath(fallbackPath, "--fallback-dist") : null);
 
             plan.CheckVersion(version);
             RunOutcome outcome;

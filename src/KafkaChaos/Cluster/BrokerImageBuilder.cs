@@ -27,10 +27,14 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
     /// <param name="log">Progress lines: the pull's, the build's.</param>
     /// <param name="cancellationToken">Cancels the pull or build.</param>
     /// <param name="pull">Whether a missing named image may be pulled (false: <c>--pull never</c>, <see cref="ImagePull.SwitchedOff"/>).</param>
+    /// <param name="fallback">
+    /// The distribution to build from when nothing is named and the engine does not hold <see cref="KafkaImages.PinnedModern"/>
+    /// (<c>make run</c>'s offline default).
+    /// </param>
     /// <exception cref="ClusterConfigException">No Kafka in the image, or nothing given to run.</exception>
     /// <exception cref="InfrastructureException">The image could not be pulled or built.</exception>
     public async Task<(string Image, KafkaVersion Version)> ResolveAsync(string? image, DistributionPath? distribution, string baseImage,
-        string scratchDirectory, Action<string> log, CancellationToken cancellationToken, bool pull = true)
+        string scratchDirectory, Action<string> log, CancellationToken cancellationToken, bool pull = true, DistributionPath? fallback = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         if (!string.IsNullOrWhiteSpace(image))
@@ -49,6 +53,19 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
             var inspected = await new BrokerImageInspector(engine).InspectAsync(image, cancellationToken);
             log($"image {image}: Kafka {inspected.Version} ({inspected.VersionSource}), {inspected.Layout.Name} layout");
             return (image, inspected.Version);
+        }
+
+        if (distribution is null && await ExistsAsync(KafkaImages.PinnedModern, cancellationToken))
+        {
+            var pinned = await new BrokerImageInspector(engine).InspectAsync(KafkaImages.PinnedModern, cancellationToken);
+            log($"no --image or --dist given: using {KafkaImages.PinnedModern} (Kafka {pinned.Version}), which this engine holds");
+            return (KafkaImages.PinnedModern, pinned.Version);
+        }
+
+        if (distribution is null && fallback is not null)
+        {
+            log($"{KafkaImages.PinnedModern} is not on this engine (KAFKA_IMAGE={KafkaImages.PinnedModern} pulls it): building from the distribution at {fallback.Path}");
+            distribution = fallback;
         }
 
         if (distribution is null)
