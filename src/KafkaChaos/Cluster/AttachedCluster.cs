@@ -144,9 +144,15 @@ public sealed partial class AttachedCluster : IKafkaTarget, IAsyncDisposable
             }
             else
             {
-                var metadataTopology = new MetadataTopologySource(brokers, advertised, clientSettings, time);
-                topology = metadataTopology;
-                resources = metadataTopology;
+                // The active controller from the quorum, as on the tool's own KRaft clusters: the quorum tool run in a
+                // broker, reaching the controllers directly where it can (3.7, KIP-919), else through the broker.
+                var advertisedOf = brokers.Zip(advertised).ToDictionary(p => p.First.Id, p => p.Second);
+                var quorum = new QuorumTopologySource(new MetadataTopologySource(brokers, advertised, clientSettings, time), control, KafkaImageLayout.FromHome(kafkaHome),
+                    broker => (version >= new KafkaVersion(3, 7, 0) ? [["--bootstrap-controller", $"{broker.IpAddress}:{KRaftConfig.ControllerPort}"]] : Array.Empty<string[]>())
+                        .Append(["--bootstrap-server", $"{broker.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}"])
+                        .Append(["--bootstrap-server", advertisedOf[broker.Id]]), time);
+                topology = quorum;
+                resources = quorum;
                 topics = new AdminApiTopicAdmin(() => admin, version, null);
                 coordination = "KRaft";
             }

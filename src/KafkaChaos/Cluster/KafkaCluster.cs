@@ -239,7 +239,7 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
         var control = new ContainerBrokerControl(_engine, _brokers, _time, _log, _controllers);
         var quorum = new QuorumTopologySource(
             new MetadataTopologySource(_brokers, [.. _brokers.Select(b => $"{b.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}")], ClientSettings, _time),
-            control, image.Layout);
+            control, image.Layout, time: _time);
         _access = new ClusterAccess(control, quorum, new AdminApiTopicAdmin(() => Admin, Spec.Version, older: null),
             await NetworkAsync(control, [.. _controllers.Select(c => c.IpAddress)], cancellationToken));
         await WaitForBrokersAsync(_brokers.Select(b => b.Id).ToArray(), StartupTimeout, cancellationToken, failOnExitedBroker: true);

@@ -43,6 +43,10 @@ public sealed partial record KafkaImageLayout(string Name, string BinDirectory, 
             : null;
     }
 
+    /// <summary>The layout whose distribution is at <paramref name="home"/> (a running broker's jar says where), apache/kafka's when unknown.</summary>
+    public static KafkaImageLayout FromHome(string? home) =>
+        Known.FirstOrDefault(l => home is not null && (l.BinDirectory == home + "/bin" || (l == Confluent && home == "/usr"))) ?? Apache;
+
     /// <summary>The shell command that lists what <see cref="FromProbe"/> reads, run once in a throwaway container of the image.</summary>
     public static string ProbeScript { get; } = string.Join("; ", Known.Select(l =>
             $"for f in {l.LibsDirectory}/kafka_*.jar; do [ -f \"$f\" ] && [ -f {l.Script("kafka-server-start")} ] && echo \"jar $f\"; done"))

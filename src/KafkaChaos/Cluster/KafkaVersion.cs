@@ -54,6 +54,9 @@ public sealed record KafkaVersion(int Major, int Minor, int Patch, int Build = 0
     /// <summary>KRaft is production-ready from 3.3 (KIP-833); earlier releases had it as a preview this tool does not start.</summary>
     public bool HasKRaft => this >= new KafkaVersion(3, 3, 0);
 
+    /// <summary>KRaft controllers honour unclean.leader.election.enable from 3.9 (KAFKA-12670); before, a KRaft cluster never elects uncleanly.</summary>
+    public bool HasKRaftUncleanElection => this >= new KafkaVersion(3, 9, 0);
+
     /// <summary>
     /// Dynamic controller quorums arrived in 3.9 (KIP-853): nodes find the quorum through
     /// controller.quorum.bootstrap.servers, and the voters are written once, by the storage format.

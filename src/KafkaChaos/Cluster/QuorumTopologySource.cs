@@ -8,16 +8,36 @@ namespace KafkaChaos.Cluster;
 /// <remarks>
 /// KRaft brokers name a random broker as "controller" in metadata, so metadata alone cannot aim a
 /// controller fault; the quorum tool asks the quorum. In combined mode the active controller is a broker.
+/// The tool is a JVM that takes seconds to start, and topology is polled often while faults wait, so its
+/// answer is kept for <see cref="StatusReuse"/> unless the live brokers change meanwhile.
 /// </remarks>
-public sealed class QuorumTopologySource(MetadataTopologySource metadata, IBrokerControl nodes, KafkaImageLayout layout) : ITopologySource, IDisposable
+/// <param name="metadata">Brokers, leaders and ISRs.</param>
+/// <param name="nodes">Where the quorum tool runs: in a broker that is up.</param>
+/// <param name="layout">Where the tool is in the brokers' image.</param>
+/// <param name="reach">How the tool reaches the quorum from a broker: argument pairs tried in turn
+/// (<c>--bootstrap-server host:port</c>, or <c>--bootstrap-controller host:port</c> from 3.7); by default the broker's own 9092.</param>
+/// <param name="time">The clock the reuse of a status is measured on.</param>
+public sealed class QuorumTopologySource(MetadataTopologySource metadata, IBrokerControl nodes, KafkaImageLayout layout,
+    Func<BrokerNode, IEnumerable<string[]>>? reach = null, TimeProvider? time = null) : ITopologySource, IDisposable
 {
     private static readonly TimeSpan QuorumTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a quorum status is used again while the live brokers stay the same.</summary>
+    public static readonly TimeSpan StatusReuse = TimeSpan.FromSeconds(5);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private (KRaftQuorumStatus Status, string Brokers, DateTimeOffset At)? _last;
 
     public async Task<ClusterTopology> TopologyAsync(string topic, CancellationToken cancellationToken)
     {
         var topology = await metadata.TopologyAsync(topic, cancellationToken);
-        var status = await StatusAsync(cancellationToken);
-        return topology with { Controller = status?.LeaderId ?? -1 };
+        var brokers = string.Join(',', topology.Brokers);
+        if (_last is not { } last || last.Brokers != brokers || _time.GetUtcNow() - last.At > StatusReuse)
+        {
+            _last = await StatusAsync(cancellationToken) is { } status ? (status, brokers, _time.GetUtcNow()) : null;
+        }
+
+        return topology with { Controller = _last?.Status.LeaderId ?? -1 };
     }
 
     public Task<IReadOnlyList<int>> AnnouncedBrokersAsync(CancellationToken cancellationToken) => metadata.AnnouncedBrokersAsync(cancellationToken);
@@ -35,20 +55,22 @@ public sealed class QuorumTopologySource(MetadataTopologySource metadata, IBroke
                 continue;
             }
 
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(QuorumTimeout);
-            try
+            foreach (var arguments in reach?.Invoke(broker) ?? [["--bootstrap-server", $"{broker.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}"]])
             {
-                var (exitCode, output) = await nodes.ExecAsync(broker,
-                    [layout.Script("kafka-metadata-quorum"), "--bootstrap-server", $"{broker.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}", "describe", "--status"], limit.Token);
-                if (exitCode == 0 && KRaftQuorumStatus.Parse(output) is { LeaderId: >= 0 } status)
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                limit.CancelAfter(QuorumTimeout);
+                try
                 {
-                    return status;
+                    var (exitCode, output) = await nodes.ExecAsync(broker, [layout.Script("kafka-metadata-quorum"), .. arguments, "describe", "--status"], limit.Token);
+                    if (exitCode == 0 && KRaftQuorumStatus.Parse(output) is { LeaderId: >= 0 } status)
+                    {
+                        return status;
+                    }
                 }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // This broker did not answer in time (cut off, or its JVM is starting); ask the next.
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // This broker did not answer in time (cut off, or its JVM is starting); ask the next.
+                }
             }
         }
 

@@ -167,6 +167,12 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
             return $"transactions need brokers 0.11 or later; this cluster runs Kafka {version}";
         }
 
+        if (spec.UncleanLeaderElection && version.HasKRaft && !version.HasKRaftUncleanElection && (spec.Mode ?? Cluster.ClusterMode.KRaft) == Cluster.ClusterMode.KRaft)
+        {
+            return $"unclean.leader.election.enable=true is honoured by KRaft controllers from 3.9 (KAFKA-12670), and this cluster runs Kafka {version} in KRaft mode; "
+                + "cluster.mode: zookeeper runs the cell on it";
+        }
+
         return null;
     }
 
