@@ -10,7 +10,7 @@ BROKER := $(if $(KAFKA_IMAGE),--image "$(KAFKA_IMAGE)",$(if $(KAFKA_DIST),--dist
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: setup build run test soak claims bench bench-scale down clean
+.PHONY: setup build run test test-kraft soak claims bench bench-scale down clean
 
 setup:
 	@bash scripts/setup-environment.sh
@@ -23,6 +23,13 @@ run: setup build
 
 test: setup build
 	@KAFKA_CHAOS_TEST_DIST="$(DIST)" bash scripts/run-tests.sh
+
+# The KRaft cluster tests on a Kafka 3.3+ image the engine already holds: KAFKA_CHAOS_KRAFT_IMAGE (default the
+# pinned apache/kafka tag), or KAFKA_CHAOS_KRAFT_DIST, a 3.3+ distribution to build one from. Nothing is pulled;
+# without such an image they are reported skipped, with the reason. 'make test' runs them too.
+test-kraft: setup build
+	@KAFKA_CHAOS_PULL=never KAFKA_CHAOS_TEST_DIST="$(DIST)" $(DOTNET) test tests/KafkaChaos.ClusterTests -c Release --no-build --nologo \
+		--filter "TestCategory=KRaft" --logger "console;verbosity=normal"
 
 # The nightly soak (docs/soak.md): an hour of random faults, KAFKA_CHAOS_SOAK_MINUTES to change it. Not part of 'test'.
 soak: setup build
