@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Docker.DotNet.Models;
 using KafkaChaos.Cluster;
+using KafkaChaos.Experiments.Settings;
 using Spectre.Console;
 
 namespace KafkaChaos.Cli;
@@ -26,7 +27,9 @@ public static class ClusterCommand
         var baseImage = new Option<string>("--base-image") { Description = "JRE base image for built broker images", DefaultValueFactory = _ => BrokerImageBuilder.DefaultBaseImage };
         var config = new Option<string[]>("--broker-config") { Description = "a setting for every broker, key=value (repeatable)" };
         var overrides = new Option<string[]>("--broker-override") { Description = "a setting for one broker, id:key=value (repeatable), e.g. 3:replica.lag.time.max.ms=5000" };
-        var up = new Command("up", "Start a cluster, print its bootstrap servers, and keep it until Ctrl-C") { brokers, image, dist, baseImage, config, overrides };
+        var clusterMode = SettingOptions.Create(ClusterSettings.Mode);
+        var controllers = SettingOptions.Create(ClusterSettings.Controllers);
+        var up = new Command("up", "Start a cluster, print its bootstrap servers, and keep it until Ctrl-C") { brokers, image, dist, baseImage, config, overrides, clusterMode, controllers };
         up.SetAction(async (parse, _) => await CliErrors.GuardAsync(async () =>
         {
             var shared = KeyValueArguments.Parse(parse.GetValue(config) ?? [], "--broker-config");
@@ -49,16 +52,18 @@ public static class ClusterCommand
             }
 
             // Everything that can be checked without an engine is checked first: a bad value starts nothing.
-            new ClusterSpec("(not resolved yet)", new KafkaVersion(0, 0, 0), parse.GetValue(brokers), shared, perBroker).Validate();
+            var mode = ClusterSettings.Mode.ReadFlag(parse.GetValue(clusterMode));
+            var placement = ClusterSettings.Controllers.ReadFlag(parse.GetValue(controllers));
+            new ClusterSpec("(not resolved yet)", new KafkaVersion(0, 0, 0), parse.GetValue(brokers), shared, perBroker).ValidateShape();
             using var engine = await DockerEngine.ConnectAsync(interrupt);
             var (imageName, version) = await new BrokerImageBuilder(engine).ResolveAsync(
-                parse.GetValue(image) ?? Environment.GetEnvironmentVariable("KAFKA_CHAOS_IMAGE"),
+                parse.GetValue(image) ?? KafkaImages.FromEnvironment(),
                 DistributionPath.FromFlagOrEnvironment(parse.GetValue(dist)),
                 parse.GetValue(baseImage)!, Path.Combine(Path.GetTempPath(), "kafka-chaos-dist"), Log, interrupt);
-            var spec = new ClusterSpec(imageName, version, parse.GetValue(brokers), shared, perBroker);
+            var spec = new ClusterSpec(imageName, version, parse.GetValue(brokers), shared, perBroker, mode, placement).Resolved();
             var clusterId = $"cluster-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}";
             await using var cluster = await KafkaCluster.StartAsync(engine, spec, clusterId, Log, interrupt);
-            Console.WriteLine($"cluster {clusterId}: Kafka {version}, {spec.Brokers} broker(s)");
+            Console.WriteLine($"cluster {clusterId}: Kafka {version}, {spec.Brokers} broker(s), {(spec.Mode == ClusterMode.KRaft ? $"KRaft, controllers {spec.Controllers}" : "ZooKeeper mode")}");
             Console.WriteLine($"bootstrap servers: {cluster.BootstrapServers}");
             foreach (var (key, value) in ClientCompatibility.SettingsFor(version))
             {

@@ -77,7 +77,6 @@ public class ClusterCommandTests
     [TestCase(new[] { "cluster", "up", "--dist", "/nonexistent/kafka" }, "--dist=/nonexistent/kafka: no such file or folder")]
     [TestCase(new[] { "cluster", "down", "nosuch" }, "no kafka-chaos cluster 'nosuch'")]
     [TestCase(new[] { "cluster", "down", "nosuch", "--all" }, "give a cluster id ('nosuch') or --all, not both")]
-    [TestCase(new[] { "cluster", "up", "--image", "kafka-chaos/kafka:no-such-tag" }, "is not present on this engine")]
     [TestCase(new[] { "cluster", "up", "--brokers", "3", "--broker-override", "4:log.flush.interval.messages=1" }, "broker override for broker 4")]
     [TestCase(new[] { "cluster", "up", "--broker-config", "min.insync.replicas=5" }, "min.insync.replicas=5 must be 1..3")]
     [TestCase(new[] { "run", "--fault", "kill-broker", "--broker", "7" }, "broker 7 is out of range")]
@@ -92,11 +91,21 @@ public class ClusterCommandTests
         Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
 
+    [Test]
+    public async Task Up_ImageTheEngineLacks_IsExit3WithoutPullingAndStartsNothing()
+    {
+        var (exitCode, _, error) = await CliProcess.RunAsync("cluster", "up", "--image", "kafka-chaos/kafka:no-such-tag");
+
+        Assert.That(exitCode, Is.EqualTo(3), error);
+        Assert.That(error.Trim().Split('\n').Last(), Does.Contain("image 'kafka-chaos/kafka:no-such-tag' is not on this engine, and pulling is switched off (KAFKA_CHAOS_PULL=never)"));
+        Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+
     [TestCase("run")]
     [TestCase("cluster", "up")]
-    public async Task KRaftOnlyDistribution_IsRefusedBeforeAnythingStarts(params string[] command)
+    public async Task KRaftDistributionWithoutItsScripts_IsRefusedBeforeAnythingStarts(params string[] command)
     {
-        // A 4.x distribution, as far as the tool can tell one: its broker jar's name.
+        // A 4.x distribution, as far as the tool can tell one: its broker jar's name; but no bin/ to format and start its nodes with.
         var dist = Directory.CreateTempSubdirectory("kafka-chaos-kafka-4-").FullName;
         try
         {
@@ -106,7 +115,7 @@ public class ClusterCommandTests
             var (exitCode, _, error) = await CliProcess.RunAsync([.. command, "--dist", dist]);
 
             Assert.That(exitCode, Is.EqualTo(2), error);
-            Assert.That(error, Does.Contain("is Kafka 4.0.0, which runs only in KRaft mode").And.Contain("compose/kraft.yml").And.Contain("--attach"));
+            Assert.That(error, Does.Contain($"--dist={dist}: Kafka 4.0.0 without bin/kafka-server-start.sh, which the tool formats and starts KRaft nodes with"));
             Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
         }
         finally

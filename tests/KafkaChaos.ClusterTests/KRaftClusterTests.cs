@@ -39,33 +39,23 @@ public class KRaftClusterTests : RunDirectoryTest
             RatePerSecond = 1_500,
             Faults = [new FaultSpec { Kind = FaultKinds.KillLeader, Partition = 0, When = new FaultTrigger(TimeSpan.FromSeconds(1.5)), Duration = TimeSpan.FromSeconds(3) }],
         };
-        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
-        try
+
+        await RunOnKeptClusterAsync(spec, async (cell, cluster) =>
         {
-            var outcome = await runner.RunAsync(spec, _image.Image, _image.Version, Runs, CancellationToken.None);
-            var cell = outcome.Results.Cells.Single();
-            Assert.That((cell.Status, cell.Valid), Is.EqualTo((RunStatus.Completed, true)), string.Join("; ", Reports.InvalidReasons(cell)));
             Assert.That(cell.Config["cluster.mode"], Is.EqualTo("kraft"));
 
             // The engine's own record: the container the fault named was started again after the fault began.
             var start = cell.Faults.First(f => f.Phase == FaultPhase.Start);
-            var killed = runner.KeptCluster!.Brokers.Single(b => start.Target.Contains(b.ContainerName, StringComparison.Ordinal));
+            var killed = cluster.Brokers.Single(b => start.Target.Contains(b.ContainerName, StringComparison.Ordinal));
             var inspected = await ClusterEnvironment.Engine.Client.Containers.InspectContainerAsync(killed.ContainerId);
             Assert.That(DateTimeOffset.Parse(inspected.State.StartedAt, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), Is.GreaterThan(start.TimestampMs));
 
-            var plain = PlainTopicRead.Of(runner.KeptCluster.ClientSettings);
+            var plain = PlainTopicRead.Of(cluster.ClientSettings);
             var counts = cell.Counts;
             Assert.That(plain.Distinct.Count, Is.EqualTo(counts.Sent - counts.Lost - counts.LostUnacked), "distinct messages in the log");
             Assert.That(plain.ExtraCopies, Is.EqualTo(counts.DuplicateWrites), "extra copies in the log");
             Assert.That(counts.Lost, Is.Zero, "acks=all with min.insync.replicas=2 on a clean election loses nothing acknowledged");
-        }
-        finally
-        {
-            if (runner.KeptCluster is { } kept)
-            {
-                await kept.DisposeAsync();
-            }
-        }
+        });
     }
 
     [Test]
@@ -73,17 +63,27 @@ public class KRaftClusterTests : RunDirectoryTest
     {
         var plan = ExperimentFile.Load(Path.Combine(KafkaChaos.Tests.RepositoryPaths.Root(), "experiments", "idempotence-net-loss.yaml"));
         var idempotent = plan.Cells.First(c => c.Settings["producer.enable.idempotence"] == "true");
-        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
-        try
-        {
-            var outcome = await runner.RunAsync(idempotent.Spec with { Name = idempotent.Name }, _image.Image, _image.Version, Runs, CancellationToken.None);
-            var cell = outcome.Results.Cells.Single();
-            Assert.That((cell.Status, cell.Valid), Is.EqualTo((RunStatus.Completed, true)), string.Join("; ", Reports.InvalidReasons(cell)));
 
-            var plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
+        await RunOnKeptClusterAsync(idempotent.Spec with { Name = idempotent.Name }, (cell, cluster) =>
+        {
+            var plain = PlainTopicRead.Of(cluster.ClientSettings);
             Assert.That(plain.ExtraCopies, Is.Zero, "the idempotent producer's retries left no second copy in the log");
             Assert.That(cell.Counts.DuplicateWrites, Is.EqualTo(plain.ExtraCopies));
             Assert.That(cell.Counts.OutOfOrder, Is.Zero);
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>Runs one completed, valid cell on a KRaft cluster of the image, checks it on the kept cluster, then removes the cluster.</summary>
+    private async Task RunOnKeptClusterAsync(ExperimentSpec spec, Func<CellResult, KafkaCluster, Task> check)
+    {
+        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
+        try
+        {
+            var outcome = await runner.RunAsync(spec, _image.Image, _image.Version, Runs, CancellationToken.None);
+            var cell = outcome.Results.Cells.Single();
+            Assert.That((cell.Status, cell.Valid), Is.EqualTo((RunStatus.Completed, true)), string.Join("; ", Reports.InvalidReasons(cell)));
+            await check(cell, runner.KeptCluster!);
         }
         finally
         {

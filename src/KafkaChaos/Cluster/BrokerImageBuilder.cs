@@ -82,6 +82,13 @@ public sealed class BrokerImageBuilder(DockerEngine engine)
         }
 
         var dist = KafkaDistribution.Open(distribution, scratchDirectory);
+        if (dist.Version.HasKRaft && new[] { "kafka-server-start.sh", "kafka-storage.sh" }.FirstOrDefault(script => !File.Exists(Path.Combine(dist.Home, "bin", script))) is { } missing)
+        {
+            // KRaft nodes are formatted and started with the distribution's own scripts; without them a
+            // cluster would fail half-way through its start.
+            throw new ClusterConfigException($"{distribution}: Kafka {dist.Version} without bin/{missing}, which the tool formats and starts KRaft nodes with; give the whole distribution");
+        }
+
         var (tag, built) = await EnsureAsync(dist, baseImage, cancellationToken);
         log(built ? $"built broker image {tag} (Kafka {dist.Version})" : $"using cached broker image {tag} (Kafka {dist.Version})");
         return (tag, dist.Version);

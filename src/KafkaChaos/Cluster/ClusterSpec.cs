@@ -82,15 +82,32 @@ public sealed record ClusterSpec(
     /// <exception cref="ClusterConfigException">With the setting and what is allowed.</exception>
     public void Validate()
     {
-        if (BrokerCountProblem(Brokers) is { } problem)
-        {
-            throw new ClusterConfigException($"brokers: {problem}");
-        }
-
+        ValidateShape();
         var (mode, controllers) = ResolveMode(Version, Mode, Controllers, Brokers);
         if (mode == ClusterMode.KRaft && controllers!.QuorumProblem(Brokers) is { } quorum)
         {
             throw new ClusterConfigException($"cluster.controllers: {quorum}");
+        }
+
+        foreach (var id in Enumerable.Range(1, Brokers))
+        {
+            if (SettingsFor(id).Keys.Select(k => (Key: k, Problem: KRaftConfig.SettingProblem(k, mode))).FirstOrDefault(p => p.Problem is not null) is { Problem: { } wrongMode } setting)
+            {
+                throw new ClusterConfigException($"broker setting {setting.Key}: {wrongMode}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// What can be checked before the Kafka version is known (before an engine is asked for the image): the
+    /// broker count, the overrides' broker ids, and every setting's form and min.insync.replicas.
+    /// </summary>
+    /// <exception cref="ClusterConfigException">With the setting and what is allowed.</exception>
+    public void ValidateShape()
+    {
+        if (BrokerCountProblem(Brokers) is { } problem)
+        {
+            throw new ClusterConfigException($"brokers: {problem}");
         }
 
         if (BrokerOverrides?.Keys.FirstOrDefault(id => id < 1 || id > Brokers) is { } unknown and not 0)
@@ -108,11 +125,6 @@ public sealed record ClusterSpec(
                 {
                     throw new ClusterConfigException($"broker {id}: setting '{Printable(key)}={Printable(value)}' is not a plain key and a one-line value");
                 }
-            }
-
-            if (settings.Keys.Select(k => (Key: k, Problem: KRaftConfig.SettingProblem(k, mode))).FirstOrDefault(p => p.Problem is not null) is { Problem: { } wrongMode } setting)
-            {
-                throw new ClusterConfigException($"broker setting {setting.Key}: {wrongMode}");
             }
 
             if (settings.TryGetValue("min.insync.replicas", out var minIsr)

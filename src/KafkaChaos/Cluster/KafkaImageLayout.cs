@@ -37,7 +37,7 @@ public sealed partial record KafkaImageLayout(string Name, string BinDirectory, 
         ArgumentNullException.ThrowIfNull(image);
         var repository = ImageReference.Repository(image);
         return repository.StartsWith(BrokerImageBuilder.Repository, StringComparison.Ordinal) ? ToolBuilt
-            : repository.EndsWith("apache/kafka", StringComparison.Ordinal) || repository.EndsWith("apache/kafka-native", StringComparison.Ordinal) ? Apache
+            : repository.EndsWith("apache/kafka", StringComparison.Ordinal) ? Apache
             : repository.EndsWith("bitnami/kafka", StringComparison.Ordinal) ? Bitnami
             : repository.Contains("confluentinc/cp-", StringComparison.Ordinal) ? Confluent
             : null;

@@ -8,8 +8,8 @@ namespace KafkaChaos.Cluster;
 /// random broker as the controller), so it is left unknown (-1). A paused or cut-off broker keeps serving
 /// what it last knew, so each broker is asked on its own and the view most of them share is taken: a stale
 /// broker is alone in its own. A client asked through one broker may still route a request to another,
-/// so this is a majority of answers, not a proof of each broker's view; it has not run against a KRaft
-/// cluster on this project's machines, which cannot pull a KRaft image.
+/// so this is a majority of answers, not a proof of each broker's view. The active controller comes from the
+/// quorum instead (<see cref="QuorumTopologySource"/>).
 /// </summary>
 public sealed class MetadataTopologySource(IReadOnlyList<BrokerNode> brokers, IReadOnlyList<string> advertised,
     IReadOnlyDictionary<string, string> clientSettings, TimeProvider time) : ITopologySource, IDisposable
