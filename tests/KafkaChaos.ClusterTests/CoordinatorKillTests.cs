@@ -7,8 +7,8 @@ using NUnit.Framework;
 namespace KafkaChaos.ClusterTests;
 
 /// <summary>
-/// kill-coordinator finds the coordinator from the brokers' own hashing of the group id; the consumer's
-/// client, which asked the cluster for its coordinator, says in its log which one it lost. They must agree.
+/// kill-coordinator finds the coordinator with its own FindCoordinator request (GroupCoordinator on 0.9); the
+/// consumer's client, which asked the cluster for its coordinator, says in its log which one it lost. They must agree.
 /// </summary>
 [Category("Cluster")]
 [NonParallelizable]
@@ -30,6 +30,8 @@ public partial class CoordinatorKillTests
             var cell = ResultsJson.Read(runDirectory)!.Cells.Single();
             var verified = cell.Faults.Single(f => f.Fault == FaultKinds.KillCoordinator && f.Phase == FaultPhase.Verified);
             var killed = int.Parse(BrokerTarget().Match(verified.Target).Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var start = cell.Faults.Single(f => f.Fault == FaultKinds.KillCoordinator && f.Phase == FaultPhase.Start);
+            Assert.That(start.Detail, Does.Contain($"FindCoordinator asked of broker").And.Contain($"names broker {killed} "), "the coordinator came from the brokers' answer, not the tool's hashing");
 
             // The client's own words: the connection to its group coordinator closed when the broker died (broker i is at .(10+i)).
             var clientLog = await File.ReadAllTextAsync(Path.Combine(runDirectory, "cells", "001", "client.log"));

@@ -317,6 +317,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             (fault, random) => FaultKinds.Create(fault, new FaultContext(access, topic, spec.Partitions, group, producer, random, journal, time, log)
             {
                 ConsumerGroupId = consumerConfig["group.id"],
+                Version = target.Version,
             }),
             access, topic, journal, time, log);
         foreach (var (at, fault) in nemesis.Plan)

@@ -24,6 +24,9 @@ public sealed record FaultContext(
     /// <summary>The run's consumer group, whose coordinator kill-coordinator aims at; null where there is none.</summary>
     public string? ConsumerGroupId { get; init; }
 
+    /// <summary>The brokers' Kafka version, for the requests a fault sends them itself (FindCoordinator); null where unknown.</summary>
+    public KafkaVersion? Version { get; init; }
+
     /// <summary>The cluster, which every broker and network fault needs.</summary>
     public ClusterAccess RequireCluster(string kind) =>
         Cluster ?? throw new InvalidOperationException($"{kind} needs a cluster whose brokers this tool can reach (one it started or attached to)");

@@ -32,6 +32,21 @@ public class MockClusterTests : TemporaryDirectoryTest
     }
 
     [Test]
+    public async Task FindCoordinator_OnTheMockCluster_NamesOneOfItsBrokers()
+    {
+        using var mock = new LibrdkafkaMockCluster(3);
+        var first = mock.BootstrapServers.Split(',')[0].Split(':');
+
+        var found = await FindCoordinatorProbe.AskAsync(first[0], int.Parse(first[1], System.Globalization.CultureInfo.InvariantCulture), "kafka-chaos-group",
+            new KafkaVersion(2, 8, 0), CancellationToken.None);
+
+        TestContext.Progress.WriteLine($"mock cluster: FindCoordinator v1 names {found}");
+        Assert.That(found, Is.Not.Null);
+        Assert.That(found!.Value.NodeId, Is.InRange(1, 3));
+        Assert.That(mock.BootstrapServers.Split(','), Does.Contain($"{found.Value.Host}:{found.Value.Port}"), "the coordinator is one of the mock's brokers");
+    }
+
+    [Test]
     public async Task AdminApi_TopicAndPartitionCreation_AreNotServedByTheMock()
     {
         using var mock = new LibrdkafkaMockCluster(3);
