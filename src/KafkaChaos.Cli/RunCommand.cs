@@ -59,10 +59,10 @@ public static class RunCommand
         var dedup = new Option<bool>("--dedup") { Description = "skip records a file-backed processed-id store has seen" };
         var fault = new Option<string>("--fault") { Description = $"fault to inject: none, {string.Join(", ", FaultKinds.All)} (docs/faults.md)", HelpName = "kind", DefaultValueFactory = _ => FaultKinds.KillLeader };
         fault.AcceptOnlyFromAmong([.. FaultKinds.All, "none"]);
-        var faultAt = new Option<double>("--fault-at") { Description = "seconds into the workload when the fault fires", DefaultValueFactory = _ => 5 };
-        var faultDuration = new Option<double>("--fault-duration") { Description = "seconds the fault is held once verified, before it is healed (so it is in effect longer; results.json fault_windows has the real phases)", DefaultValueFactory = _ => 5 };
+        var faultAt = new Option<double>("--fault-at") { Description = "seconds into the workload when the fault fires", DefaultValueFactory = _ => FaultSpec.DefaultAt.TotalSeconds };
+        var faultDuration = new Option<double>("--fault-duration") { Description = "seconds the fault is held once verified, before it is healed (so it is in effect longer; results.json fault_windows has the real phases)", DefaultValueFactory = _ => FaultSpec.DefaultDuration.TotalSeconds };
         var broker = new Option<int?>("--broker") { Description = "broker id (1..N) for broker faults; default: random" };
-        var partition = new Option<int?>("--partition") { Description = "partition whose leader kill-leader/isolate-leader hit; default: 0" };
+        var partition = new Option<int?>("--partition") { Description = "partition whose leader kill-leader, kill-leader-ahead, isolate-leader or truncate-to-high-watermark hit; default: 0" };
         var delay = new Option<int>("--delay-ms") { Description = "net-delay: added latency", DefaultValueFactory = _ => 100 };
         var loss = new Option<double>("--loss-percent") { Description = "net-loss: dropped packets", DefaultValueFactory = _ => 10 };
         var crashPoint = new Option<string>("--crash-point") { Description = $"where restart-consumer kills the consumer: {string.Join(", ", CrashPointNames.All)}", HelpName = "point", DefaultValueFactory = _ => "between-process-and-commit" };
@@ -178,7 +178,7 @@ public static class RunCommand
                     {
                         Kind = faultName,
                         Broker = parse.GetValue(broker),
-                        Partition = parse.GetValue(partition) ?? (faultName is FaultKinds.KillLeader or FaultKinds.IsolateLeader ? 0 : null),
+                        Partition = parse.GetValue(partition),
                         DelayMs = parse.GetValue(delay),
                         LossPercent = parse.GetValue(loss),
                         CrashPoint = CrashPointNames.TryParse(parse.GetValue(crashPoint)!, out var point) ? point : CrashPoint.BetweenProcessAndCommit,

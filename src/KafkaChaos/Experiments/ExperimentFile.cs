@@ -321,6 +321,8 @@ public static class ExperimentFile
             ? d : throw error(n, $"key '{key}' has value '{scalar(n, key)}'; expected a duration such as 500ms, 5s or 2m");
         TimeSpan? OptionalDuration(string key) => fields.TryGetValue(key, out var n) ? Duration(n, key) : null;
 
+        // A leader-aimed fault hits partition 0 unless told: a number, or "random" to draw one from the seed.
+        var randomPartition = fields.TryGetValue("partition", out var partitionNode) && scalar(partitionNode, "partition") == "random";
         var loss = 10.0;
         if (fields.TryGetValue("loss_percent", out var lossNode)
             && !(double.TryParse(scalar(lossNode, "loss_percent"), NumberStyles.Float, CultureInfo.InvariantCulture, out loss) && double.IsFinite(loss)))
@@ -339,7 +341,7 @@ public static class ExperimentFile
         }
 
         TimeSpan? windowEnd = null;
-        var start = OptionalDuration("at") ?? defaultAt ?? TimeSpan.FromSeconds(5);
+        var start = OptionalDuration("at") ?? defaultAt ?? FaultSpec.DefaultAt;
         if (fields.TryGetValue("window", out var windowNode))
         {
             if (windowNode is not YamlSequenceNode { Children.Count: 2 } window || fields.ContainsKey("at") || fields.ContainsKey("every"))
@@ -362,7 +364,8 @@ public static class ExperimentFile
         {
             Kind = kind,
             Broker = Int("broker", 1, 9),
-            Partition = Int("partition", 0, 999),
+            Partition = randomPartition ? null : Int("partition", 0, 999),
+            RandomPartition = randomPartition,
             AllBrokers = allBrokers,
             DelayMs = Int("delay_ms", 1, 60_000) ?? 100,
             JitterMs = Int("jitter_ms", 0, 60_000) ?? 0,
@@ -370,7 +373,7 @@ public static class ExperimentFile
             CrashPoint = crashPoint,
             Lag = OptionalDuration("lag") ?? TimeSpan.FromSeconds(3),
             NewPartitions = Int("new_partitions", 1, 1000) ?? 3,
-            Duration = OptionalDuration("duration") ?? defaultDuration ?? TimeSpan.FromSeconds(10),
+            Duration = OptionalDuration("duration") ?? defaultDuration ?? FaultSpec.DefaultDuration,
             When = new FaultTrigger(start, OptionalDuration("every"), Int("count", 1, 1000) ?? 1, windowEnd),
         };
     }

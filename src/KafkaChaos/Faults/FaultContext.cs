@@ -31,8 +31,8 @@ public sealed record FaultContext(
     public ClusterAccess RequireCluster(string kind) =>
         Cluster ?? throw new InvalidOperationException($"{kind} needs a cluster whose brokers this tool can reach (one it started or attached to)");
 
-    /// <summary>The partition a fault names, or one at random.</summary>
-    public int Partition(FaultSpec fault) => fault.Partition ?? Random.Next(Partitions);
+    /// <summary>The partition a fault names (partition 0 for a leader-aimed one that names none), or one at random from the seed.</summary>
+    public int Partition(FaultSpec fault) => fault.EffectivePartition ?? Random.Next(Partitions);
 
     /// <summary>The broker a fault names, or one at random.</summary>
     public BrokerNode Broker(FaultSpec fault)

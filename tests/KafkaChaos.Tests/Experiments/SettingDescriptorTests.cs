@@ -69,6 +69,39 @@ public class SettingDescriptorTests : TemporaryDirectoryTest
         Assert.That(Directory.Exists(runs), Is.False, "nothing written for a run that never started");
     }
 
+    [TestCase("kill-leader", 0)]
+    [TestCase("isolate-leader", 0)]
+    [TestCase("kill-leader-ahead", 0)]
+    [TestCase("kill-broker", null)]
+    public void FaultDefaults_AFileAndTheFlagsHoldAFaultAlikeAndAimAlike(string kind, int? partition)
+    {
+        var fault = ExperimentFile.Parse("f.yaml", $"name: f\nfaults:\n  - {{ kind: {kind} }}\n").Cells.Single().Spec.Faults.Single();
+
+        // The same defaults --fault-at and --fault-duration show in 'run --help', and --partition's "default: 0".
+        Assert.That((fault.When.At, fault.Duration), Is.EqualTo((KafkaChaos.Faults.FaultSpec.DefaultAt, KafkaChaos.Faults.FaultSpec.DefaultDuration)));
+        Assert.That(fault.Duration, Is.EqualTo(TimeSpan.FromSeconds(5)));
+        Assert.That(fault.EffectivePartition, Is.EqualTo(partition));
+    }
+
+    [Test]
+    public async Task FaultDefaults_RunHelpShowsTheSameSeconds()
+    {
+        var (_, output, _) = await CliProcess.RunAsync("run", "--help");
+        var help = string.Join(' ', output.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.That(help, Does.Contain($"--fault-at <fault-at> seconds into the workload when the fault fires [default: {KafkaChaos.Faults.FaultSpec.DefaultAt.TotalSeconds}]"));
+        Assert.That(help, Does.Match($@"--fault-duration <fault-duration> .*?\[default: {KafkaChaos.Faults.FaultSpec.DefaultDuration.TotalSeconds}\]"));
+    }
+
+    [Test]
+    public void RandomPartition_InAFile_DrawsFromTheSeed()
+    {
+        var fault = ExperimentFile.Parse("f.yaml", "name: f\nfaults:\n  - { kind: kill-leader, partition: random }\n").Cells.Single().Spec.Faults.Single();
+
+        Assert.That((fault.RandomPartition, fault.EffectivePartition), Is.EqualTo((true, (int?)null)));
+        Assert.That(fault.Describe(), Does.StartWith("kill-leader partition random"));
+    }
+
     [Test]
     public void BadValues_AreRefusedByEveryDescriptor()
     {
