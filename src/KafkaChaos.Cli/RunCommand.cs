@@ -150,9 +150,9 @@ public static class RunCommand
             };
             var faultName = parse.GetValue(fault)!;
             var brokerSettings = KeyValueArguments.Parse(parse.GetValue(brokerConfig) ?? [], "--broker-config");
-            if (brokerSettings.Keys.FirstOrDefault(k => !ClusterSpec.IsPlainKey(k) || brokerSettings[k].Any(char.IsControl)) is { } badBrokerKey)
+            if (brokerSettings.Keys.FirstOrDefault(k => !SettingCatalog.IsPassThrough(k, brokerSettings[k])) is { } badBrokerKey)
             {
-                throw new ExperimentConfigException($"--broker-config: '{badBrokerKey}' is not a plain setting name (letters, digits, '.', '_' and '-') with a one-line value");
+                throw new ExperimentConfigException($"--broker-config: '{badBrokerKey}' is not {SettingCatalog.PassThroughForm}");
             }
 
             var brokerCount = parse.GetValue(brokers);

@@ -23,9 +23,9 @@ public static class ExperimentSpecValidator
             return new("cluster.brokers", brokers);
         }
 
-        if (spec.Partitions < 1)
+        if (Settings.SettingRange.Partitions.Problem(spec.Partitions) is { } partitions)
         {
-            return new("topic.partitions", $"{spec.Partitions} is below 1");
+            return new("topic.partitions", partitions);
         }
 
         if (spec.ReplicationFactor < 1 || spec.ReplicationFactor > spec.Brokers)
@@ -87,14 +87,14 @@ public static class ExperimentSpecValidator
             return new("consumer.dedup_mark", "after-processing needs consumer.dedup: true; without a store there is nothing to mark");
         }
 
-        if (spec.Consumer.AutoCommitIntervalMs < 1)
+        if (Settings.SettingRange.AutoCommitIntervalMs.Problem(spec.Consumer.AutoCommitIntervalMs) is { } interval)
         {
-            return new("consumer.auto_commit_interval_ms", $"{spec.Consumer.AutoCommitIntervalMs} is below 1");
+            return new("consumer.auto_commit_interval_ms", interval);
         }
 
-        if (spec.Consumer.ProcessingTime < TimeSpan.Zero)
+        if (Settings.SettingRange.ProcessingMs.Problem(spec.Consumer.ProcessingTime.TotalMilliseconds) is { } processing)
         {
-            return new("consumer.processing_ms", $"{spec.Consumer.ProcessingTime.TotalMilliseconds} is negative");
+            return new("consumer.processing_ms", processing);
         }
 
         if (spec.Producers is < 1 or > MaxClients)
@@ -102,14 +102,19 @@ public static class ExperimentSpecValidator
             return new("workload.producers", $"{spec.Producers} is out of range 1..{MaxClients}");
         }
 
-        if (spec.Messages < 1)
+        if (Settings.SettingRange.Messages.Problem(spec.Messages) is { } messages)
         {
-            return new("workload.messages", $"{spec.Messages} is below 1");
+            return new("workload.messages", messages);
         }
 
         if (spec.MessageSize < MessageEnvelope.HeaderSize)
         {
             return new("workload.message_size", $"{spec.MessageSize} is below the {MessageEnvelope.HeaderSize}-byte envelope");
+        }
+
+        if (Settings.SettingRange.MessageSize.Problem(spec.MessageSize) is { } size)
+        {
+            return new("workload.message_size", size);
         }
 
         if (spec.Producer.TryGetValue("message.max.bytes", out var maxText)
@@ -123,6 +128,11 @@ public static class ExperimentSpecValidator
         if (!(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
         {
             return new("workload.rate", $"{spec.RatePerSecond} is not a finite number ≥ 0");
+        }
+
+        if (spec.RatePerSecond > Settings.SettingRange.MaxRate)
+        {
+            return new("workload.rate", $"{spec.RatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)} is above {Settings.SettingRange.MaxRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         return null;

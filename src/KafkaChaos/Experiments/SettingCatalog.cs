@@ -73,12 +73,12 @@ public static class SettingCatalog
         var rate = defaults.RatePerSecond;
         if (settings.TryGetValue("workload.rate", out var rateSetting))
         {
-            rate = double.TryParse(rateSetting.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && double.IsFinite(r) && r is >= 0 and <= 1e7
+            rate = double.TryParse(rateSetting.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && double.IsFinite(r) && r >= 0 && r <= Settings.SettingRange.MaxRate
                 ? r
                 : throw Bad(rateSetting, "workload.rate", Fixed["workload.rate"]);
         }
 
-        var messages = Long("workload.messages", defaults.Messages, 1, 1_000_000_000);
+        var messages = Long("workload.messages", defaults.Messages, Settings.SettingRange.Messages.Min, Settings.SettingRange.Messages.Max);
         if (settings.TryGetValue("workload.duration", out var durationSetting))
         {
             if (settings.TryGetValue("workload.messages", out var both))
@@ -100,9 +100,9 @@ public static class SettingCatalog
         {
             // Passed-through keys end up in config files and client settings: one line, plain names only.
             if ((key.StartsWith("producer.", StringComparison.Ordinal) || key.StartsWith("broker.", StringComparison.Ordinal))
-                && (!Cluster.ClusterSpec.IsPlainKey(key) || setting.Value.Any(char.IsControl) || setting.Value.Length > 1000))
+                && !IsPassThrough(key, setting.Value))
             {
-                throw Bad(setting, key, "a key of letters, digits, '.', '_' and '-', and a value on one line of at most 1000 characters");
+                throw Bad(setting, key, PassThroughForm);
             }
 
             if (key.StartsWith("producer.", StringComparison.Ordinal))
@@ -123,14 +123,14 @@ public static class SettingCatalog
             Brokers = brokers,
             Mode = Settings.ClusterSettings.Mode.Read(settings),
             Controllers = Settings.ClusterSettings.Controllers.Read(settings),
-            Partitions = Int("topic.partitions", defaults.Partitions, 1, 1000),
+            Partitions = Int("topic.partitions", defaults.Partitions, (int)Settings.SettingRange.Partitions.Min, (int)Settings.SettingRange.Partitions.Max),
             ReplicationFactor = replication,
             MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), int.MinValue, int.MaxValue),
             BrokerConfig = broker,
             Messages = messages,
             Producers = Int("workload.producers", defaults.Producers, int.MinValue, int.MaxValue),
             RatePerSecond = rate,
-            MessageSize = Int("workload.message_size", defaults.MessageSize, Workload.MessageEnvelope.HeaderSize, 1 << 20),
+            MessageSize = Int("workload.message_size", defaults.MessageSize, (int)Settings.SettingRange.MessageSize.Min, (int)Settings.SettingRange.MessageSize.Max),
             Keys = Enum.Parse<KeyStrategy>(Choice("workload.keys", "none", KeyNames), ignoreCase: true),
             ResendUnknownOnRestart = Choice("workload.resend_on_restart", "none", ["none", "unknown"]) == "unknown",
             Producer = producer,
@@ -140,10 +140,10 @@ public static class SettingCatalog
                 Commit = CommitStrategyNames.Parse(commit).Strategy,
                 CommitAsync = CommitStrategyNames.Parse(commit).CommitAsync,
                 BatchSize = Int("consumer.batch", 1, int.MinValue, int.MaxValue),
-                ProcessingTime = TimeSpan.FromMilliseconds(Int("consumer.processing_ms", 0, 0, 60_000)),
+                ProcessingTime = TimeSpan.FromMilliseconds(Int("consumer.processing_ms", 0, (int)Settings.SettingRange.ProcessingMs.Min, (int)Settings.SettingRange.ProcessingMs.Max)),
                 DedupStore = Choice("consumer.dedup", "false", ["true", "false"]) == "true",
                 DedupMarkAfterProcessing = Choice("consumer.dedup_mark", "atomic", ["atomic", "after-processing"]) == "after-processing",
-                AutoCommitIntervalMs = Int("consumer.auto_commit_interval_ms", 1000, 1, 600_000),
+                AutoCommitIntervalMs = Int("consumer.auto_commit_interval_ms", 1000, (int)Settings.SettingRange.AutoCommitIntervalMs.Min, (int)Settings.SettingRange.AutoCommitIntervalMs.Max),
                 WorkerQueue = Choice("consumer.processing", "inline", ["inline", "worker-queue"]) == "worker-queue",
                 AutoOffsetReset = Choice("consumer.auto_offset_reset", "earliest", ["earliest", "latest"]),
             },
@@ -175,6 +175,20 @@ public static class SettingCatalog
                 ? value
                 : throw Bad(setting, key, $"a duration such as 500ms, 5s or 2m, {min.TotalSeconds:0.###}..{max.TotalSeconds:0.###} s");
         }
+    }
+
+    /// <summary>What a passed-through producer or broker setting must look like, as errors say it.</summary>
+    public const string PassThroughForm = "a key of letters, digits, '.', '_' and '-', and a value on one line of at most 1000 characters";
+
+    /// <summary>
+    /// Whether a passed-through setting can be written into a config file or a client's settings as it is: a
+    /// plain key and a one-line value of at most 1000 characters. Files and flags are held to it alike.
+    /// </summary>
+    public static bool IsPassThrough(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return ClusterSpec.IsPlainKey(key) && !value.Any(char.IsControl) && value.Length <= 1000;
     }
 
     /// <summary>"500ms", "5s", "2m", "1h", or a plain number of seconds.</summary>

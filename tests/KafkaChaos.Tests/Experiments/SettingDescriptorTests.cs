@@ -103,6 +103,18 @@ public class SettingDescriptorTests : TemporaryDirectoryTest
     }
 
     [Test]
+    public async Task BrokerSetting_LongerThan1000Characters_IsRefusedByTheFlagAsByAFile()
+    {
+        var value = new string('x', 1001);
+        var file = Assert.Throws<ExperimentConfigException>(() => ExperimentFile.Parse("b.yaml", $"name: b\nbroker:\n  log.cleaner.foo: {value}\n"))!;
+        var (exitCode, _, error) = await CliProcess.RunAsync("run", "--broker-config", $"log.cleaner.foo={value}", "--runs-dir", Path.Combine(TestDirectory, "runs"));
+
+        Assert.That(file.Message, Does.Contain(SettingCatalog.PassThroughForm));
+        Assert.That(exitCode, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain($"--broker-config: 'log.cleaner.foo' is not {SettingCatalog.PassThroughForm}"));
+    }
+
+    [Test]
     public void BadValues_AreRefusedByEveryDescriptor()
     {
         // The walk above means something only if the bad values are bad for each setting.
