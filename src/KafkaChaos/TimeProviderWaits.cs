@@ -26,6 +26,40 @@ public static class TimeProviderWaits
         Task.Delay(delay, time).GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// A token that is cancelled when <paramref name="token"/> is, or once <paramref name="timeout"/> has passed
+    /// on <paramref name="time"/>: the one way to put a time limit on an operation (timed token sources and
+    /// <c>CancelAfter</c> are banned, since they read the wall clock).
+    /// </summary>
+    public static CancellationTokenSource Limit(this TimeProvider time, TimeSpan timeout, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return new TimedLimit(timeout, time, token);
+    }
+
+    /// <summary>A source cancelled by its own timer on the clock or by an outer token, whose link to that token ends with it.</summary>
+    private sealed class TimedLimit : CancellationTokenSource
+    {
+        private readonly CancellationTokenRegistration _outer;
+
+        public TimedLimit(TimeSpan timeout, TimeProvider time, CancellationToken outer)
+            : base(timeout, time)
+        {
+            _outer = outer.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), this);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                // First unlink, so that the outer token can never cancel a disposed source.
+                _outer.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
     /// <summary>The moment <paramref name="timeout"/> from now.</summary>
     public static DateTimeOffset Deadline(this TimeProvider time, TimeSpan timeout)
     {

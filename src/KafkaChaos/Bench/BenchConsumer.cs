@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaChaos.Workload;
 
@@ -53,10 +52,10 @@ internal abstract class BenchConsumer : IDisposable
     {
         var startRecords = Records;
         long firstSeen = 0;
-        var (lastRecords, lastProgress) = (startRecords, Stopwatch.GetTimestamp());
+        var (lastRecords, lastProgress) = (startRecords, TimeProvider.System.GetTimestamp());
         while (!cancellationToken.IsCancellationRequested)
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = TimeProvider.System.GetTimestamp();
             var records = Records;
             if (firstSeen == 0 && records > startRecords)
             {
@@ -64,7 +63,7 @@ internal abstract class BenchConsumer : IDisposable
             }
 
             DrainResult Ended(bool reached) =>
-                new(reached, firstSeen == 0 ? 0 : Stopwatch.GetElapsedTime(firstSeen, now).TotalSeconds, records - startRecords);
+                new(reached, firstSeen == 0 ? 0 : TimeProvider.System.GetElapsedTime(firstSeen, now).TotalSeconds, records - startRecords);
             if (done())
             {
                 return Ended(reached: true);
@@ -74,7 +73,7 @@ internal abstract class BenchConsumer : IDisposable
             {
                 (lastRecords, lastProgress) = (records, now);
             }
-            else if (Stopwatch.GetElapsedTime(lastProgress, now) > idleTimeout)
+            else if (TimeProvider.System.GetElapsedTime(lastProgress, now) > idleTimeout)
             {
                 return Ended(reached: false);
             }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -273,7 +272,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             var clockStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var producing = ProduceOnItsThread(Raw, sustainedCount, 0, null, () => AwaitReady(consumer, Raw, Ends(), cancellationToken), () =>
             {
-                (origin, target) = (Stopwatch.GetTimestamp(), consumer.Records + sustainedCount);
+                (origin, target) = (TimeProvider.System.GetTimestamp(), consumer.Records + sustainedCount);
                 clockStarted.TrySetResult();
             });
             if (await Task.WhenAny(clockStarted.Task, producing) == producing)
@@ -283,7 +282,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
 
             // Watched while the producer sends, so that the time ends with the last record read.
             var read = await Task.Run(() => consumer.DrainRecords(target, drainIdle, cancellationToken), cancellationToken);
-            var seconds = Stopwatch.GetElapsedTime(origin).TotalSeconds - (read.Reached ? 0 : drainIdle.TotalSeconds);
+            var seconds = TimeProvider.System.GetElapsedTime(origin).TotalSeconds - (read.Reached ? 0 : drainIdle.TotalSeconds);
             var records = Math.Min(sustainedCount, consumer.Records - (target - sustainedCount));
             var produced = await producing;
             return produced with
@@ -440,7 +439,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         {
             if (!report.Error.IsError)
             {
-                latency.Record((Stopwatch.GetTimestamp() - BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value.AsSpan(8))) * 1_000_000 / Stopwatch.Frequency);
+                latency.Record((TimeProvider.System.GetTimestamp() - BinaryPrimitives.ReadInt64LittleEndian(report.Message.Value.AsSpan(8))) * 1_000_000 / TimeProvider.System.TimestampFrequency);
             }
             else
             {
@@ -450,21 +449,21 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
 
         Action<DeliveryReport<byte[]?, byte[]>> handler = OnDelivery;
         var before = ProcessCounters.Read();
-        var stopAt = duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
-        var origin = Stopwatch.GetTimestamp();
+        var stopAt = duration is { } d ? (long)(d.TotalSeconds * TimeProvider.System.TimestampFrequency) : long.MaxValue;
+        var origin = TimeProvider.System.GetTimestamp();
         started();
         long sent = 0;
         for (; sent < count && !cancellationToken.IsCancellationRequested; sent++)
         {
-            var due = rate > 0 ? origin + (long)(sent * Stopwatch.Frequency / rate) : Stopwatch.GetTimestamp();
+            var due = rate > 0 ? origin + (long)(sent * TimeProvider.System.TimestampFrequency / rate) : TimeProvider.System.GetTimestamp();
             if (due - origin >= stopAt)
             {
                 break;
             }
 
-            while (rate > 0 && Stopwatch.GetTimestamp() < due)
+            while (rate > 0 && TimeProvider.System.GetTimestamp() < due)
             {
-                if (due - Stopwatch.GetTimestamp() > Stopwatch.Frequency / 500)
+                if (due - TimeProvider.System.GetTimestamp() > TimeProvider.System.TimestampFrequency / 500)
                 {
                     producer.Poll(TimeSpan.FromMilliseconds(1));
                 }
@@ -493,7 +492,7 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
         }
 
         producer.Flush(FlushTimeout);
-        var seconds = Stopwatch.GetElapsedTime(origin).TotalSeconds;
+        var seconds = TimeProvider.System.GetElapsedTime(origin).TotalSeconds;
         TimeProvider.System.Sleep(StatisticsCallbackWait); // one more statistics callback for the wire bytes
         producer.Poll(TimeSpan.Zero);
         return Metrics(Raw, sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? latency.Summarize() : null, Interlocked.Read(ref failed));
@@ -509,18 +508,14 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
             json => Interlocked.Exchange(ref txBytes, TxBytes(json)));
         producer.WarmUp(cell.Partitions, WarmUpTimeout);
         ready();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stop = duration is { } d ? TimeProvider.System.Limit(d, cancellationToken) : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var before = ProcessCounters.Read();
-        var clock = Stopwatch.StartNew();
+        var clock = TimeProvider.System.GetTimestamp();
         started();
-        if (duration is { } d)
-        {
-            stop.CancelAfter(d);
-        }
 
         producer.Run(rate, stop.Token);
         producer.Finish(FlushTimeout);
-        var seconds = clock.Elapsed.TotalSeconds;
+        var seconds = TimeProvider.System.GetElapsedTime(clock).TotalSeconds;
         time.Sleep(StatisticsCallbackWait);
         return Metrics(Harness, producer.Sent, cell.MessageSize, seconds, Interlocked.Read(ref txBytes), before, rate > 0 ? producer.ProduceToAck.Summarize() : null,
             producer.FailedDeliveries);
@@ -599,15 +594,15 @@ public sealed class BenchRunner(KafkaCluster cluster, string directory, TimeProv
                 await running; // it failed before it started: let that surface
             }
 
-            var clock = Stopwatch.StartNew();
+            var clock = TimeProvider.System.GetTimestamp();
             var due = Task.Delay(_fault.When.At, _time, cancellationToken);
             if (await Task.WhenAny(running, due) != due)
             {
-                return $"{_fault.Kind} not applied: the run ended after {clock.Elapsed.TotalSeconds:0.0} s, before the fault was due";
+                return $"{_fault.Kind} not applied: the run ended after {TimeProvider.System.GetElapsedTime(clock).TotalSeconds:0.0} s, before the fault was due";
             }
 
             var fault = FaultKinds.Create(_fault, new FaultContext(_cluster.Access, _topic, _cell.Partitions, null, null, _random, _journal, _time, _log));
-            var appliedAt = clock.Elapsed.TotalSeconds;
+            var appliedAt = TimeProvider.System.GetElapsedTime(clock).TotalSeconds;
             try
             {
                 await fault.ApplyAsync(cancellationToken);

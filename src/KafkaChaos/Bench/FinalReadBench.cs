@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using KafkaChaos.Cluster;
 using KafkaChaos.Journal;
@@ -40,10 +39,10 @@ public static class FinalReadBench
                     producer.Finish(TimeSpan.FromMinutes(2));
                 }
 
-                var watch = Stopwatch.StartNew();
+                var watch = TimeProvider.System.GetTimestamp();
                 var summary = await Task.Run(() => new FinalLogReader(topic, partitions, runId, cluster.ClientSettings, journal, time, _ => { })
                     .Read(TimeSpan.FromSeconds(30), cancellationToken), cancellationToken);
-                readSeconds = watch.Elapsed.TotalSeconds;
+                readSeconds = TimeProvider.System.GetElapsedTime(watch).TotalSeconds;
                 journal.WriteFinalReadEnded(time.Millis(), summary);
                 journal.WriteRunEnded(time.Millis(), RunStatus.Completed);
             }
@@ -69,10 +68,10 @@ public static class FinalReadBench
         LedgerCounts counts = new();
         for (var round = 0; round < 3; round++)
         {
-            var watch = Stopwatch.StartNew();
+            var watch = TimeProvider.System.GetTimestamp();
             var history = JournalReader.ReadRunDirectory(directory).History;
             counts = LedgerChecker.Check(withFinalRead ? history : history with { FinalRead = [], FinalReadEnd = null }).Counts;
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            best = Math.Min(best, TimeProvider.System.GetElapsedTime(watch).TotalSeconds);
         }
 
         return (best, counts);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaChaos.Workload;
 
@@ -71,7 +70,7 @@ internal sealed class RawBenchConsumer : BenchConsumer
 
             if (_timeRecords && message.Value is { Length: >= 16 } value)
             {
-                _endToEnd.Record((Stopwatch.GetTimestamp() - BinaryPrimitives.ReadInt64LittleEndian(value.AsSpan(8))) * 1_000_000 / Stopwatch.Frequency);
+                _endToEnd.Record((TimeProvider.System.GetTimestamp() - BinaryPrimitives.ReadInt64LittleEndian(value.AsSpan(8))) * 1_000_000 / TimeProvider.System.TimestampFrequency);
             }
 
             Volatile.Write(ref _next[result.Partition.Value], result.Offset.Value + 1);

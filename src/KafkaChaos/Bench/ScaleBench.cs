@@ -104,7 +104,7 @@ public sealed class ScaleBench(KafkaCluster cluster, string scratch, TimeProvide
         var start = process.WorkingSet64;
         var peak = start;
         var before = ProcessCounters.Read();
-        var clock = Stopwatch.StartNew();
+        var clock = TimeProvider.System.GetTimestamp();
         var running = Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         while (!running.IsCompleted)
         {
@@ -114,7 +114,7 @@ public sealed class ScaleBench(KafkaCluster cluster, string scratch, TimeProvide
         }
 
         await running;
-        var seconds = clock.Elapsed.TotalSeconds;
+        var seconds = TimeProvider.System.GetElapsedTime(clock).TotalSeconds;
         var cpu = (ProcessCounters.Read().Cpu - before.Cpu).TotalMicroseconds;
         return new ScalePhase(seconds, cpu / Math.Max(1, messages), peak, peak - start);
     }

@@ -43,8 +43,7 @@ public static class ApiVersionsProbe
     /// <summary>The requests the broker at <paramref name="host"/>:<paramref name="port"/> serves, or null when it did not answer an ApiVersions request (before 0.10, or not Kafka).</summary>
     public static async Task<IReadOnlyList<(short ApiKey, short Min, short Max)>?> AskAsync(string host, int port, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        using var timeout = TimeProvider.System.Limit(TimeSpan.FromSeconds(3), cancellationToken);
         try
         {
             using var client = new TcpClient();

@@ -18,8 +18,7 @@ public static class FindCoordinatorProbe
     {
         ArgumentNullException.ThrowIfNull(version);
         var apiVersion = version >= new KafkaVersion(0, 11, 0) ? (short)1 : (short)0;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        using var timeout = TimeProvider.System.Limit(TimeSpan.FromSeconds(3), cancellationToken);
         try
         {
             using var client = new TcpClient();

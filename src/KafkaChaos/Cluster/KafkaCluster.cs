@@ -105,7 +105,7 @@ public sealed class KafkaCluster : IAsyncDisposable, IKafkaTarget
             {
                 try
                 {
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                    using var timeout = cluster._time.Limit(TimeSpan.FromSeconds(30));
                     await cluster.CopyLogsAsync(logDirectory, timeout.Token);
                 }
                 catch (Exception e) when (e is DockerApiException or IOException or OperationCanceledException or HttpRequestException)

@@ -57,8 +57,7 @@ public sealed class QuorumTopologySource(MetadataTopologySource metadata, IBroke
 
             foreach (var arguments in reach?.Invoke(broker) ?? [["--bootstrap-server", $"{broker.IpAddress}:{ZooKeeperBrokerConfig.ClientPort}"]])
             {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                limit.CancelAfter(QuorumTimeout);
+                using var limit = _time.Limit(QuorumTimeout, cancellationToken);
                 try
                 {
                     var (exitCode, output) = await nodes.ExecAsync(broker, [layout.Script("kafka-metadata-quorum"), .. arguments, "describe", "--status"], limit.Token);

@@ -12,8 +12,7 @@ public static class ZooKeeperProbe
     /// <summary>True when a ZooKeeper at <paramref name="host"/>:<paramref name="port"/> answers "imok" within 2 s.</summary>
     public static async Task<bool> AnswersAsync(string host, int port, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        using var timeout = TimeProvider.System.Limit(TimeSpan.FromSeconds(2), cancellationToken);
         try
         {
             using var client = new TcpClient();

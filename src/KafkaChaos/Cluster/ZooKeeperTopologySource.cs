@@ -13,8 +13,7 @@ public sealed class ZooKeeperTopologySource(string zooKeeperHost, int zooKeeperP
     public async Task<ClusterTopology> TopologyAsync(string topic, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        using var timeout = TimeProvider.System.Limit(TimeSpan.FromSeconds(5), cancellationToken);
         try
         {
             await using var zooKeeper = await ZooKeeperReader.ConnectAsync(zooKeeperHost, zooKeeperPort, timeout.Token);

@@ -477,7 +477,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     /// </summary>
     private async Task UndoFaultsQuietlyAsync(ClusterAccess cluster, string name)
     {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var limit = time.Limit(TimeSpan.FromMinutes(1));
         try
         {
             await FaultUndo.EverythingAsync(cluster, limit.Token);
@@ -502,11 +502,11 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         }
     }
 
-    private static async Task CopyLogsQuietlyAsync(Func<string, CancellationToken, Task> copyLogs, string runDirectory)
+    private async Task CopyLogsQuietlyAsync(Func<string, CancellationToken, Task> copyLogs, string runDirectory)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var timeout = time.Limit(TimeSpan.FromSeconds(30));
             await copyLogs(runDirectory, timeout.Token);
         }
         catch (Exception e) when (e is Docker.DotNet.DockerApiException or IOException or OperationCanceledException or HttpRequestException)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using KafkaChaos.Cluster;
 using KafkaChaos.Journal;
@@ -52,11 +51,10 @@ public sealed class NetworkDelay(FaultContext context, IReadOnlyList<BrokerNode>
     private static async Task<double> ConnectMillisAsync(BrokerNode broker, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var watch = Stopwatch.StartNew();
+        using var timeout = TimeProvider.System.Limit(TimeSpan.FromSeconds(10), cancellationToken);
+        var watch = TimeProvider.System.GetTimestamp();
         await client.ConnectAsync(broker.IpAddress, ZooKeeperBrokerConfig.ClientPort, timeout.Token);
-        return watch.Elapsed.TotalMilliseconds;
+        return TimeProvider.System.GetElapsedTime(watch).TotalMilliseconds;
     }
 
     /// <summary>The fault's kind: its name, checks and construction.</summary>
