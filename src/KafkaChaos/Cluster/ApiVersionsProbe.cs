@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
 
 namespace KafkaChaos.Cluster;
 
@@ -43,38 +42,15 @@ public static class ApiVersionsProbe
     /// <summary>The requests the broker at <paramref name="host"/>:<paramref name="port"/> serves, or null when it did not answer an ApiVersions request (before 0.10, or not Kafka).</summary>
     public static async Task<IReadOnlyList<(short ApiKey, short Min, short Max)>?> AskAsync(string host, int port, CancellationToken cancellationToken)
     {
-        using var timeout = TimeProvider.System.Limit(TimeSpan.FromSeconds(3), cancellationToken);
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(host, port, timeout.Token);
-            var stream = client.GetStream();
-            var clientId = "kafka-chaos"u8.ToArray();
-            var request = new byte[4 + 2 + 2 + 4 + 2 + clientId.Length];
-            BinaryPrimitives.WriteInt32BigEndian(request, request.Length - 4);
-            BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(4), 18); // ApiVersions
-            BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(6), 0);
-            BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(8), 1); // correlation id
-            BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(12), (short)clientId.Length);
-            clientId.CopyTo(request, 14);
-            await stream.WriteAsync(request, timeout.Token);
-
-            var sizeBytes = new byte[4];
-            await stream.ReadExactlyAsync(sizeBytes, timeout.Token);
-            var size = BinaryPrimitives.ReadInt32BigEndian(sizeBytes);
-            if (size is < 10 or > 1 << 20)
-            {
-                return null;
-            }
-
-            var body = new byte[size];
-            await stream.ReadExactlyAsync(body, timeout.Token);
-            return Parse(body);
-        }
-        catch (Exception e) when (e is SocketException or IOException or EndOfStreamException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return null;
-        }
+        var clientId = "kafka-chaos"u8.ToArray();
+        var request = new byte[4 + 2 + 2 + 4 + 2 + clientId.Length];
+        BinaryPrimitives.WriteInt32BigEndian(request, request.Length - 4);
+        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(4), 18); // ApiVersions
+        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(6), 0);
+        BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(8), 1); // correlation id
+        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(12), (short)clientId.Length);
+        clientId.CopyTo(request, 14);
+        return await KafkaRequestExchange.SendAsync(host, port, request, 1 << 20, cancellationToken) is { } body ? Parse(body) : null;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Text;
 
 namespace KafkaChaos.Cluster;
@@ -18,29 +17,9 @@ public static class FindCoordinatorProbe
     {
         ArgumentNullException.ThrowIfNull(version);
         var apiVersion = version >= new KafkaVersion(0, 11, 0) ? (short)1 : (short)0;
-        using var timeout = TimeProvider.System.Limit(TimeSpan.FromSeconds(3), cancellationToken);
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(host, port, timeout.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync(Request(groupId, apiVersion, correlationId: 7), timeout.Token);
-            var sizeBytes = new byte[4];
-            await stream.ReadExactlyAsync(sizeBytes, timeout.Token);
-            var size = BinaryPrimitives.ReadInt32BigEndian(sizeBytes);
-            if (size is < 10 or > 1 << 16)
-            {
-                return null;
-            }
-
-            var body = new byte[size];
-            await stream.ReadExactlyAsync(body, timeout.Token);
-            return Parse(body, apiVersion, correlationId: 7);
-        }
-        catch (Exception e) when (e is SocketException or IOException or EndOfStreamException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return null;
-        }
+        return await KafkaRequestExchange.SendAsync(host, port, Request(groupId, apiVersion, correlationId: 7), 1 << 16, cancellationToken) is { } body
+            ? Parse(body, apiVersion, correlationId: 7)
+            : null;
     }
 
     /// <summary>The whole request, size first: header v1 (key, version, correlation id, client id), then the group id (and key type 0 from v1).</summary>
