@@ -84,12 +84,12 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             ["cluster.kafka.version"] = version.ToString(),
             ["nemesis.seed"] = seed.ToString(CultureInfo.InvariantCulture),
         };
-        if (external is null && attached is null)
+        // The cluster this cell starts, its mode resolved for the version: what config records is what starts.
+        var own = external is null && attached is null ? OwnClusterSpec(spec, image, version) : null;
+        if (own is not null)
         {
-            // What the cluster runs as, resolved for its version, not "auto".
-            var (mode, controllers) = ClusterSpec.ResolveMode(version, spec.Mode, spec.Controllers, spec.Brokers);
-            config[Settings.ClusterSettings.Mode.Key] = Settings.ClusterSettings.Mode.Format(mode);
-            config[Settings.ClusterSettings.Controllers.Key] = mode == ClusterMode.KRaft ? Settings.ClusterSettings.Controllers.Format(controllers) : "none";
+            config[Settings.ClusterSettings.Mode.Key] = Settings.ClusterSettings.Mode.Format(own.Mode);
+            config[Settings.ClusterSettings.Controllers.Key] = own.Mode == ClusterMode.KRaft ? Settings.ClusterSettings.Controllers.Format(own.Controllers) : "none";
         }
 
         if ((external?.Describe() ?? attached?.Describe()) is { } described)
@@ -158,7 +158,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
 
                     log($"{spec.Name}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
                     cluster = await KafkaCluster.StartAsync(engine ?? throw new InvalidOperationException("a Docker engine is needed to start a cluster"),
-                        OwnClusterSpec(spec, image, version), clusterId, log, runToken, cellDirectory, KeepCluster, time);
+                        own!, clusterId, log, runToken, cellDirectory, KeepCluster, time);
                     await RunWorkloadAsync(spec, seed, cluster, cluster.Access, clusterId, runGuid, journal, ClientLog, latencies, runToken);
                 }
             }
