@@ -107,19 +107,7 @@ public sealed partial class AttachedCluster : IKafkaTarget, IAsyncDisposable
         var admin = new AdminClientBuilder(settings).SetLogHandler((_, _) => { }).Build();
         try
         {
-            var metadata = await Task.Run(() => MetadataOrNull(admin), cancellationToken)
-                ?? throw new ClusterConfigException($"--attach {target}: no Kafka broker answered at {string.Join(", ", endpoints)} (Kafka {version} {versionSource})");
-            var brokers = new List<BrokerNode>();
-            var advertised = new List<string>();
-            foreach (var broker in metadata.Brokers.OrderBy(b => b.BrokerId))
-            {
-                var container = candidates.FirstOrDefault(c => c.Serves(broker.Host, broker.Port))
-                    ?? throw new ClusterConfigException($"--attach {target}: broker {broker.BrokerId} advertises {broker.Host}:{broker.Port}, which is none of the containers "
-                        + $"{string.Join(", ", candidates.Select(c => c.Name))}; attach to the project or label that holds every broker");
-                brokers.Add(new BrokerNode(broker.BrokerId, container.Id, container.Name, container.Addresses[0]));
-                advertised.Add($"{broker.Host}:{broker.Port}");
-            }
-
+            var (brokers, advertised) = await RegisteredBrokersAsync(admin, target, candidates, endpoints, version, versionSource, log, time, cancellationToken);
             var bootstrap = string.Join(',', advertised);
             var control = new ContainerBrokerControl(engine, brokers, time, log);
             var brokerContainers = brokers.Select(b => b.ContainerId).ToHashSet();
@@ -191,6 +179,63 @@ public sealed partial class AttachedCluster : IKafkaTarget, IAsyncDisposable
         await _network.DisposeAsync();
         _topologyResources?.Dispose();
         _admin.Dispose();
+    }
+
+    /// <summary>How long attaching waits for a container that answers as a broker to appear in the cluster's metadata.</summary>
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The brokers in the cluster's metadata, each tied to its container. A container that answers as a broker
+    /// on its own listener but is not in the metadata yet (just started, or re-registering after a lost
+    /// session) is waited for, up to <see cref="RegistrationWait"/>; if it still is not there, attaching goes on
+    /// without it and says so.
+    /// </summary>
+    private static async Task<(List<BrokerNode> Brokers, List<string> Advertised)> RegisteredBrokersAsync(IAdminClient admin, string target, IReadOnlyList<ContainerFacts> candidates,
+        string[] endpoints, KafkaVersion version, string versionSource, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var metadata = await Task.Run(() => MetadataOrNull(admin), cancellationToken)
+                ?? throw new ClusterConfigException($"--attach {target}: no Kafka broker answered at {string.Join(", ", endpoints)} (Kafka {version} {versionSource})");
+            var brokers = new List<BrokerNode>();
+            var advertised = new List<string>();
+            foreach (var broker in metadata.Brokers.OrderBy(b => b.BrokerId))
+            {
+                var container = candidates.FirstOrDefault(c => c.Serves(broker.Host, broker.Port))
+                    ?? throw new ClusterConfigException($"--attach {target}: broker {broker.BrokerId} advertises {broker.Host}:{broker.Port}, which is none of the containers "
+                        + $"{string.Join(", ", candidates.Select(c => c.Name))}; attach to the project or label that holds every broker");
+                brokers.Add(new BrokerNode(broker.BrokerId, container.Id, container.Name, container.Addresses[0]));
+                advertised.Add($"{broker.Host}:{broker.Port}");
+            }
+
+            var unregistered = new List<string>();
+            foreach (var container in candidates.Where(c => brokers.All(b => b.ContainerId != c.Id)))
+            {
+                foreach (var (host, port) in container.KafkaEndpoints.Select(Split))
+                {
+                    if (await BrokerListenerProbe.IsBrokerAsync(host, port, version, cancellationToken))
+                    {
+                        unregistered.Add(container.Name);
+                        break;
+                    }
+                }
+            }
+
+            if (unregistered.Count == 0)
+            {
+                return (brokers, advertised);
+            }
+
+            if (time.GetElapsedTime(started) >= RegistrationWait)
+            {
+                log($"attach {target}: {string.Join(", ", unregistered)} answer as brokers but did not register within {RegistrationWait.TotalSeconds:0} s; attaching to the {brokers.Count} that did");
+                return (brokers, advertised);
+            }
+
+            log($"attach {target}: waiting for {string.Join(", ", unregistered)} to register");
+            await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken);
+        }
     }
 
     private static Metadata? MetadataOrNull(IAdminClient admin)
