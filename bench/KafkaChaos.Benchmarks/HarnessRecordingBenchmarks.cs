@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using KafkaChaos.Journal;
 using KafkaChaos.Workload;
@@ -84,7 +83,7 @@ public class HarnessRecordingBenchmarks
         long sum = 0;
         for (var i = 0; i < Entries; i++)
         {
-            sum += Stopwatch.GetTimestamp();
+            sum += TimeProvider.System.GetTimestamp();
         }
 
         return sum;

@@ -24,7 +24,7 @@ public static class LedgerTargets
         var consumed = Consumed(PerEventMessages).ToArray();
         var final = Final(PerEventMessages).ToArray();
         var nsPerEvent = double.MaxValue;
-        var watch = new Stopwatch();
+        var watch = new ElapsedTimer(TimeProvider.System);
         for (var round = 0; round < 6; round++)
         {
             watch.Restart();

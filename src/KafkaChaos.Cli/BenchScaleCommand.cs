@@ -44,9 +44,9 @@ public static class BenchScaleCommand
             }
 
             var ackValue = parse.GetValue(acks)!;
-            if (ackValue is not ("0" or "1" or "all" or "-1"))
+            if (!Workload.AcksSetting.IsValid(ackValue))
             {
-                throw new ExperimentConfigException($"--acks: '{ackValue}' is not 0, 1 or all");
+                throw new ExperimentConfigException($"--acks: '{ackValue}' is not {Workload.AcksSetting.Expected}");
             }
 
             var baseline = new ScalePoint((int)partitionValues[0], (int)producerValues[0], messageValues.Count >= 3 ? messageValues[1] : messageValues[0]);

@@ -44,7 +44,7 @@ public static class RunCommand
         var rate = new Option<double>("--rate") { Description = "target send rate, messages per second (0: unthrottled)", DefaultValueFactory = _ => ExperimentSpec.Default.RatePerSecond };
         var producers = new Option<int>("--producers") { Description = "producer instances, 1..16, each with its own identity and an equal share of messages and rate", DefaultValueFactory = _ => 1 };
         var acks = new Option<string>("--acks") { Description = "producer acks: 0, 1 or all (-1 is all)", HelpName = "acks", DefaultValueFactory = _ => "all" };
-        acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
+        acks.AcceptOnlyFromAmong([.. AcksSetting.Values]);
         var producerConfig = new Option<string[]>("--producer-config")
         {
             Description = "any producer setting, in librdkafka's names, as key=value (repeatable): retries, retry.backoff.ms, delivery.timeout.ms, max.in.flight, enable.idempotence, linger.ms, batch.size, ...",

@@ -39,8 +39,29 @@ internal static class CliProcess
         using var process = Start(environment, arguments);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5), TimeProvider.System);
         return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="process"/>'s standard error until a line contains <paramref name="text"/>, so that a
+    /// test acts when the run is where it needs it instead of after a fixed sleep; returns what was read, and
+    /// fails if the process ends or <paramref name="limit"/> passes first.
+    /// </summary>
+    public static async Task<string> ReadErrorUntilAsync(Process process, string text, TimeSpan limit)
+    {
+        var lines = new System.Text.StringBuilder();
+        while (await process.StandardError.ReadLineAsync().WaitAsync(limit, TimeProvider.System) is { } line)
+        {
+            lines.AppendLine(line);
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                return lines.ToString();
+            }
+        }
+
+        Assert.Fail($"the process ended before it wrote \"{text}\":\n{lines}");
+        return "";
     }
 
     public static async Task SignalAsync(Process process, string signal)

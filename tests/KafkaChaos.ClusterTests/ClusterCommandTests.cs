@@ -19,7 +19,7 @@ public class ClusterCommandTests
         using var up = CliProcess.Start("cluster", "up", "--brokers", "1", "--image", ClusterEnvironment.Image);
         var stderr = up.StandardError.ReadToEndAsync();
         string? bootstrap = null;
-        while (await up.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line)
+        while (await up.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2), TimeProvider.System) is { } line)
         {
             TestContext.Progress.WriteLine(line);
             if (line.StartsWith("bootstrap servers: ", StringComparison.Ordinal))
@@ -33,7 +33,7 @@ public class ClusterCommandTests
             }
         }
 
-        Assert.That(bootstrap, Is.Not.Null, await Task.WhenAny(stderr, Task.Delay(1000)) == stderr ? stderr.Result : "");
+        Assert.That(bootstrap, Is.Not.Null, await Task.WhenAny(stderr, Task.Delay(TimeSpan.FromMilliseconds(1000), TimeProvider.System)) == stderr ? stderr.Result : "");
         var settings = new Dictionary<string, string>(ClientCompatibility.SettingsFor(ClusterEnvironment.Version)) { ["bootstrap.servers"] = bootstrap! };
         using (var admin = new AdminClientBuilder(settings).Build())
         {
@@ -44,7 +44,7 @@ public class ClusterCommandTests
         Assert.That(status.Output, Does.Contain("broker").And.Contain("alive"));
 
         await CliProcess.SignalAsync(up, "TERM");
-        await up.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        await up.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
         Assert.That(up.ExitCode, Is.Zero);
         Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
     }
@@ -53,10 +53,10 @@ public class ClusterCommandTests
     public async Task Up_KilledWithSigkillMidStart_LeavesStaleResourcesThatTheNextStartSweeps()
     {
         using var up = CliProcess.Start("cluster", "up", "--brokers", "3", "--image", ClusterEnvironment.Image);
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while ((await ClusterEnvironment.LabelledAsync()).Containers < 2 && DateTime.UtcNow < deadline)
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(1);
+        while ((await ClusterEnvironment.LabelledAsync()).Containers < 2 && TimeProvider.System.GetUtcNow() < deadline)
         {
-            await Task.Delay(100);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
         }
 
         up.Kill(); // SIGKILL: no teardown at all

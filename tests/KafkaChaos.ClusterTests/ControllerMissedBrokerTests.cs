@@ -60,7 +60,7 @@ public class ControllerMissedBrokerTests
         (var dropped, topology) = await ClusterRecovery.PollAsync(cluster.Access.Topology, Topic, t => t.Partitions.All(p => !p.InSyncReplicas.Contains(bounced.Id)),
             TimeSpan.FromSeconds(60), TimeProvider.System, CancellationToken.None);
         Assert.That(dropped, Is.True, $"broker {bounced.Id} out of every ISR after its bounce: {topology}");
-        await Task.Delay(TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(20), TimeProvider.System);
         topology = await cluster.Access.Topology.TopologyAsync(Topic, CancellationToken.None);
         if (!(topology.OnlyReplicasLag(3) && topology.Partitions.All(p => !p.InSyncReplicas.Contains(bounced.Id))))
         {

@@ -79,7 +79,7 @@ public class FaultKindTests
         var exec = _cluster.Access.Brokers.ExecAsync(broker, ["iptables", "-S"], CancellationToken.None);
         try
         {
-            await Task.Delay(2_000);
+            await Task.Delay(TimeSpan.FromMilliseconds(2_000), TimeProvider.System);
             Assert.That(exec.IsCompleted, Is.False, "an exec into a paused container waits");
         }
         finally
@@ -87,7 +87,7 @@ public class FaultKindTests
             await _cluster.Access.Brokers.UnpauseAsync(broker, CancellationToken.None);
         }
 
-        var (exitCode, output) = await exec.WaitAsync(TimeSpan.FromSeconds(30));
+        var (exitCode, output) = await exec.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
         Assert.That(exitCode, Is.Zero, output);
         await ClusterRecovery.WaitAsync(_cluster.Access, Topic, TimeProvider.System, TestContext.Progress.WriteLine, CancellationToken.None);
     }

@@ -94,10 +94,10 @@ public class FinalLogRecountTests : RunDirectoryTest
             while (!Directory.EnumerateFiles(Runs, JournalWriter.FileName, SearchOption.AllDirectories).Any(f => File.ReadAllText(journalPath = f).Contains("\"verified\"", StringComparison.Ordinal)))
             {
                 Assert.That(run.IsCompleted, Is.False, "the run ended before the fault was verified");
-                await Task.Delay(200);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
             }
 
-            await Task.Delay(3_000);
+            await Task.Delay(TimeSpan.FromMilliseconds(3_000), TimeProvider.System);
             await interrupt.CancelAsync();
             await Assert.CatchAsync<OperationCanceledException>(async () => await run);
 

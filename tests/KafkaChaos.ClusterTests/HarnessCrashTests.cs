@@ -34,7 +34,7 @@ public class HarnessCrashTests : CliExperimentTest
     [Test]
     public async Task Sigkill_AtRandomPoints_LeavesAVerifiableJournalAndNothingAfterTheSweep()
     {
-        var seed = Environment.TickCount;
+        var seed = Random.Shared.Next();
         var random = new Random(seed);
         var windows = new[] { (1.0, 4.0), (8.0, 14.0), (15.0, 20.0), (21.0, 27.0) };
         TestContext.Progress.WriteLine($"kill points from seed {seed}");
@@ -46,7 +46,7 @@ public class HarnessCrashTests : CliExperimentTest
             _ = run.StandardOutput.ReadToEndAsync();
             _ = run.StandardError.ReadToEndAsync();
             var exit = run.WaitForExitAsync();
-            var exited = await Task.WhenAny(exit, Task.Delay(killAt)) == exit;
+            var exited = await Task.WhenAny(exit, Task.Delay(killAt, TimeProvider.System)) == exit;
             if (!exited)
             {
                 run.Kill(); // SIGKILL: no cleanup of any kind
@@ -84,12 +84,12 @@ public class HarnessCrashTests : CliExperimentTest
         var runs = Path.Combine(Folder, "runs");
         using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
         _ = run.StandardOutput.ReadToEndAsync();
-        var stderr = run.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(20)); // inside the workload, with faults active
+        var before = await CliProcess.ReadErrorUntilAsync(run, "faults active: ", TimeSpan.FromMinutes(2)); // inside the workload, with a fault active
         await CliProcess.SignalAsync(run, "INT");
-        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var stderr = run.StandardError.ReadToEndAsync();
+        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2), TimeProvider.System);
 
-        Assert.That(run.ExitCode, Is.EqualTo(130), await stderr);
+        Assert.That(run.ExitCode, Is.EqualTo(130), before + await stderr);
         var runDirectory = ClusterEnvironment.RunDirectoryIn(runs);
         var results = ResultsJson.Read(runDirectory)!;
         Assert.That(results.Status, Is.EqualTo(RunStatus.Interrupted));
@@ -105,13 +105,13 @@ public class HarnessCrashTests : CliExperimentTest
         var runs = Path.Combine(Folder, "runs");
         using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
         _ = run.StandardOutput.ReadToEndAsync();
+        await CliProcess.ReadErrorUntilAsync(run, "faults active: ", TimeSpan.FromMinutes(2)); // inside the workload, with a fault active
+        await CliProcess.SignalAsync(run, "INT");
+        await CliProcess.ReadErrorUntilAsync(run, "interrupted: tearing down", TimeSpan.FromSeconds(30)); // the first one taken, the teardown begun
+        await CliProcess.SignalAsync(run, "INT");
         var stderr = run.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(15)); // inside the workload, with faults active
-        await CliProcess.SignalAsync(run, "INT");
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        await CliProcess.SignalAsync(run, "INT");
         var exit = run.WaitForExitAsync();
-        Assert.That(await Task.WhenAny(exit, Task.Delay(TimeSpan.FromSeconds(5))), Is.SameAs(exit), "a second Ctrl-C ends the process without waiting for the teardown");
+        Assert.That(await Task.WhenAny(exit, Task.Delay(TimeSpan.FromSeconds(5), TimeProvider.System)), Is.SameAs(exit), "a second Ctrl-C ends the process without waiting for the teardown");
         Assert.That(run.ExitCode, Is.Not.Zero, await stderr);
 
         var verify = await CliProcess.RunAsync("verify", ClusterEnvironment.RunDirectoryIn(runs));
@@ -129,7 +129,7 @@ public class HarnessCrashTests : CliExperimentTest
         using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs, "--keep-cluster");
         _ = run.StandardOutput.ReadToEndAsync();
         var lines = new System.Text.StringBuilder();
-        while (await run.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line)
+        while (await run.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2), TimeProvider.System) is { } line)
         {
             lines.AppendLine(line);
             if (line.Contains("faults active: ", StringComparison.Ordinal) && line.Contains("isolate-broker", StringComparison.Ordinal)
@@ -141,7 +141,7 @@ public class HarnessCrashTests : CliExperimentTest
 
         await CliProcess.SignalAsync(run, "INT");
         lines.Append(await run.StandardError.ReadToEndAsync());
-        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2), TimeProvider.System);
         var log = lines.ToString();
         Assert.That(log, Does.Contain("faults active: "), "the run got as far as both faults");
         Assert.That(run.ExitCode, Is.EqualTo(130), log);

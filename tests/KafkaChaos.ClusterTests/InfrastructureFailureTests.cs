@@ -53,10 +53,10 @@ public class InfrastructureFailureTests : CliExperimentTest
         };
         run.BeginErrorReadLine();
 
-        await workloadStarted.Task.WaitAsync(TimeSpan.FromMinutes(2));
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await workloadStarted.Task.WaitAsync(TimeSpan.FromMinutes(2), TimeProvider.System);
+        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System);
         proxy.Stop(); // the engine goes away before the fault at 6 s needs it
-        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3), TimeProvider.System);
         var log = stderr.ToString();
 
         Assert.That(run.ExitCode, Is.EqualTo(3), log);

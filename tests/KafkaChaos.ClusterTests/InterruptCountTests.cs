@@ -40,7 +40,7 @@ public partial class InterruptCountTests : CliExperimentTest
     [Test]
     public async Task Sigint_AtRandomPoints_JournalsEverySendTheClientAndTheBrokersKnow()
     {
-        var seed = Environment.TickCount;
+        var seed = Random.Shared.Next();
         var random = new Random(seed);
         TestContext.Progress.WriteLine($"interrupt points from seed {seed}");
         for (var round = 0; round < 3; round++)
@@ -50,10 +50,10 @@ public partial class InterruptCountTests : CliExperimentTest
             using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs, "--keep-cluster");
             _ = run.StandardOutput.ReadToEndAsync();
             var log = await ReadUntilWorkloadAsync(run);
-            await Task.Delay(after);
+            await Task.Delay(after, TimeProvider.System);
             await CliProcess.SignalAsync(run, "INT");
             log.Append(await run.StandardError.ReadToEndAsync());
-            await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3), TimeProvider.System);
             var kept = KeptCluster().Match(log.ToString());
             try
             {
@@ -109,7 +109,7 @@ public partial class InterruptCountTests : CliExperimentTest
     [Test]
     public async Task Sigkill_AtRandomPoints_KeepsEverySendTheBrokersHoldInTheJournal()
     {
-        var seed = Environment.TickCount;
+        var seed = Random.Shared.Next();
         var random = new Random(seed);
         TestContext.Progress.WriteLine($"kill points from seed {seed}");
         for (var round = 0; round < 3; round++)
@@ -119,7 +119,7 @@ public partial class InterruptCountTests : CliExperimentTest
             using var run = CliProcess.Start("run", ExperimentPath, "--image", ClusterEnvironment.Image, "--runs-dir", runs);
             _ = run.StandardOutput.ReadToEndAsync();
             var log = await ReadUntilWorkloadAsync(run);
-            await Task.Delay(after);
+            await Task.Delay(after, TimeProvider.System);
             run.Kill(); // SIGKILL: no cleanup of any kind
             await run.WaitForExitAsync();
             try
@@ -175,7 +175,7 @@ public partial class InterruptCountTests : CliExperimentTest
     internal static async Task<StringBuilder> ReadUntilWorkloadAsync(Process run)
     {
         var log = new StringBuilder();
-        while (await run.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(3)) is { } line)
+        while (await run.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(3), TimeProvider.System) is { } line)
         {
             log.AppendLine(line);
             if (line.Contains("scheduled at ", StringComparison.Ordinal))

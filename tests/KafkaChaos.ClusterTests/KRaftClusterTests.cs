@@ -156,7 +156,7 @@ public class KRaftClusterTests : RunDirectoryTest
                 }
             }
 
-            await Task.Delay(1_000);
+            await Task.Delay(TimeSpan.FromMilliseconds(1_000), TimeProvider.System);
         }
 
         throw new AssertionException("no broker named a quorum leader within 30 tries");

@@ -22,7 +22,7 @@ public class LeaderKillExperimentTests : RunDirectoryTest
         while (!Directory.EnumerateFiles(Runs, JournalWriter.ProducedFileName, SearchOption.AllDirectories).Any(f => new FileInfo(f).Length > 0))
         {
             Assert.That(run.IsCompleted, Is.False, "the run ended before it produced anything");
-            await Task.Delay(200);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
         }
 
         await interrupt.CancelAsync();

@@ -22,7 +22,7 @@ public class OtherLibrdkafkaTests : RunDirectoryTest
             "run", "--image", ClusterEnvironment.Image, "--runs-dir", Runs, "--messages", "3000", "--rate", "1000", "--fault", "none", "--commit", "process-then-commit-sync");
         var output = run.StandardOutput.ReadToEndAsync();
         var error = run.StandardError.ReadToEndAsync();
-        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5), TimeProvider.System);
 
         Assert.That(run.ExitCode, Is.EqualTo(0), await error);
         var journal = JournalReader.ReadRunDirectory(Path.Combine(ClusterEnvironment.RunDirectoryIn(Runs), "cells", "001"));

@@ -30,13 +30,13 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
         var next = partitions.ToDictionary(p => p.Partition.Value, _ => 0L);
         var distinct = new HashSet<(int, long)>();
         long records = 0, extra = 0, unreadable = 0;
-        var idleSince = DateTime.UtcNow;
+        var idleSince = TimeProvider.System.GetUtcNow();
         while (next.Any(n => n.Value < ends[n.Key]))
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result?.Message is null)
             {
-                if (DateTime.UtcNow - idleSince > TimeSpan.FromSeconds(60))
+                if (TimeProvider.System.GetUtcNow() - idleSince > TimeSpan.FromSeconds(60))
                 {
                     throw new TimeoutException($"the plain read stalled at {string.Join(", ", next.Select(n => $"p{n.Key}:{n.Value}/{ends[n.Key]}"))}");
                 }
@@ -44,7 +44,7 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
                 continue;
             }
 
-            idleSince = DateTime.UtcNow;
+            idleSince = TimeProvider.System.GetUtcNow();
             next[result.Partition.Value] = result.Offset.Value + 1;
             records++;
             var value = result.Message.Value;
@@ -76,7 +76,7 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
             }
             catch (KafkaException) when (attempt < 12)
             {
-                Thread.Sleep(5_000);
+                TimeProvider.System.Sleep(TimeSpan.FromSeconds(5));
             }
         }
     }

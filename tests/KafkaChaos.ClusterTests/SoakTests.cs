@@ -38,7 +38,7 @@ public partial class SoakTests
     public async Task AnHourOfRandomFaults_KeepsMemoryAndDescriptorsFlat_LeaksNoContainer_AndCountsExactly()
     {
         var minutes = int.Parse(Environment.GetEnvironmentVariable("KAFKA_CHAOS_SOAK_MINUTES") ?? "60", CultureInfo.InvariantCulture);
-        var seed = Environment.TickCount;
+        var seed = Random.Shared.Next();
         var random = new Random(seed);
         var duration = TimeSpan.FromMinutes(minutes);
         var faults = new StringBuilder();
@@ -94,7 +94,7 @@ public partial class SoakTests
         var started = TimeProvider.System.GetTimestamp();
         while (!run.HasExited && TimeProvider.System.GetElapsedTime(started) < duration)
         {
-            await Task.Delay(FaultEvery);
+            await Task.Delay(FaultEvery, TimeProvider.System);
             if (SoakSample.Of(run.Id, TimeProvider.System.GetElapsedTime(started)) is { RssKb: > 0 } sample)
             {
                 string logged;
@@ -110,7 +110,7 @@ public partial class SoakTests
             }
         }
 
-        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(15));
+        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(15), TimeProvider.System);
         await errors;
         var text = log.ToString();
         var clusterId = KeptCluster().Match(text);

@@ -39,7 +39,7 @@ public class CliFuzzTests : TemporaryDirectoryTest
     [Test]
     public async Task RandomCommandLines_EndWithAKnownExitAndOneLineOfCause()
     {
-        var seed = Environment.TickCount;
+        var seed = Random.Shared.Next();
         TestContext.Progress.WriteLine($"command lines from seed {seed}");
         var random = new Random(seed);
         var lines = Enumerable.Range(0, Cases).Select(_ => CommandLine(random)).ToList();
@@ -52,7 +52,7 @@ public class CliFuzzTests : TemporaryDirectoryTest
     [Test]
     public async Task RandomBytesInAnyFileOfACompletedRun_AreDamageOrAgreement_NeverAFalseLoss()
     {
-        var seed = Environment.TickCount;
+        var seed = Random.Shared.Next();
         TestContext.Progress.WriteLine($"damage from seed {seed}");
         var random = new Random(seed);
         var cases = Enumerable.Range(0, Cases / 2).Select(i =>
@@ -123,7 +123,7 @@ public class CliFuzzTests : TemporaryDirectoryTest
         using var process = CliProcess.Start(environment, full);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2), TimeProvider.System);
         var context = $"kafka-chaos {string.Join(' ', full.Select(a => $"'{a}'"))}: exit {process.ExitCode}\n{await error}";
         Assert.That(process.ExitCode, Is.AnyOf(0, 1, 2, 3), context);
         if (arguments.Contains("--help") || arguments.Contains("-h") || arguments.Contains("--version"))

@@ -63,7 +63,7 @@ public static class PeerTools
         {
             PeerTool.VerifiableProducer => Timed(
                 $"printf '{properties}' > /tmp/producer.properties; bin/kafka-verifiable-producer.sh {Bootstrap(version, bootstrap)} --topic {topic} --max-messages {count} " +
-                $"--throughput {throughput} --acks {(cell.Acks == "all" ? "-1" : cell.Acks)} --producer.config /tmp/producer.properties {Output}",
+                $"--throughput {throughput} --acks {Workload.AcksSetting.AsNumber(cell.Acks)} --producer.config /tmp/producer.properties {Output}",
                 "echo acked $(grep -c producer_send_success /tmp/out); echo failed $(grep -c producer_send_error /tmp/out); " +
                 "echo first_ms $(grep -m1 producer_send_success /tmp/out | sed -E 's/.*\"(time_ms|timestamp)\":([0-9]+).*/\\2/'); " +
                 "echo last_ms $(grep producer_send_success /tmp/out | tail -n 1 | sed -E 's/.*\"(time_ms|timestamp)\":([0-9]+).*/\\2/')"),

@@ -38,7 +38,7 @@ public static class ExperimentSpecValidator
             return new("topic.min_insync_replicas", $"{spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
         }
 
-        if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && ProducerSettings.Acks(spec.Producer) is { } acks and not ("all" or "-1"))
+        if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && AcksSetting.Of(spec.Producer) is { } acks && !AcksSetting.IsAll(acks))
         {
             return new("producer.enable.idempotence", $"enable.idempotence=true needs acks=all, not acks={acks}");
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confluent.Kafka;
+using KafkaChaos.Workload;
 
 namespace KafkaChaos.Experiments;
 
@@ -14,7 +15,7 @@ public static class ProducerSettings
     /// <summary>librdkafka's default message.timeout.ms.</summary>
     public static readonly TimeSpan DefaultMessageTimeout = TimeSpan.FromMilliseconds(300_000);
 
-    private static readonly (string Name, string Alias)[] Aliases = [("acks", "request.required.acks"), ("message.timeout.ms", "delivery.timeout.ms")];
+    private static readonly (string Name, string Alias)[] Aliases = [("acks", AcksSetting.Alias), ("message.timeout.ms", "delivery.timeout.ms")];
 
     /// <summary>The names librdkafka's own errors use for settings usually given under another name.</summary>
     private static readonly Dictionary<string, string> LibrdkafkaNames = new(StringComparer.Ordinal)
@@ -66,9 +67,9 @@ public static class ProducerSettings
             }
         }
 
-        if (Value(producer, "acks") is { } acks && acks.Trim() is not ("0" or "1" or "all" or "-1"))
+        if (Value(producer, "acks") is { } acks && !AcksSetting.IsValid(acks))
         {
-            return ("acks", $"'{acks}' is not 0, 1 or all (-1); a broker refuses any other count");
+            return ("acks", $"'{acks}' is not {AcksSetting.Expected}; a broker refuses any other count");
         }
 
         if (Value(producer, "message.timeout.ms") is { } timeout
@@ -105,13 +106,6 @@ public static class ProducerSettings
         return Value(producer, "message.timeout.ms") is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
             ? TimeSpan.FromMilliseconds(ms)
             : DefaultMessageTimeout;
-    }
-
-    /// <summary>The acks setting under either of its names, trimmed; null when neither is given (librdkafka's default, all).</summary>
-    public static string? Acks(IReadOnlyDictionary<string, string> producer)
-    {
-        ArgumentNullException.ThrowIfNull(producer);
-        return Value(producer, "acks")?.Trim();
     }
 
     /// <summary>Whether <paramref name="key"/> is one of the names of <paramref name="name"/>.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using KafkaChaos.Ledger;
 
 namespace KafkaChaos.Workload;
 

@@ -74,7 +74,7 @@ public sealed class SequencedProducer : IDisposable
         _reported = new long[(count + 63) / 64];
         _onDelivery = OnDelivery;
         _onResendDelivery = OnResendDelivery;
-        _positionsReported = Experiments.ProducerSettings.Acks(config) != "0";
+        _positionsReported = AcksSetting.Of(config) != "0";
         _producer = new ProducerBuilder<byte[]?, byte[]>(
                 new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConfigPropertyNames.Producer.DeliveryReportFields] = DeliveryReportFields })
             .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))

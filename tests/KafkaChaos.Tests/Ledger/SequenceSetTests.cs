@@ -1,5 +1,4 @@
 using CsCheck;
-using KafkaChaos.Ledger;
 using NUnit.Framework;
 
 namespace KafkaChaos.Tests.Ledger;

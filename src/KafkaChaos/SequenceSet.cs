@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace KafkaChaos.Ledger;
+namespace KafkaChaos;
 
 /// <summary>
 /// An exact set of 64-bit numbers (sequence numbers or offsets) that costs almost nothing when the
