@@ -5,8 +5,9 @@ using KafkaChaos.Experiments;
 namespace KafkaChaos.Cli;
 
 /// <summary>
-/// <c>kafka-chaos check</c>: loads an experiment file the way <c>run</c> does and prints its cells,
-/// faults and expectations, starting nothing. What is wrong with a file is found here in a second.
+/// <c>kafka-chaos check</c>: loads an experiment file, or reads run's flags, the way <c>run</c> does and
+/// prints each cell's resolved settings, faults and expectations, starting nothing. What is wrong with a
+/// file or a flag is found here in a second.
 /// With <c>--image</c> or <c>--kafka-version</c> it also prints the cluster each cell would get, node by
 /// node, with its server.properties and format command: made from the image's name and tag, so it needs
 /// neither a Docker engine nor the image.
@@ -15,39 +16,56 @@ public static class CheckCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("experiment") { Description = "an experiment file (YAML)" };
-        var image = new Option<string?>("--image") { Description = "print the cluster plan for this broker image (apache/kafka:4.1.0, bitnami/kafka:3.9.0, confluentinc/cp-kafka:7.9.0, one the tool built); nothing is pulled" };
-        var kafkaVersion = new Option<string?>("--kafka-version") { Description = "the image's Kafka version, when its tag does not say it" };
-        var command = new Command("check", "Check an experiment file and print its cells, faults and expectations, and with --image the cluster plan; starts nothing") { file, image, kafkaVersion };
+        // The same flags as run, resolved by the same code: a file and the flags that say the same thing
+        // print the same settings, so the two can be compared before either starts a cluster.
+        var flags = new RunFlags();
+        var command = new Command("check", "Check an experiment file, or the experiment run's flags describe, and print its resolved settings, faults and expectations, "
+            + "and with --image or --kafka-version the cluster plan; starts nothing");
+        flags.AddTo(command);
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(() =>
         {
-            var plan = ExperimentFile.Load(parse.GetValue(file)!);
-            Console.WriteLine($"{plan.SourcePath}: {plan.Name}, {plan.Cells.Count} cell(s)");
-            var first = plan.Cells[0].Spec;
-            foreach (var fault in first.Faults)
+            if (parse.GetValue(flags.Experiment) is { } file && flags.ExperimentOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
             {
-                Console.WriteLine($"  fault: {fault.Describe()}");
+                throw new ExperimentConfigException($"{given.Name}: the experiment file {file} sets the cluster, topic, workload, producer, consumer and faults; change the file instead of passing {given.Name}");
             }
 
-            foreach (var cell in plan.Cells)
+            var plan = RunCommand.PlanOf(parse, flags);
+            RunCommand.CheckCells(plan, fromFlags: parse.GetValue(flags.Experiment) is null);
+            Print(plan);
+            var imageName = parse.GetValue(flags.Image) ?? plan.Image;
+            if (imageName is not null || parse.GetValue(flags.KafkaVersion) is not null)
             {
-                Console.WriteLine($"  cell {cell.Name}");
-                foreach (var expectation in cell.Expectations)
-                {
-                    Console.WriteLine($"    expect {expectation}");
-                }
-            }
-
-            var imageName = parse.GetValue(image) ?? plan.Image;
-            if (imageName is not null || parse.GetValue(kafkaVersion) is not null)
-            {
-                PrintClusters(plan, imageName ?? "apache/kafka", parse.GetValue(kafkaVersion));
+                PrintClusters(plan, imageName ?? "apache/kafka", parse.GetValue(flags.KafkaVersion));
             }
 
             Console.WriteLine("ok: nothing was started");
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
+    }
+
+    /// <summary>Every cell with every setting as results.json records it (key=value, by key), then its expectations.</summary>
+    private static void Print(ExperimentPlan plan)
+    {
+        Console.WriteLine($"{plan.SourcePath}: {plan.Name}, {plan.Cells.Count} cell(s)");
+        foreach (var fault in plan.Cells[0].Spec.Faults)
+        {
+            Console.WriteLine($"  fault: {fault.Describe()}");
+        }
+
+        foreach (var cell in plan.Cells)
+        {
+            Console.WriteLine($"  cell {cell.Name}");
+            foreach (var (key, value) in cell.Spec.Describe().Where(kv => kv.Key != "name").OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"    {key}={value}");
+            }
+
+            foreach (var expectation in cell.Expectations)
+            {
+                Console.WriteLine($"    expect {expectation}");
+            }
+        }
     }
 
     /// <summary>One plan per distinct cluster among the cells, with the cells that share it.</summary>

@@ -26,6 +26,7 @@ public static class RunCommand
         ["workload.producers"] = "--producers",
         ["consumer.batch"] = "--batch",
         ["consumer.processing_ms"] = "--processing-ms",
+        ["faults[0]"] = "--fault",
     };
 
     public static Command Create(CancellationToken interrupt)

@@ -34,6 +34,12 @@ public static partial class UsageErrors
             message = $"{wrongType.Groups["option"].Value}: '{wrongType.Groups["value"].Value}' is not {KindOf(wrongType.Groups["type"].Value)}";
         }
 
+        else if (NotAmong().Match(message) is { Success: true } notAmong && OptionOf(parsed.Errors[0]) is { } option)
+        {
+            // The library leaves out which option refused the value; a line that does not name it is no help.
+            message = $"{option}: '{notAmong.Groups["value"].Value}' is not one of {notAmong.Groups["values"].Value.Replace("'", "", StringComparison.Ordinal).Replace(" ", ", ", StringComparison.Ordinal)}";
+        }
+
         var suggestion = "";
         if ((mistyped is not null || message.StartsWith("Unrecognized", StringComparison.Ordinal)) && Unrecognized().Match(message) is { Success: true } match && match.Groups[1].Value.StartsWith('-'))
         {
@@ -48,6 +54,14 @@ public static partial class UsageErrors
 
         return $"{name}: {message}{suggestion}; see '{name} --help'";
     }
+
+    /// <summary>The option whose value an error is about, if it is about one.</summary>
+    private static string? OptionOf(System.CommandLine.Parsing.ParseError error) => error.SymbolResult switch
+    {
+        System.CommandLine.Parsing.OptionResult option => option.Option.Name,
+        System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult option } => option.Option.Name,
+        _ => null,
+    };
 
     private static string KindOf(string type) => type switch
     {
@@ -80,6 +94,9 @@ public static partial class UsageErrors
 
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?:option|argument|command) '(?<option>[^']+)' as expected type '(?<type>[^']+)'")]
     private static partial Regex WrongType();
+
+    [GeneratedRegex(@"^Argument '(?<value>.*)' not recognized\. Must be one of: ?(?<values>.*)$")]
+    private static partial Regex NotAmong();
 
     [GeneratedRegex("'([^']+)'")]
     private static partial Regex Unrecognized();
