@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using KafkaChaos.Cluster;
+using KafkaChaos.Experiments.Targets;
 using KafkaChaos.Faults;
 using KafkaChaos.Journal;
 using KafkaChaos.Ledger;
@@ -74,177 +75,23 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         {
             throw new ExperimentConfigException($"faults: {brokerFault.Kind} acts on brokers, and --bootstrap targets a cluster this tool did not start; only restart-consumer and restart-producer apply");
         }
+
         Directory.CreateDirectory(cellDirectory);
         var clusterId = $"{runId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
         var seed = spec.Seed ?? Random.Shared.Next();
-        var runGuid = Guid.NewGuid();
+        ICellTarget target = external is not null ? new ExternalCellTarget(external)
+            : attached is not null ? new AttachedCellTarget(attached, time, log)
+            : new OwnCellTarget(engine, OwnClusterSpec(spec, image, version), clusterId, cellDirectory, KeepCluster, time, log);
         var config = new Dictionary<string, string>(spec.Describe(), StringComparer.Ordinal)
         {
             ["cluster.image"] = image,
             ["cluster.kafka.version"] = version.ToString(),
             ["nemesis.seed"] = seed.ToString(CultureInfo.InvariantCulture),
         };
-        // The cluster this cell starts, its mode resolved for the version: what config records is what starts.
-        var own = external is null && attached is null ? OwnClusterSpec(spec, image, version) : null;
-        if (own is not null)
-        {
-            config[Settings.ClusterSettings.Mode.Key] = Settings.ClusterSettings.Mode.Format(own.Mode);
-            config[Settings.ClusterSettings.Controllers.Key] = own.Mode == ClusterMode.KRaft ? Settings.ClusterSettings.Controllers.Format(own.Controllers) : "none";
-        }
+        target.Describe(config);
 
-        if ((external?.Describe() ?? attached?.Describe()) is { } described)
-        {
-            config.Remove("cluster.image");
-            foreach (var (key, value) in described)
-            {
-                config[key] = value;
-            }
-        }
-
-        if (attached is not null)
-        {
-            config["cluster.brokers"] = attached.Access.Brokers.Brokers.Count.ToString(CultureInfo.InvariantCulture);
-        }
-
-        var status = RunStatus.Completed;
-        string? error = null;
-        Exception? failure = null;
         var latencies = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
-        var clientLog = new StreamWriter(Path.Combine(cellDirectory, "client.log")) { AutoFlush = false };
-        try
-        {
-            using var journal = new JournalWriter(cellDirectory, time);
-            var clientLogGate = new Lock();
-            void ClientLog(string line)
-            {
-                lock (clientLogGate)
-                {
-                    try
-                    {
-                        clientLog.WriteLine($"{time.GetUtcNow():O} {line}");
-                    }
-                    catch (IOException e)
-                    {
-                        journal.Failure.Report(e);
-                    }
-                }
-            }
-
-            journal.WriteRunStarted(runId, time.Millis(), config);
-            KafkaCluster? cluster = null;
-            // A failed write to the run directory (a full disk) stops the run like Ctrl-C, but as a failure.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, journal.Failure.Tripped);
-            var runToken = stop.Token;
-            try
-            {
-                if (external is not null)
-                {
-                    log($"{spec.Name}: the cluster at {external.BootstrapServers} (Kafka {version} assumed), nemesis seed {seed}");
-                    await RunWorkloadAsync(spec, seed, external, null, clusterId, runGuid, journal, ClientLog, latencies, runToken);
-                }
-                else if (attached is not null)
-                {
-                    log($"{spec.Name}: the attached cluster {attached.Target} (Kafka {attached.Version}), nemesis seed {seed}");
-                    await RunWorkloadAsync(spec, seed, attached, attached.Access, clusterId, runGuid, journal, ClientLog, latencies, runToken);
-                }
-                else
-                {
-                    if (KeptCluster is { } previous)
-                    {
-                        KeptCluster = null;
-                        log($"removing the cluster kept from the previous cell, {previous.RunId}");
-                        await previous.DisposeAsync();
-                    }
-
-                    log($"{spec.Name}: Kafka {version} from {image}, {spec.Brokers} brokers, nemesis seed {seed}");
-                    cluster = await KafkaCluster.StartAsync(engine ?? throw new InvalidOperationException("a Docker engine is needed to start a cluster"),
-                        own!, clusterId, log, runToken, cellDirectory, KeepCluster, time);
-                    await RunWorkloadAsync(spec, seed, cluster, cluster.Access, clusterId, runGuid, journal, ClientLog, latencies, runToken);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                status = RunStatus.Interrupted;
-                error = "interrupted before the run completed";
-            }
-            catch (Exception) when (journal.Failure.First is { } writeFailure)
-            {
-                status = RunStatus.Failed;
-                failure = RunDirectoryFailure(cellDirectory, writeFailure);
-                error = failure.Message;
-            }
-            catch (Exception e) when (e is ClusterConfigException or ExperimentConfigException)
-            {
-                // Found only once running (an external cluster's own settings): a config error, exit 2,
-                // after the journal is closed and anything started is removed.
-                status = RunStatus.Failed;
-                error = e.Message;
-                throw;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Whatever broke (the engine, a client, the tool itself), the run is recorded as failed,
-                // never as completed, and what was journalled so far still gets its verdict.
-                status = RunStatus.Failed;
-                failure = engine is not null && external is null && DockerEngine.IsUnreachable(e) ? engine.Unreachable(e) : e;
-                error = failure is InfrastructureException ? failure.Message : $"{e.GetType().Name}: {e.Message}";
-            }
-            finally
-            {
-                if (attached is not null && status != RunStatus.Completed)
-                {
-                    // The user's cluster is left as it was found: every fault undone, its logs copied for the failed run.
-                    await CopyLogsQuietlyAsync(attached.CopyLogsAsync, cellDirectory);
-                    await UndoFaultsQuietlyAsync(attached.Access, attached.Target);
-                }
-
-                if (cluster is not null)
-                {
-                    if (status != RunStatus.Completed)
-                    {
-                        await CopyLogsQuietlyAsync(cluster.CopyLogsAsync, cellDirectory);
-                    }
-
-                    if (KeepCluster)
-                    {
-                        if (status != RunStatus.Completed)
-                        {
-                            await UndoFaultsQuietlyAsync(cluster.Access, $"the kept cluster {cluster.RunId}");
-                        }
-
-                        cluster.Release();
-                        KeptCluster = cluster;
-                        log($"kept cluster {cluster.RunId}: bootstrap servers {cluster.BootstrapServers}; remove it with 'kafka-chaos cluster down {cluster.RunId}'");
-                    }
-                    else
-                    {
-                        await RemoveQuietlyAsync(cluster);
-                    }
-                }
-
-                journal.WriteRunEnded(time.Millis(), status, error);
-            }
-
-            journal.Dispose(); // its last flush can fail too
-            if (journal.Failure.First is { } lateFailure && failure is null && status == RunStatus.Completed)
-            {
-                status = RunStatus.Failed;
-                failure = RunDirectoryFailure(cellDirectory, lateFailure);
-                error = failure.Message;
-            }
-        }
-        finally
-        {
-            try
-            {
-                clientLog.Dispose();
-            }
-            catch (IOException e)
-            {
-                log($"client.log is incomplete: {e.Message}");
-            }
-        }
-
+        var (status, error, failure) = await RecordAsync(spec, target, runId, seed, clusterId, cellDirectory, config, latencies, cancellationToken);
         var recorded = JournalReader.ReadRunDirectory(cellDirectory);
         var verdict = LedgerChecker.Check(recorded.History);
         var cell = new CellResult(spec.Name, config, verdict.Counts, verdict.Examples, verdict.HistoryTruncated, recorded.History.Faults, latencies,
@@ -257,50 +104,89 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         return (cell, failure);
     }
 
-    private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, IKafkaTarget target, ClusterAccess? access, string runId, Guid runGuid, JournalWriter journal,
+    /// <summary>
+    /// The recorded part of a cell, its journal open from the run's start to its end: the cluster provisioned,
+    /// the workload under its faults, and the cluster left, whatever happened. What went wrong becomes the
+    /// status; only a config error found while running is thrown, after the journal is closed.
+    /// </summary>
+    private async Task<(RunStatus Status, string? Error, Exception? Failure)> RecordAsync(ExperimentSpec spec, ICellTarget target, string runId, int seed, string clusterId,
+        string cellDirectory, Dictionary<string, string> config, Dictionary<string, LatencySummary> latencies, CancellationToken cancellationToken)
+    {
+        using var clientLog = new ClientLogFile(Path.Combine(cellDirectory, "client.log"), time, log);
+        using var journal = new JournalWriter(cellDirectory, time);
+        clientLog.Failure = journal.Failure;
+        journal.WriteRunStarted(runId, time.Millis(), config);
+        (RunStatus Status, string? Error, Exception? Failure) outcome = (RunStatus.Completed, null, null);
+        // A failed write to the run directory (a full disk) stops the run like Ctrl-C, but as a failure.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, journal.Failure.Tripped);
+        try
+        {
+            if (target is OwnCellTarget && KeptCluster is { } previous)
+            {
+                KeptCluster = null;
+                log($"removing the cluster kept from the previous cell, {previous.RunId}");
+                await previous.DisposeAsync();
+            }
+
+            log($"{spec.Name}: {target.Description}, nemesis seed {seed}");
+            var (kafka, access) = await target.ProvisionAsync(stop.Token);
+            await RunWorkloadAsync(spec, seed, kafka, access, clusterId, journal, clientLog.Write, latencies, stop.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = (RunStatus.Interrupted, "interrupted before the run completed", null);
+        }
+        catch (Exception) when (journal.Failure.First is { } writeFailure)
+        {
+            var failure = RunDirectoryFailure(cellDirectory, writeFailure);
+            outcome = (RunStatus.Failed, failure.Message, failure);
+        }
+        catch (Exception e) when (e is ClusterConfigException or ExperimentConfigException)
+        {
+            // Found only once running (an external cluster's own settings): a config error, exit 2,
+            // after the journal is closed and anything started is removed.
+            outcome = (RunStatus.Failed, e.Message, null);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever broke (the engine, a client, the tool itself), the run is recorded as failed,
+            // never as completed, and what was journalled so far still gets its verdict.
+            var failure = engine is not null && target is not ExternalCellTarget && DockerEngine.IsUnreachable(e) ? engine.Unreachable(e) : e;
+            outcome = (RunStatus.Failed, failure is InfrastructureException ? failure.Message : $"{e.GetType().Name}: {e.Message}", failure);
+        }
+        finally
+        {
+            await target.LeaveAsync(outcome.Status, cellDirectory);
+            if (target is OwnCellTarget { Kept: { } kept })
+            {
+                KeptCluster = kept;
+            }
+
+            journal.WriteRunEnded(time.Millis(), outcome.Status, outcome.Error);
+        }
+
+        journal.Dispose(); // its last flush can fail too
+        if (journal.Failure.First is { } lateFailure && outcome is { Failure: null, Status: RunStatus.Completed })
+        {
+            var failure = RunDirectoryFailure(cellDirectory, lateFailure);
+            outcome = (RunStatus.Failed, failure.Message, failure);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// The workload in its phases: the topic, the clients, the produce under the nemesis, the acknowledgements,
+    /// the heal and the quiet period, the drain of the group, and the final read of the whole log.
+    /// </summary>
+    private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, IKafkaTarget target, ClusterAccess? access, string runId, JournalWriter journal,
         Action<string> clientLog, Dictionary<string, LatencySummary> latencies, CancellationToken cancellationToken)
     {
         var topic = $"chaos-{runId}";
-        var topicConfig = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
-        };
-        if (target is AttachedCluster)
-        {
-            // The brokers keep their own settings; what a topic can override is set on the run's topic instead.
-            foreach (var (key, value) in spec.BrokerConfig.Where(s => AttachedCluster.TopicLevelSettings.Contains(s.Key)))
-            {
-                topicConfig[key] = value;
-            }
-        }
-
-        await target.CreateTopicAsync(topic, spec.Partitions, spec.ReplicationFactor, topicConfig, cancellationToken);
-        log($"topic {topic}: {spec.Partitions} partitions, RF {spec.ReplicationFactor}, min.insync.replicas {spec.MinInsyncReplicas}");
-
-        // The shortest session the broker allows, so that a killed consumer's partitions move on quickly.
-        var sessionTimeout = (int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(target.Version).TotalMilliseconds);
-        var consumerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal)
-        {
-            ["group.id"] = $"kafka-chaos-{runId}",
-            ["auto.offset.reset"] = spec.Consumer.AutoOffsetReset,
-            ["session.timeout.ms"] = sessionTimeout.ToString(CultureInfo.InvariantCulture),
-            ["heartbeat.interval.ms"] = (sessionTimeout / 3).ToString(CultureInfo.InvariantCulture),
-        };
-        var producerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos" };
-        if (spec.Faults.Any(f => f.Kind == FaultKinds.AddPartitions))
-        {
-            // Both clients look for new partitions every 5 minutes by default: longer than any run. The
-            // producer looks every second and the group every 10 s, so the producer writes to a new partition
-            // before the group is assigned it, as when a producer restarts or refreshes first (article 003).
-            consumerConfig["topic.metadata.refresh.interval.ms"] = "10000";
-            producerConfig["topic.metadata.refresh.interval.ms"] = "1000";
-        }
-
-        foreach (var (key, value) in spec.Producer)
-        {
-            producerConfig[key] = value;
-        }
-
+        var runGuid = Guid.NewGuid();
+        await CreateTopicAsync(spec, target, topic, cancellationToken);
+        var (consumerConfig, producerConfig) = ClientConfigs(spec, target, runId);
         var runDirectory = Path.GetDirectoryName(journal.Path)!;
         using var group = new ConsumerGroup(runGuid, topic, spec.Consumer, consumerConfig, runDirectory, journal, time, clientLog);
         using var producer = new ProducerGroup(spec.Producers, runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog)
@@ -325,12 +211,82 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             log($"scheduled at {at.TotalSeconds:0.###} s: {fault.Describe()}");
         }
 
+        var partitionsAtEnd = FaultKinds.PartitionsAtEnd(spec.Partitions, spec.Faults); // what the drain and the final read cover
+        var (caughtUp, ends) = await ProduceHealAndDrainAsync(spec, producer, group, nemesis, partitionsAtEnd, cancellationToken);
+        log(caughtUp ? $"consumers caught up: {group.Progress.Records} records read" : $"consumers went idle for {spec.DrainIdleTimeout.TotalSeconds:0} s before reaching the end offsets; {group.Progress.Records} records read");
+        journal.WriteDrainEnded(time.Millis(), new GroupDrainSummary(caughtUp, caughtUp
+            ? $"every partition read or committed to its end offset; {group.Progress.Records} records read"
+            : $"{string.Join(", ", group.Progress.Behind(ends).Select(p => $"partition {p} read to offset {group.Progress.Next(p)} of {ends[p]}"))}; nothing arrived for {spec.DrainIdleTimeout.TotalSeconds:0} s"));
+        group.Dispose();
+
+        // Durability is judged on the log as it is now, read whole by a reader outside the group.
+        var finalRead = await Task.Run(() => new FinalLogReader(topic, partitionsAtEnd, runGuid, target.ClientSettings, journal, time, clientLog)
+            .Read(spec.DrainIdleTimeout, cancellationToken), cancellationToken);
+        journal.WriteFinalReadEnded(time.Millis(), finalRead);
+        log(finalRead.Complete ? $"final read: {finalRead.Detail}" : $"final read incomplete, the cell is invalid: {finalRead.Detail}");
+        latencies["produce_to_ack"] = producer.ProduceToAck().Summarize();
+        latencies["end_to_end"] = group.EndToEnd().Summarize();
+    }
+
+    private async Task CreateTopicAsync(ExperimentSpec spec, IKafkaTarget target, string topic, CancellationToken cancellationToken)
+    {
+        var topicConfig = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["min.insync.replicas"] = spec.MinInsyncReplicas.ToString(CultureInfo.InvariantCulture),
+        };
+        if (target is AttachedCluster)
+        {
+            // The brokers keep their own settings; what a topic can override is set on the run's topic instead.
+            foreach (var (key, value) in spec.BrokerConfig.Where(s => AttachedCluster.TopicLevelSettings.Contains(s.Key)))
+            {
+                topicConfig[key] = value;
+            }
+        }
+
+        await target.CreateTopicAsync(topic, spec.Partitions, spec.ReplicationFactor, topicConfig, cancellationToken);
+        log($"topic {topic}: {spec.Partitions} partitions, RF {spec.ReplicationFactor}, min.insync.replicas {spec.MinInsyncReplicas}");
+    }
+
+    /// <summary>The group's and the producers' client settings: the cluster's own, the run's group, the spec's producer settings on top.</summary>
+    private static (Dictionary<string, string> Consumer, Dictionary<string, string> Producer) ClientConfigs(ExperimentSpec spec, IKafkaTarget target, string runId)
+    {
+        // The shortest session the broker allows, so that a killed consumer's partitions move on quickly.
+        var sessionTimeout = (int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(target.Version).TotalMilliseconds);
+        var consumerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal)
+        {
+            ["group.id"] = $"kafka-chaos-{runId}",
+            ["auto.offset.reset"] = spec.Consumer.AutoOffsetReset,
+            ["session.timeout.ms"] = sessionTimeout.ToString(CultureInfo.InvariantCulture),
+            ["heartbeat.interval.ms"] = (sessionTimeout / 3).ToString(CultureInfo.InvariantCulture),
+        };
+        var producerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos" };
+        if (spec.Faults.Any(f => f.Kind == FaultKinds.AddPartitions))
+        {
+            // Both clients look for new partitions every 5 minutes by default: longer than any run. The
+            // producer looks every second and the group every 10 s, so the producer writes to a new partition
+            // before the group is assigned it, as when a producer restarts or refreshes first (article 003).
+            consumerConfig["topic.metadata.refresh.interval.ms"] = "10000";
+            producerConfig["topic.metadata.refresh.interval.ms"] = "1000";
+        }
+
+        foreach (var (key, value) in spec.Producer)
+        {
+            producerConfig[key] = value;
+        }
+
+        return (consumerConfig, producerConfig);
+    }
+
+    /// <summary>
+    /// Sends everything while the nemesis runs, waits for the acknowledgements, heals, holds the quiet period,
+    /// then drains the group to the end offsets; whether it caught up, and those offsets.
+    /// </summary>
+    private async Task<(bool CaughtUp, IReadOnlyDictionary<int, long> Ends)> ProduceHealAndDrainAsync(ExperimentSpec spec, ProducerGroup producer, ConsumerGroup group, Nemesis nemesis,
+        int partitionsAtEnd, CancellationToken cancellationToken)
+    {
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = ReportProgressAsync(spec.Name, producer, group, nemesis, stopProgress.Token);
-        bool caughtUp;
-        IReadOnlyDictionary<int, long> ends;
-        var partitionsAtEnd = FaultKinds.PartitionsAtEnd(spec.Partitions, spec.Faults); // what the drain and the final read cover
         try
         {
             var produce = Task.Factory.StartNew(() => producer.Run(stopSending.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -356,29 +312,15 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
             log($"quiet period of {spec.QuietPeriod.TotalSeconds:0.###} s before the final read");
             await Task.Delay(spec.QuietPeriod, time, cancellationToken);
 
-            ends = await Task.Run(() => group.EndOffsets(partitionsAtEnd, cancellationToken), cancellationToken);
+            var ends = await Task.Run(() => group.EndOffsets(partitionsAtEnd, cancellationToken), cancellationToken);
             log($"draining consumers to end offsets {string.Join(", ", ends.OrderBy(e => e.Key).Select(e => $"p{e.Key}:{e.Value}"))}");
-            caughtUp = await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken);
+            return (await group.DrainAsync(ends, spec.DrainIdleTimeout, cancellationToken), ends);
         }
         finally
         {
             await stopProgress.CancelAsync();
             await progress;
         }
-
-        log(caughtUp ? $"consumers caught up: {group.Progress.Records} records read" : $"consumers went idle for {spec.DrainIdleTimeout.TotalSeconds:0} s before reaching the end offsets; {group.Progress.Records} records read");
-        journal.WriteDrainEnded(time.Millis(), new GroupDrainSummary(caughtUp, caughtUp
-            ? $"every partition read or committed to its end offset; {group.Progress.Records} records read"
-            : $"{string.Join(", ", group.Progress.Behind(ends).Select(p => $"partition {p} read to offset {group.Progress.Next(p)} of {ends[p]}"))}; nothing arrived for {spec.DrainIdleTimeout.TotalSeconds:0} s"));
-        group.Dispose();
-
-        // Durability is judged on the log as it is now, read whole by a reader outside the group.
-        var finalRead = await Task.Run(() => new FinalLogReader(topic, partitionsAtEnd, runGuid, target.ClientSettings, journal, time, clientLog)
-            .Read(spec.DrainIdleTimeout, cancellationToken), cancellationToken);
-        journal.WriteFinalReadEnded(time.Millis(), finalRead);
-        log(finalRead.Complete ? $"final read: {finalRead.Detail}" : $"final read incomplete, the cell is invalid: {finalRead.Detail}");
-        latencies["produce_to_ack"] = producer.ProduceToAck().Summarize();
-        latencies["end_to_end"] = group.EndToEnd().Summarize();
     }
 
     /// <summary>
@@ -469,51 +411,6 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     private static InfrastructureException RunDirectoryFailure(string directory, IOException e) =>
         new($"writing to the run directory failed ({e.Message}); free space under {directory}, or choose another --runs-dir, and run again. "
             + "What was written before the failure is kept, and 'kafka-chaos verify' checks it", e);
-
-    /// <summary>
-    /// A kept cluster is promised healed, and an attached cluster is the user's: a run cut short (Ctrl-C, a
-    /// failure) skipped the final heal, so its faults are undone here, within a minute, and a failure to is
-    /// said rather than thrown.
-    /// </summary>
-    private async Task UndoFaultsQuietlyAsync(ClusterAccess cluster, string name)
-    {
-        using var limit = time.Limit(TimeSpan.FromMinutes(1));
-        try
-        {
-            await FaultUndo.EverythingAsync(cluster, limit.Token);
-            log($"undid every fault on {name}");
-        }
-        catch (Exception e) when (e is Docker.DotNet.DockerApiException or InfrastructureException or IOException or OperationCanceledException or HttpRequestException)
-        {
-            log($"could not undo every fault on {name} ({e.Message}); brokers may still be paused, stopped or cut off");
-        }
-    }
-
-    /// <summary>Removes the cluster; when the engine is gone, says so and leaves it to the next start's sweep.</summary>
-    private async Task RemoveQuietlyAsync(KafkaCluster cluster)
-    {
-        try
-        {
-            await cluster.DisposeAsync();
-        }
-        catch (Exception e) when (DockerEngine.IsUnreachable(e))
-        {
-            log($"could not remove cluster {cluster.RunId}: the Docker engine does not answer ({e.GetBaseException().Message}); the next start, or 'kafka-chaos cluster down', removes it");
-        }
-    }
-
-    private async Task CopyLogsQuietlyAsync(Func<string, CancellationToken, Task> copyLogs, string runDirectory)
-    {
-        try
-        {
-            using var timeout = time.Limit(TimeSpan.FromSeconds(30));
-            await copyLogs(runDirectory, timeout.Token);
-        }
-        catch (Exception e) when (e is Docker.DotNet.DockerApiException or IOException or OperationCanceledException or HttpRequestException)
-        {
-            // The logs are a courtesy; a failure to copy them must not hide the run's own failure.
-        }
-    }
 
     private string NewRunId() =>
         $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";

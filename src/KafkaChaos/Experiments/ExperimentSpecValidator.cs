@@ -14,10 +14,16 @@ public static class ExperimentSpecValidator
     public const int MaxClients = 16;
     public const int MaxConsumerBatch = 10_000;
 
-    /// <summary>The first problem, or null when the spec can run.</summary>
+    /// <summary>The first problem, or null when the spec can run: the cluster and topic first, then the producer, the faults, the consumer and the workload.</summary>
     public static SpecProblem? Problem(ExperimentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return ClusterAndTopicProblem(spec) ?? ProducerProblem(spec) ?? FaultsProblem(spec) ?? ConsumerProblem(spec) ?? WorkloadProblem(spec);
+    }
+
+    /// <summary>Brokers, partitions, and the replication the brokers can hold.</summary>
+    private static SpecProblem? ClusterAndTopicProblem(ExperimentSpec spec)
+    {
         if (ClusterSpec.BrokerCountProblem(spec.Brokers) is { } brokers)
         {
             return new("cluster.brokers", brokers);
@@ -38,6 +44,12 @@ public static class ExperimentSpecValidator
             return new("topic.min_insync_replicas", $"{spec.MinInsyncReplicas} must be between 1 and the replication factor {spec.ReplicationFactor}");
         }
 
+        return null;
+    }
+
+    /// <summary>The producer settings the tool reads, and librdkafka's own check of the rest.</summary>
+    private static SpecProblem? ProducerProblem(ExperimentSpec spec)
+    {
         if (spec.Producer.GetValueOrDefault("enable.idempotence") == "true" && AcksSetting.Of(spec.Producer) is { } acks && !AcksSetting.IsAll(acks))
         {
             return new("producer.enable.idempotence", $"enable.idempotence=true needs acks=all, not acks={acks}");
@@ -49,6 +61,12 @@ public static class ExperimentSpecValidator
             return new(badKey == "producer" ? badKey : "producer." + badKey, why);
         }
 
+        return null;
+    }
+
+    /// <summary>Each fault against the cluster and topic it will act on.</summary>
+    private static SpecProblem? FaultsProblem(ExperimentSpec spec)
+    {
         for (var i = 0; i < spec.Faults.Count; i++)
         {
             if (FaultKinds.Problem(spec.Faults[i], spec.Brokers, spec.Partitions, spec.ReplicationFactor) is { } problem)
@@ -62,6 +80,12 @@ public static class ExperimentSpecValidator
             }
         }
 
+        return null;
+    }
+
+    /// <summary>The group, its commit and processing settings, and the settings that need one another.</summary>
+    private static SpecProblem? ConsumerProblem(ExperimentSpec spec)
+    {
         if (spec.Consumer.Consumers is < 1 or > MaxClients)
         {
             return new("consumer.instances", $"{spec.Consumer.Consumers} is out of range 1..{MaxClients}");
@@ -97,6 +121,12 @@ public static class ExperimentSpecValidator
             return new("consumer.processing_ms", processing);
         }
 
+        return null;
+    }
+
+    /// <summary>What is sent, and how fast.</summary>
+    private static SpecProblem? WorkloadProblem(ExperimentSpec spec)
+    {
         if (spec.Producers is < 1 or > MaxClients)
         {
             return new("workload.producers", $"{spec.Producers} is out of range 1..{MaxClients}");

@@ -31,22 +31,7 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         Action<int, int, CellResult>? cellDone, CancellationToken cancellationToken, IExternalTarget? external = null, AttachedCluster? attached = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        // Every cell that will run is checked before anything exists: a bad setting in the last cell must
-        // not leave a run directory, or the clusters of the cells before it.
-        foreach (var planned in plan.Cells.Where(c => UnsupportedReason(c.Spec, version) is null))
-        {
-            ExperimentRunner.Validate(planned.Spec, version);
-            if (external is null && attached is null)
-            {
-                ExperimentRunner.OwnClusterSpec(planned.Spec, image, version).Validate();
-            }
-            else if (planned.Spec.Mode is not null || planned.Spec.Controllers is not null)
-            {
-                var key = planned.Spec.Mode is not null ? Settings.ClusterSettings.Mode.Key : Settings.ClusterSettings.Controllers.Key;
-                throw new ExperimentConfigException($"cell {planned.Name}: {key}: a cluster the tool did not start runs as it was started; leave {key} out with --attach or --bootstrap");
-            }
-        }
-
+        CheckCells(plan, image, version, ownCluster: external is null && attached is null);
         var runId = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
         var runDirectory = Path.Combine(runsDirectory, runId);
         Directory.CreateDirectory(runDirectory);
@@ -134,6 +119,27 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         }
 
         return new RunOutcome(runDirectory, results);
+    }
+
+    /// <summary>
+    /// Every cell that will run, checked before anything exists: a bad setting in the last cell must not leave
+    /// a run directory, or the clusters of the cells before it.
+    /// </summary>
+    private static void CheckCells(ExperimentPlan plan, string image, KafkaVersion version, bool ownCluster)
+    {
+        foreach (var planned in plan.Cells.Where(c => UnsupportedReason(c.Spec, version) is null))
+        {
+            ExperimentRunner.Validate(planned.Spec, version);
+            if (ownCluster)
+            {
+                ExperimentRunner.OwnClusterSpec(planned.Spec, image, version).Validate();
+            }
+            else if (planned.Spec.Mode is not null || planned.Spec.Controllers is not null)
+            {
+                var key = planned.Spec.Mode is not null ? Settings.ClusterSettings.Mode.Key : Settings.ClusterSettings.Controllers.Key;
+                throw new ExperimentConfigException($"cell {planned.Name}: {key}: a cluster the tool did not start runs as it was started; leave {key} out with --attach or --bootstrap");
+            }
+        }
     }
 
     /// <summary>Writes results or reports.</summary>
