@@ -55,136 +55,81 @@ public static class ExperimentFile
     public static ExperimentPlan Parse(string path, string text)
     {
         var root = Root(path, text);
-        var yaml = new YamlFile(path);
-        Func<YamlNode, string> At = yaml.At;
-        Func<YamlNode, string, ExperimentConfigException> Error = yaml.Error;
-        Func<YamlNode, string, string> Scalar = yaml.Scalar;
-        Func<YamlNode, string, YamlMappingNode> Mapping = yaml.Mapping;
-        Func<YamlNode, string, YamlSequenceNode> Sequence = yaml.Sequence;
-
-        var base_ = new Dictionary<string, (string Value, string Where)>(StringComparer.Ordinal);
-        string name = Path.GetFileNameWithoutExtension(path), description = "";
-        var faults = new List<FaultSpec>();
-        int? seed = null;
-        string? image = null, version = null, attach = null;
-        var repetitions = 1;
-        var axes = new List<(string Key, List<(string Value, string Where)> Values)>();
-        var excludes = new List<(Dictionary<string, string> Match, string Where)>();
-        var expectations = new List<Expectation>();
-
+        var draft = new FileDraft(path);
         foreach (var (keyNode, value) in root.Children)
+        {
+            draft.Read(keyNode, value);
+        }
+
+        return draft.Plan();
+    }
+
+    /// <summary>What a file has said so far, one top-level key at a time, and the plan it expands to.</summary>
+    private sealed class FileDraft(string path)
+    {
+        private readonly YamlFile _yaml = new(path);
+        private readonly Dictionary<string, (string Value, string Where)> _settings = new(StringComparer.Ordinal);
+        private readonly List<FaultSpec> _faults = [];
+        private readonly List<(string Key, List<(string Value, string Where)> Values)> _axes = [];
+        private readonly List<(Dictionary<string, string> Match, string Where)> _excludes = [];
+        private readonly List<Expectation> _expectations = [];
+        private string _name = Path.GetFileNameWithoutExtension(path);
+        private string _description = "";
+        private int? _seed;
+        private string? _image, _version, _attach;
+        private int _repetitions = 1;
+
+        public void Read(YamlNode keyNode, YamlNode value)
         {
             var key = Scalar(keyNode, "(key)");
             switch (key)
             {
                 case "name":
-                    name = Scalar(value, key);
-                    if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
-                    {
-                        throw Error(value, $"key 'name' has value '{name}'; expected 1..64 letters, digits, '-', '_' or '.', not starting with '.' (it names files)");
-                    }
-
+                    ReadName(value);
                     break;
                 case "description":
-                    description = Scalar(value, key);
+                    _description = Scalar(value, key);
                     break;
                 case "seed":
-                    seed = int.TryParse(Scalar(value, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s)
+                    _seed = int.TryParse(Scalar(value, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s)
                         ? s : throw Error(value, $"key 'seed' has value '{Scalar(value, key)}'; expected a 32-bit whole number");
                     break;
                 case "repetitions":
-                    repetitions = int.TryParse(Scalar(value, key), NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r is >= 1 and <= 100
+                    _repetitions = int.TryParse(Scalar(value, key), NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r is >= 1 and <= 100
                         ? r : throw Error(value, $"key 'repetitions' has value '{Scalar(value, key)}'; expected 1..100");
                     break;
                 case "cluster" or "topic" or "workload" or "consumer" or "nemesis" or "producer" or "broker":
                     foreach (var (fieldNode, fieldValue) in Mapping(value, key).Children)
                     {
-                        var flat = $"{key}.{Scalar(fieldNode, key)}";
-                        if (flat == "cluster.image")
-                        {
-                            image = Scalar(fieldValue, flat);
-                            if (image.Length is 0 or > 256 || image.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
-                            {
-                                throw Error(fieldValue, $"key 'cluster.image' has value '{image}'; expected an image name such as kafka-chaos/kafka:3.9.0-<digest>");
-                            }
-
-                            continue;
-                        }
-
-                        if (flat == "cluster.attach")
-                        {
-                            attach = Scalar(fieldValue, flat);
-                            if (attach.Length is 0 or > 256 || attach.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
-                            {
-                                throw Error(fieldValue, $"key 'cluster.attach' has value '{attach}'; expected a compose project, a container label key=value or a cluster id");
-                            }
-
-                            continue;
-                        }
-
-                        if (flat == "cluster.version")
-                        {
-                            version = Scalar(fieldValue, flat);
-                            if (!Cluster.KafkaVersion.TryParse(version, out _) && !System.Text.RegularExpressions.Regex.IsMatch(version, @"^\d+(\.\d+)?$"))
-                            {
-                                throw Error(fieldValue, $"key 'cluster.version' has value '{version}'; expected a Kafka version such as 3.9 or 0.9.0.1");
-                            }
-
-                            continue;
-                        }
-
-                        if (!SettingCatalog.IsKnown(flat))
-                        {
-                            throw Error(fieldNode, $"unknown key '{flat}'; {key} takes {string.Join(", ", SettingCatalog.Fixed.Keys.Where(k => k.StartsWith(key + ".", StringComparison.Ordinal)).Concat(key == "cluster" ? ["cluster.image", "cluster.version", "cluster.attach"] : []))}");
-                        }
-
-                        base_[flat] = (Scalar(fieldValue, flat), At(fieldValue));
+                        ReadSetting(key, fieldNode, fieldValue);
                     }
 
                     break;
                 case "faults":
                     foreach (var item in Sequence(value, key).Children)
                     {
-                        faults.Add(ParseFault(Mapping(item, "faults[]"), Scalar, Error));
+                        _faults.Add(ParseFault(Mapping(item, "faults[]"), Scalar, Error));
                     }
 
                     break;
                 case "matrix":
                     foreach (var (axisNode, valuesNode) in Mapping(value, key).Children)
                     {
-                        var axis = Scalar(axisNode, "matrix");
-                        if (!SettingCatalog.IsKnown(axis))
-                        {
-                            throw Error(axisNode, $"matrix axis '{axis}' is not a setting; axes are {string.Join(", ", SettingCatalog.Fixed.Keys)}, producer.<key> or broker.<key>");
-                        }
-
-                        var values = Sequence(valuesNode, axis).Children.Select(v => (Scalar(v, axis), At(v))).ToList();
-                        if (values.Count == 0 || values.Select(v => v.Item1).Distinct().Count() != values.Count)
-                        {
-                            throw Error(valuesNode, $"matrix axis '{axis}' needs one or more distinct values");
-                        }
-
-                        axes.Add((axis, values));
+                        ReadAxis(axisNode, valuesNode);
                     }
 
                     break;
                 case "exclude":
                     foreach (var item in Sequence(value, key).Children)
                     {
-                        var match = Mapping(item, "exclude[]").Children.ToDictionary(kv => Scalar(kv.Key, "exclude"), kv => Scalar(kv.Value, "exclude"), StringComparer.Ordinal);
-                        if (match.Keys.FirstOrDefault(k => axes.All(a => a.Key != k)) is { } unknownAxis)
-                        {
-                            throw Error(item, $"exclude names '{unknownAxis}', which is not a matrix axis (declare the matrix first)");
-                        }
-
-                        excludes.Add((match, At(item)));
+                        ReadExclude(item);
                     }
 
                     break;
                 case "expectations":
                     foreach (var item in Sequence(value, key).Children)
                     {
-                        expectations.AddRange(ParseExpectations(Mapping(item, "expectations[]"), Scalar, Mapping, Error));
+                        _expectations.AddRange(ParseExpectations(Mapping(item, "expectations[]"), Scalar, Mapping, Error));
                     }
 
                     break;
@@ -193,37 +138,58 @@ public static class ExperimentFile
             }
         }
 
-        if (expectations.FirstOrDefault(e => e.AtLeast > repetitions) is { } tooMany)
+        /// <summary>Every cell the matrix expands to, less the excluded, each checked and repeated as the file says.</summary>
+        public ExperimentPlan Plan()
         {
-            throw new ExperimentConfigException($"{path}: expectation '{tooMany}' asks for {tooMany.AtLeast} repetitions, but the file runs each cell {repetitions} time(s) (key 'repetitions')");
-        }
-
-        var cells = new List<PlannedCell>();
-        var combinations = axes.Aggregate(
-            (IEnumerable<IReadOnlyList<(string Key, string Value, string Where)>>)[[]],
-            (acc, axis) => acc.SelectMany(prefix => axis.Values.Select(v => (IReadOnlyList<(string, string, string)>)[.. prefix, (axis.Key, v.Value, v.Where)])));
-        foreach (var combination in combinations)
-        {
-            var axisValues = combination.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
-            if (excludes.Any(e => e.Match.All(m => axisValues.GetValueOrDefault(m.Key) == m.Value)))
+            if (_expectations.FirstOrDefault(e => e.AtLeast > _repetitions) is { } tooMany)
             {
-                continue;
+                throw new ExperimentConfigException($"{path}: expectation '{tooMany}' asks for {tooMany.AtLeast} repetitions, but the file runs each cell {_repetitions} time(s) (key 'repetitions')");
             }
 
-            var settings = new Dictionary<string, (string Value, string Where)>(base_, StringComparer.Ordinal);
+            var cells = new List<PlannedCell>();
+            var combinations = _axes.Aggregate(
+                (IEnumerable<IReadOnlyList<(string Key, string Value, string Where)>>)[[]],
+                (acc, axis) => acc.SelectMany(prefix => axis.Values.Select(v => (IReadOnlyList<(string, string, string)>)[.. prefix, (axis.Key, v.Value, v.Where)])));
+            foreach (var combination in combinations)
+            {
+                var axisValues = combination.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+                if (_excludes.Any(e => e.Match.All(m => axisValues.GetValueOrDefault(m.Key) == m.Value)))
+                {
+                    continue;
+                }
+
+                AddCells(cells, combination, axisValues);
+            }
+
+            if (cells.Count == 0)
+            {
+                throw new ExperimentConfigException($"{path}: exclude rules remove every cell of the matrix");
+            }
+
+            if (_attach is not null && _image is not null)
+            {
+                throw new ExperimentConfigException($"{path}: cluster.attach and cluster.image: an attached cluster runs the images it runs; give one of the two");
+            }
+
+            return new ExperimentPlan(_name, _description, path, cells, _image, _version, _attach);
+        }
+
+        private void AddCells(List<PlannedCell> cells, IReadOnlyList<(string Key, string Value, string Where)> combination, Dictionary<string, string> axisValues)
+        {
+            var settings = new Dictionary<string, (string Value, string Where)>(_settings, StringComparer.Ordinal);
             foreach (var (key, value, where) in combination)
             {
                 settings[key] = (value, where);
             }
 
-            var cellName = axisValues.Count == 0 ? name : $"{name}[{string.Join(",", axisValues.Select(a => $"{a.Key}={a.Value}"))}]";
-            var spec = SettingCatalog.BuildSpec(cellName, settings, faults, seed);
+            var cellName = axisValues.Count == 0 ? _name : $"{_name}[{string.Join(",", axisValues.Select(a => $"{a.Key}={a.Value}"))}]";
+            var spec = SettingCatalog.BuildSpec(cellName, settings, _faults, _seed);
             Check(spec, settings, path, cellName);
             var flat = settings.ToDictionary(s => s.Key, s => s.Value.Value, StringComparer.Ordinal);
-            var applicable = expectations.Where(e => e.AppliesTo(flat)).ToArray();
-            for (var repetition = 1; repetition <= repetitions; repetition++)
+            var applicable = _expectations.Where(e => e.AppliesTo(flat)).ToArray();
+            for (var repetition = 1; repetition <= _repetitions; repetition++)
             {
-                cells.Add(new PlannedCell(repetitions == 1 ? cellName : $"{cellName}#{repetition}", spec, flat, axisValues, applicable, repetition));
+                cells.Add(new PlannedCell(_repetitions == 1 ? cellName : $"{cellName}#{repetition}", spec, flat, axisValues, applicable, repetition));
                 if (cells.Count > MaxCells)
                 {
                     throw new ExperimentConfigException($"{path}: the matrix expands to more than {MaxCells} cells");
@@ -231,17 +197,94 @@ public static class ExperimentFile
             }
         }
 
-        if (cells.Count == 0)
+        private string At(YamlNode node) => _yaml.At(node);
+
+        private ExperimentConfigException Error(YamlNode node, string message) => _yaml.Error(node, message);
+
+        private string Scalar(YamlNode node, string key) => _yaml.Scalar(node, key);
+
+        private YamlMappingNode Mapping(YamlNode node, string key) => _yaml.Mapping(node, key);
+
+        private YamlSequenceNode Sequence(YamlNode node, string key) => _yaml.Sequence(node, key);
+
+        private void ReadName(YamlNode value)
         {
-            throw new ExperimentConfigException($"{path}: exclude rules remove every cell of the matrix");
+            var name = Scalar(value, "name");
+            if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
+            {
+                throw Error(value, $"key 'name' has value '{name}'; expected 1..64 letters, digits, '-', '_' or '.', not starting with '.' (it names files)");
+            }
+
+            _name = name;
         }
 
-        if (attach is not null && image is not null)
+        /// <summary>One key of a section: the cluster's image, attach target or version, else a setting of the catalog.</summary>
+        private void ReadSetting(string section, YamlNode fieldNode, YamlNode fieldValue)
         {
-            throw new ExperimentConfigException($"{path}: cluster.attach and cluster.image: an attached cluster runs the images it runs; give one of the two");
+            var flat = $"{section}.{Scalar(fieldNode, section)}";
+            switch (flat)
+            {
+                case "cluster.image":
+                    _image = Scalar(fieldValue, flat);
+                    if (_image.Length is 0 or > 256 || _image.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+                    {
+                        throw Error(fieldValue, $"key 'cluster.image' has value '{_image}'; expected an image name such as kafka-chaos/kafka:3.9.0-<digest>");
+                    }
+
+                    return;
+                case "cluster.attach":
+                    _attach = Scalar(fieldValue, flat);
+                    if (_attach.Length is 0 or > 256 || _attach.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+                    {
+                        throw Error(fieldValue, $"key 'cluster.attach' has value '{_attach}'; expected a compose project, a container label key=value or a cluster id");
+                    }
+
+                    return;
+                case "cluster.version":
+                    _version = Scalar(fieldValue, flat);
+                    if (!Cluster.KafkaVersion.TryParse(_version, out _) && !System.Text.RegularExpressions.Regex.IsMatch(_version, @"^\d+(\.\d+)?$"))
+                    {
+                        throw Error(fieldValue, $"key 'cluster.version' has value '{_version}'; expected a Kafka version such as 3.9 or 0.9.0.1");
+                    }
+
+                    return;
+            }
+
+            if (!SettingCatalog.IsKnown(flat))
+            {
+                throw Error(fieldNode, $"unknown key '{flat}'; {section} takes {string.Join(", ", SettingCatalog.Fixed.Keys.Where(k => k.StartsWith(section + ".", StringComparison.Ordinal)).Concat(section == "cluster" ? ["cluster.image", "cluster.version", "cluster.attach"] : []))}");
+            }
+
+            _settings[flat] = (Scalar(fieldValue, flat), At(fieldValue));
         }
 
-        return new ExperimentPlan(name, description, path, cells, image, version, attach);
+        private void ReadAxis(YamlNode axisNode, YamlNode valuesNode)
+        {
+            var axis = Scalar(axisNode, "matrix");
+            if (!SettingCatalog.IsKnown(axis))
+            {
+                throw Error(axisNode, $"matrix axis '{axis}' is not a setting; axes are {string.Join(", ", SettingCatalog.Fixed.Keys)}, producer.<key> or broker.<key>");
+            }
+
+            var values = Sequence(valuesNode, axis).Children.Select(v => (Scalar(v, axis), At(v))).ToList();
+            if (values.Count == 0 || values.Select(v => v.Item1).Distinct().Count() != values.Count)
+            {
+                throw Error(valuesNode, $"matrix axis '{axis}' needs one or more distinct values");
+            }
+
+            _axes.Add((axis, values));
+        }
+
+        private void ReadExclude(YamlNode item)
+        {
+            var match = Mapping(item, "exclude[]").Children.ToDictionary(kv => Scalar(kv.Key, "exclude"), kv => Scalar(kv.Value, "exclude"), StringComparer.Ordinal);
+            if (match.Keys.FirstOrDefault(k => _axes.All(a => a.Key != k)) is { } unknownAxis)
+            {
+                throw Error(item, $"exclude names '{unknownAxis}', which is not a matrix axis (declare the matrix first)");
+            }
+
+            _excludes.Add((match, At(item)));
+        }
     }
 
     /// <summary>Parses <paramref name="text"/> as one YAML mapping; syntax errors name the file, line and column.</summary>

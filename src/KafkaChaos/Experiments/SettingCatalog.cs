@@ -57,19 +57,7 @@ public static class SettingCatalog
     {
         ArgumentNullException.ThrowIfNull(settings);
         var defaults = ExperimentSpec.Default;
-        int Int(string key, int fallback, int min, int max) => (int)Long(key, fallback, min, max);
-        long Long(string key, long fallback, long min, long max)
-        {
-            if (!settings.TryGetValue(key, out var setting))
-            {
-                return fallback;
-            }
-
-            return long.TryParse(setting.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-                ? value
-                : throw Bad(setting, key, min == int.MinValue && max == int.MaxValue ? "a whole number" : $"a whole number {min}..{max}");
-        }
-
+        var read = new FlatSettings(settings);
         var rate = defaults.RatePerSecond;
         if (settings.TryGetValue("workload.rate", out var rateSetting))
         {
@@ -78,23 +66,58 @@ public static class SettingCatalog
                 : throw Bad(rateSetting, "workload.rate", Fixed["workload.rate"]);
         }
 
-        var messages = Long("workload.messages", defaults.Messages, Settings.SettingRange.Messages.Min, Settings.SettingRange.Messages.Max);
-        if (settings.TryGetValue("workload.duration", out var durationSetting))
+        var brokers = read.Int("cluster.brokers", defaults.Brokers, int.MinValue, int.MaxValue);
+        var replication = read.Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), int.MinValue, int.MaxValue);
+        var (userProducer, broker) = PassedThrough(settings);
+        return defaults with
         {
-            if (settings.TryGetValue("workload.messages", out var both))
-            {
-                throw Bad(both, "workload.messages", "no message count alongside workload.duration: give one or the other");
-            }
+            Name = name,
+            Brokers = brokers,
+            Mode = Settings.ClusterSettings.Mode.Read(settings),
+            Controllers = Settings.ClusterSettings.Controllers.Read(settings),
+            Partitions = read.Int("topic.partitions", defaults.Partitions, (int)Settings.SettingRange.Partitions.Min, (int)Settings.SettingRange.Partitions.Max),
+            ReplicationFactor = replication,
+            MinInsyncReplicas = read.Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), int.MinValue, int.MaxValue),
+            BrokerConfig = broker,
+            Messages = Messages(read, settings, rate),
+            Producers = read.Int("workload.producers", defaults.Producers, int.MinValue, int.MaxValue),
+            RatePerSecond = rate,
+            MessageSize = read.Int("workload.message_size", defaults.MessageSize, (int)Settings.SettingRange.MessageSize.Min, (int)Settings.SettingRange.MessageSize.Max),
+            Keys = Enum.Parse<KeyStrategy>(read.Choice("workload.keys", "none", KeyNames), ignoreCase: true),
+            ResendUnknownOnRestart = read.Choice("workload.resend_on_restart", "none", ["none", "unknown"]) == "unknown",
+            Producer = ProducerSettings.Merge(defaults.Producer, userProducer),
+            Consumer = Consumer(read),
+            Faults = faults,
+            Seed = seed,
+            QuietPeriod = read.Duration("nemesis.quiet_period", defaults.QuietPeriod, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+            DrainIdleTimeout = read.Duration("nemesis.drain_timeout", defaults.DrainIdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+        };
+    }
 
-            var duration = Duration("workload.duration", TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
-            messages = rate > 0 && rate * duration.TotalSeconds <= 1e9
-                ? (long)Math.Ceiling(rate * duration.TotalSeconds)
-                : throw Bad(durationSetting, "workload.duration", "a rate above 0 (workload.rate) to send at, and at most 10^9 messages in all");
+    /// <summary>The message count: workload.messages, or workload.duration at the rate, never both.</summary>
+    private static long Messages(FlatSettings read, IReadOnlyDictionary<string, (string Value, string Where)> settings, double rate)
+    {
+        var messages = read.Long("workload.messages", ExperimentSpec.Default.Messages, Settings.SettingRange.Messages.Min, Settings.SettingRange.Messages.Max);
+        if (!settings.TryGetValue("workload.duration", out var durationSetting))
+        {
+            return messages;
         }
 
-        var brokers = Int("cluster.brokers", defaults.Brokers, int.MinValue, int.MaxValue);
-        var replication = Int("topic.replication_factor", Math.Min(defaults.ReplicationFactor, brokers), int.MinValue, int.MaxValue);
-        var userProducer = new List<KeyValuePair<string, string>>();
+        if (settings.TryGetValue("workload.messages", out var both))
+        {
+            throw Bad(both, "workload.messages", "no message count alongside workload.duration: give one or the other");
+        }
+
+        var duration = read.Duration("workload.duration", TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+        return rate > 0 && rate * duration.TotalSeconds <= 1e9
+            ? (long)Math.Ceiling(rate * duration.TotalSeconds)
+            : throw Bad(durationSetting, "workload.duration", "a rate above 0 (workload.rate) to send at, and at most 10^9 messages in all");
+    }
+
+    /// <summary>The producer.* and broker.* settings, which go to the clients and server.properties as they are.</summary>
+    private static (List<KeyValuePair<string, string>> Producer, Dictionary<string, string> Broker) PassedThrough(IReadOnlyDictionary<string, (string Value, string Where)> settings)
+    {
+        var producer = new List<KeyValuePair<string, string>>();
         var broker = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, setting) in settings)
         {
@@ -107,7 +130,7 @@ public static class SettingCatalog
 
             if (key.StartsWith("producer.", StringComparison.Ordinal))
             {
-                userProducer.Add(new(key[9..], setting.Value));
+                producer.Add(new(key[9..], setting.Value));
             }
             else if (key.StartsWith("broker.", StringComparison.Ordinal))
             {
@@ -115,46 +138,45 @@ public static class SettingCatalog
             }
         }
 
-        var producer = ProducerSettings.Merge(defaults.Producer, userProducer);
-        var commit = Choice("consumer.commit", "auto-commit", [.. CommitStrategyNames.All]);
-        var spec = defaults with
-        {
-            Name = name,
-            Brokers = brokers,
-            Mode = Settings.ClusterSettings.Mode.Read(settings),
-            Controllers = Settings.ClusterSettings.Controllers.Read(settings),
-            Partitions = Int("topic.partitions", defaults.Partitions, (int)Settings.SettingRange.Partitions.Min, (int)Settings.SettingRange.Partitions.Max),
-            ReplicationFactor = replication,
-            MinInsyncReplicas = Int("topic.min_insync_replicas", Math.Min(defaults.MinInsyncReplicas, replication), int.MinValue, int.MaxValue),
-            BrokerConfig = broker,
-            Messages = messages,
-            Producers = Int("workload.producers", defaults.Producers, int.MinValue, int.MaxValue),
-            RatePerSecond = rate,
-            MessageSize = Int("workload.message_size", defaults.MessageSize, (int)Settings.SettingRange.MessageSize.Min, (int)Settings.SettingRange.MessageSize.Max),
-            Keys = Enum.Parse<KeyStrategy>(Choice("workload.keys", "none", KeyNames), ignoreCase: true),
-            ResendUnknownOnRestart = Choice("workload.resend_on_restart", "none", ["none", "unknown"]) == "unknown",
-            Producer = producer,
-            Consumer = new ConsumerSpec
-            {
-                Consumers = Int("consumer.instances", 1, int.MinValue, int.MaxValue),
-                Commit = CommitStrategyNames.Parse(commit).Strategy,
-                CommitAsync = CommitStrategyNames.Parse(commit).CommitAsync,
-                BatchSize = Int("consumer.batch", 1, int.MinValue, int.MaxValue),
-                ProcessingTime = TimeSpan.FromMilliseconds(Int("consumer.processing_ms", 0, (int)Settings.SettingRange.ProcessingMs.Min, (int)Settings.SettingRange.ProcessingMs.Max)),
-                DedupStore = Choice("consumer.dedup", "false", ["true", "false"]) == "true",
-                DedupMarkAfterProcessing = Choice("consumer.dedup_mark", "atomic", ["atomic", "after-processing"]) == "after-processing",
-                AutoCommitIntervalMs = Int("consumer.auto_commit_interval_ms", 1000, (int)Settings.SettingRange.AutoCommitIntervalMs.Min, (int)Settings.SettingRange.AutoCommitIntervalMs.Max),
-                WorkerQueue = Choice("consumer.processing", "inline", ["inline", "worker-queue"]) == "worker-queue",
-                AutoOffsetReset = Choice("consumer.auto_offset_reset", "earliest", ["earliest", "latest"]),
-            },
-            Faults = faults,
-            Seed = seed,
-            QuietPeriod = Duration("nemesis.quiet_period", defaults.QuietPeriod, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
-            DrainIdleTimeout = Duration("nemesis.drain_timeout", defaults.DrainIdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
-        };
-        return spec;
+        return (producer, broker);
+    }
 
-        string Choice(string key, string fallback, string[] allowed)
+    private static ConsumerSpec Consumer(FlatSettings read)
+    {
+        var commit = read.Choice("consumer.commit", "auto-commit", [.. CommitStrategyNames.All]);
+        return new ConsumerSpec
+        {
+            Consumers = read.Int("consumer.instances", 1, int.MinValue, int.MaxValue),
+            Commit = CommitStrategyNames.Parse(commit).Strategy,
+            CommitAsync = CommitStrategyNames.Parse(commit).CommitAsync,
+            BatchSize = read.Int("consumer.batch", 1, int.MinValue, int.MaxValue),
+            ProcessingTime = TimeSpan.FromMilliseconds(read.Int("consumer.processing_ms", 0, (int)Settings.SettingRange.ProcessingMs.Min, (int)Settings.SettingRange.ProcessingMs.Max)),
+            DedupStore = read.Choice("consumer.dedup", "false", ["true", "false"]) == "true",
+            DedupMarkAfterProcessing = read.Choice("consumer.dedup_mark", "atomic", ["atomic", "after-processing"]) == "after-processing",
+            AutoCommitIntervalMs = read.Int("consumer.auto_commit_interval_ms", 1000, (int)Settings.SettingRange.AutoCommitIntervalMs.Min, (int)Settings.SettingRange.AutoCommitIntervalMs.Max),
+            WorkerQueue = read.Choice("consumer.processing", "inline", ["inline", "worker-queue"]) == "worker-queue",
+            AutoOffsetReset = read.Choice("consumer.auto_offset_reset", "earliest", ["earliest", "latest"]),
+        };
+    }
+
+    /// <summary>A cell's flat settings read as typed values, each unset one at its default and each bad one refused with its place.</summary>
+    private sealed class FlatSettings(IReadOnlyDictionary<string, (string Value, string Where)> settings)
+    {
+        public int Int(string key, int fallback, int min, int max) => (int)Long(key, fallback, min, max);
+
+        public long Long(string key, long fallback, long min, long max)
+        {
+            if (!settings.TryGetValue(key, out var setting))
+            {
+                return fallback;
+            }
+
+            return long.TryParse(setting.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                ? value
+                : throw Bad(setting, key, min == int.MinValue && max == int.MaxValue ? "a whole number" : $"a whole number {min}..{max}");
+        }
+
+        public string Choice(string key, string fallback, string[] allowed)
         {
             if (!settings.TryGetValue(key, out var setting))
             {
@@ -164,7 +186,7 @@ public static class SettingCatalog
             return allowed.Contains(setting.Value) ? setting.Value : throw Bad(setting, key, string.Join(", ", allowed));
         }
 
-        TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, TimeSpan max)
+        public TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, TimeSpan max)
         {
             if (!settings.TryGetValue(key, out var setting))
             {
