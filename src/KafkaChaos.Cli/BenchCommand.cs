@@ -70,22 +70,7 @@ public static class BenchCommand
                 throw new ExperimentConfigException($"--final-read-messages: '{finalReadCount}' is not a whole number 0..{BenchPlan.MaxMessages}");
             }
 
-            BenchPlan plan;
-            if (parse.GetValue(file) is { } path)
-            {
-                if (sweepOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
-                {
-                    throw new ExperimentConfigException($"{given.Name}: the bench file {path} gives the sweep; edit the file instead of passing {given.Name}");
-                }
-
-                plan = BenchFile.Load(path);
-            }
-            else
-            {
-                plan = FromOptions(parse.GetValue(brokers), parse.GetValue(sizes)!, parse.GetValue(acks)!, parse.GetValue(linger)!, parse.GetValue(batch)!,
-                    parse.GetValue(partitions)!, parse.GetValue(replication)!, parse.GetValue(faults)!, parse.GetValue(duration)!, parse.GetValue(pacedDuration)!,
-                    parse.GetValue(pacedShares)!, parse.GetValue(messages), parse.GetValue(alternations)) with { Peers = parse.GetValue(peers) };
-            }
+            var plan = PlanOf(parse, file, sweepOptions, brokers, sizes, acks, linger, batch, partitions, replication, faults, duration, pacedDuration, pacedShares, messages, alternations, peers);
 
             using var engine = await DockerEngine.ConnectAsync(interrupt);
             var directory = Path.Combine(Path.GetFullPath(parse.GetValue(runs)!), $"bench-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}");
@@ -118,29 +103,55 @@ public static class BenchCommand
             var targets = BenchTargets.Check(results);
             BenchReport.Write(directory, version.ToString(), plan, results, targets, finalRead);
             Directory.Delete(Path.Combine(directory, "scratch"), recursive: true);
-            var table = new Table().AddColumns("cell", "target", "limit", "measured", "spread", "");
-            foreach (var target in targets)
-            {
-                table.AddRow(Markup.Escape(target.Cell), Markup.Escape(target.Target), Markup.Escape(target.Limit), Markup.Escape(target.Measured),
-                    Markup.Escape(target.Spread ?? ""), $"[{(target.Met ? "green" : "red")}]{Markup.Escape(target.Verdict)}[/]");
-            }
-
-            AnsiConsole.Write(table);
-            foreach (var result in results.Where(r => r.Cell.Fault is not null))
-            {
-                AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"{result.Cell.Name} (under a fault, not held to the targets): producer ratio {result.ProducerRatio:0.000}, consumer ratio {result.ConsumerRatio:0.000}")));
-            }
-
-            if (finalRead is not null)
-            {
-                AnsiConsole.MarkupLine(Markup.Escape(finalRead.Describe()));
-            }
-
-            AnsiConsole.MarkupLine($"bench.json, bench.md, bench.html: [bold]{Markup.Escape(directory)}[/]");
+            PrintTargets(targets, results, finalRead, directory);
             return targets.All(t => t.Met) ? ExitCodes.Ok : ExitCodes.ExpectationViolated;
         }));
         return command;
+    }
+
+    /// <summary>The bench file's plan, or the sweep the flags give; a sweep flag beside a file is refused.</summary>
+    private static BenchPlan PlanOf(ParseResult parse, Argument<string?> file, Option[] sweepOptions, Option<int> brokers, Option<string> sizes, Option<string> acks,
+        Option<string> linger, Option<string> batch, Option<string> partitions, Option<string> replication, Option<string> faults, Option<string> duration,
+        Option<string> pacedDuration, Option<string> pacedShares, Option<long?> messages, Option<int> alternations, Option<bool> peers)
+    {
+        if (parse.GetValue(file) is { } path)
+        {
+            if (sweepOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+            {
+                throw new ExperimentConfigException($"{given.Name}: the bench file {path} gives the sweep; edit the file instead of passing {given.Name}");
+            }
+
+            return BenchFile.Load(path);
+        }
+
+        return FromOptions(parse.GetValue(brokers), parse.GetValue(sizes)!, parse.GetValue(acks)!, parse.GetValue(linger)!, parse.GetValue(batch)!,
+            parse.GetValue(partitions)!, parse.GetValue(replication)!, parse.GetValue(faults)!, parse.GetValue(duration)!, parse.GetValue(pacedDuration)!,
+            parse.GetValue(pacedShares)!, parse.GetValue(messages), parse.GetValue(alternations)) with { Peers = parse.GetValue(peers) };
+    }
+
+    /// <summary>Each target with its verdict, the faulted cells' ratios (not held to targets), the final read, and where the reports are.</summary>
+    private static void PrintTargets(IReadOnlyList<BenchTargetResult> targets, List<BenchCellResult> results, FinalReadCost? finalRead, string directory)
+    {
+        var table = new Table().AddColumns("cell", "target", "limit", "measured", "spread", "");
+        foreach (var target in targets)
+        {
+            table.AddRow(Markup.Escape(target.Cell), Markup.Escape(target.Target), Markup.Escape(target.Limit), Markup.Escape(target.Measured),
+                Markup.Escape(target.Spread ?? ""), $"[{(target.Met ? "green" : "red")}]{Markup.Escape(target.Verdict)}[/]");
+        }
+
+        AnsiConsole.Write(table);
+        foreach (var result in results.Where(r => r.Cell.Fault is not null))
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Cell.Name} (under a fault, not held to the targets): producer ratio {result.ProducerRatio:0.000}, consumer ratio {result.ConsumerRatio:0.000}")));
+        }
+
+        if (finalRead is not null)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(finalRead.Describe()));
+        }
+
+        AnsiConsole.MarkupLine($"bench.json, bench.md, bench.html: [bold]{Markup.Escape(directory)}[/]");
     }
 
     private static BenchPlan FromOptions(int brokers, string sizes, string acks, string linger, string batch, string partitions, string replication, string faults,

@@ -40,83 +40,35 @@ public static class BenchFile
     {
         var root = ExperimentFile.Root(path, text, "a bench file is one YAML mapping (brokers:, runs:, sweep:)");
         var yaml = new YamlFile(path);
-        Func<YamlNode, string> At = yaml.At;
-        Func<YamlNode, string, ExperimentConfigException> Error = yaml.Error;
-        Func<YamlNode, string, string> Scalar = yaml.Scalar;
-        Func<YamlNode, string, YamlMappingNode> Mapping = yaml.Mapping;
-        int Int(YamlNode node, string key, int min, int max) =>
-            int.TryParse(Scalar(node, key), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-                ? value
-                : throw Error(node, $"key '{key}' has value '{Scalar(node, key)}'; expected a whole number {min}..{max}");
-        TimeSpan Duration(YamlNode node, string key, TimeSpan min, TimeSpan max) =>
-            SettingCatalog.TryParseDuration(Scalar(node, key), out var value) && value >= min && value <= max
-                ? value
-                : throw Error(node, $"key '{key}' has value '{Scalar(node, key)}'; expected a duration {min.TotalSeconds:0.###} s..{max.TotalMinutes:0} min, such as 3s");
-
-        int brokers = 1, seed = 1, alternations = 3;
-        TimeSpan runDuration = TimeSpan.FromSeconds(3), pacedDuration = TimeSpan.FromSeconds(3);
-        long? messages = null;
-        var peers = false;
-        var pacedShares = BenchPlan.DefaultPacedShares;
+        int brokers = 1, seed = 1;
+        var runs = new RunsSection();
         YamlMappingNode? sweep = null;
         foreach (var (keyNode, value) in root.Children)
         {
-            var key = Scalar(keyNode, "(key)");
+            var key = yaml.Scalar(keyNode, "(key)");
             switch (key)
             {
                 case "name" or "description":
-                    Scalar(value, key);
+                    yaml.Scalar(value, key);
                     break;
                 case "brokers":
-                    brokers = Int(value, key, 1, Cluster.ClusterSpec.MaxBrokers);
+                    brokers = Int(yaml, value, key, 1, Cluster.ClusterSpec.MaxBrokers);
                     break;
                 case "seed":
-                    seed = Int(value, key, 0, int.MaxValue);
+                    seed = Int(yaml, value, key, 0, int.MaxValue);
                     break;
                 case "runs":
-                    foreach (var (runKeyNode, runValue) in Mapping(value, key).Children)
+                    foreach (var (runKeyNode, runValue) in yaml.Mapping(value, key).Children)
                     {
-                        var runKey = Scalar(runKeyNode, "runs");
-                        switch (runKey)
-                        {
-                            case "alternations":
-                                alternations = Int(runValue, "runs.alternations", BenchPlan.MinAlternations, BenchPlan.MaxAlternations);
-                                break;
-                            case "duration":
-                                runDuration = Duration(runValue, "runs.duration", BenchPlan.MinRunDuration, BenchPlan.MaxRunDuration);
-                                break;
-                            case "paced_duration":
-                                pacedDuration = Duration(runValue, "runs.paced_duration", BenchPlan.MinRunDuration, BenchPlan.MaxRunDuration);
-                                break;
-                            case "paced_shares":
-                                pacedShares = runValue is YamlSequenceNode { Children.Count: > 0 } shares
-                                    ? [.. shares.Children.Select(n => BenchPlan.TryParseShare(Scalar(n, "runs.paced_shares"), out var share)
-                                        ? share
-                                        : throw Error(n, $"key 'runs.paced_shares' has value '{Scalar(n, "runs.paced_shares")}'; expected a share of the maximum rate above 0 and at most 1, such as 0.5 or 50%"))]
-                                    : throw Error(runValue, "key 'runs.paced_shares' takes a list of shares of the maximum rate, such as [0.1, 0.5, 0.8]");
-                                break;
-                            case "messages":
-                                messages = Int(runValue, "runs.messages", BenchPlan.MinMessages, BenchPlan.MaxMessages);
-                                break;
-                            case "peers":
-                                peers = Scalar(runValue, "runs.peers") switch
-                                {
-                                    "true" => true,
-                                    "false" => false,
-                                    var other => throw Error(runValue, $"key 'runs.peers' has value '{other}'; expected true or false"),
-                                };
-                                break;
-                            default:
-                                throw Error(runKeyNode, $"unknown key 'runs.{runKey}'; runs has {string.Join(", ", RunKeys)}");
-                        }
+                        ReadRunsKey(yaml, runs, runKeyNode, runValue);
                     }
 
                     break;
                 case "sweep":
-                    sweep = Mapping(value, key);
+                    sweep = yaml.Mapping(value, key);
                     break;
                 default:
-                    throw Error(keyNode, $"unknown key '{key}'; a bench file has {string.Join(", ", Sections)}");
+                    throw yaml.Error(keyNode, $"unknown key '{key}'; a bench file has {string.Join(", ", Sections)}");
             }
         }
 
@@ -125,37 +77,106 @@ public static class BenchFile
             throw new ExperimentConfigException($"{path}: a bench file needs 'sweep:' with at least message_size");
         }
 
-        var axes = new Dictionary<string, (YamlNode Key, IReadOnlyList<YamlNode> Values)>(StringComparer.Ordinal);
-        foreach (var (keyNode, value) in sweep.Children)
-        {
-            var key = Scalar(keyNode, "sweep");
-            if (!Axes.Contains(key))
-            {
-                throw Error(keyNode, $"unknown key 'sweep.{key}'; a sweep has {string.Join(", ", Axes)}");
-            }
-
-            // A single value is a one-value axis.
-            IReadOnlyList<YamlNode> values = value is YamlSequenceNode list ? [.. list.Children] : [value];
-            if (values.Count == 0)
-            {
-                throw Error(value, $"key 'sweep.{key}' is an empty list");
-            }
-
-            axes[key] = (keyNode, values);
-        }
-
+        var axes = SweepAxes(yaml, sweep);
         IReadOnlyList<BenchSweep.Value> Axis(string key, string fallback) => axes.TryGetValue(key, out var axis)
-            ? [.. axis.Values.Select(v => new BenchSweep.Value(Scalar(v, $"sweep.{key}"), At(v)))]
+            ? [.. axis.Select(v => new BenchSweep.Value(yaml.Scalar(v, $"sweep.{key}"), yaml.At(v)))]
             : [new BenchSweep.Value(fallback, path)];
 
         var faults = axes.TryGetValue("fault", out var faultAxis)
-            ? [.. faultAxis.Values.Select(node => node is YamlScalarNode { Value: "none" }
-                ? new BenchSweep.FaultValue(null, At(node))
-                : BenchSweep.Fault(ExperimentFile.ParseFault(Mapping(node, "sweep.fault[]"), Scalar, Error, BenchPlan.DefaultFaultAt, BenchPlan.DefaultFaultDuration), At(node),
-                    runDuration < pacedDuration ? runDuration : pacedDuration))]
+            ? [.. faultAxis.Select(node => node is YamlScalarNode { Value: "none" }
+                ? new BenchSweep.FaultValue(null, yaml.At(node))
+                : BenchSweep.Fault(ExperimentFile.ParseFault(yaml.Mapping(node, "sweep.fault[]"), yaml.Scalar, yaml.Error, BenchPlan.DefaultFaultAt, BenchPlan.DefaultFaultDuration), yaml.At(node),
+                    runs.RunDuration < runs.PacedDuration ? runs.RunDuration : runs.PacedDuration))]
             : new List<BenchSweep.FaultValue> { new(null, path) };
         var cells = BenchSweep.Cells(brokers, Axis("message_size", "100"), Axis("acks", "1"), Axis("linger_ms", "5"), Axis("batch_size", "default"),
             Axis("partitions", "3"), Axis("replication_factor", "1"), faults);
-        return new BenchPlan(path, brokers, alternations, runDuration, messages, pacedDuration, pacedShares, seed, cells) { Peers = peers };
+        return new BenchPlan(path, brokers, runs.Alternations, runs.RunDuration, runs.Messages, runs.PacedDuration, runs.PacedShares, seed, cells) { Peers = runs.Peers };
     }
+
+    /// <summary>What the runs: section says, each unset key at its default.</summary>
+    private sealed class RunsSection
+    {
+        public int Alternations { get; set; } = 3;
+
+        public TimeSpan RunDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+        public TimeSpan PacedDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+        public IReadOnlyList<double> PacedShares { get; set; } = BenchPlan.DefaultPacedShares;
+
+        public long? Messages { get; set; }
+
+        public bool Peers { get; set; }
+    }
+
+    private static void ReadRunsKey(YamlFile yaml, RunsSection runs, YamlNode runKeyNode, YamlNode runValue)
+    {
+        var runKey = yaml.Scalar(runKeyNode, "runs");
+        switch (runKey)
+        {
+            case "alternations":
+                runs.Alternations = Int(yaml, runValue, "runs.alternations", BenchPlan.MinAlternations, BenchPlan.MaxAlternations);
+                break;
+            case "duration":
+                runs.RunDuration = Duration(yaml, runValue, "runs.duration", BenchPlan.MinRunDuration, BenchPlan.MaxRunDuration);
+                break;
+            case "paced_duration":
+                runs.PacedDuration = Duration(yaml, runValue, "runs.paced_duration", BenchPlan.MinRunDuration, BenchPlan.MaxRunDuration);
+                break;
+            case "paced_shares":
+                runs.PacedShares = runValue is YamlSequenceNode { Children.Count: > 0 } shares
+                    ? [.. shares.Children.Select(n => BenchPlan.TryParseShare(yaml.Scalar(n, "runs.paced_shares"), out var share)
+                        ? share
+                        : throw yaml.Error(n, $"key 'runs.paced_shares' has value '{yaml.Scalar(n, "runs.paced_shares")}'; expected a share of the maximum rate above 0 and at most 1, such as 0.5 or 50%"))]
+                    : throw yaml.Error(runValue, "key 'runs.paced_shares' takes a list of shares of the maximum rate, such as [0.1, 0.5, 0.8]");
+                break;
+            case "messages":
+                runs.Messages = Int(yaml, runValue, "runs.messages", BenchPlan.MinMessages, BenchPlan.MaxMessages);
+                break;
+            case "peers":
+                runs.Peers = yaml.Scalar(runValue, "runs.peers") switch
+                {
+                    "true" => true,
+                    "false" => false,
+                    var other => throw yaml.Error(runValue, $"key 'runs.peers' has value '{other}'; expected true or false"),
+                };
+                break;
+            default:
+                throw yaml.Error(runKeyNode, $"unknown key 'runs.{runKey}'; runs has {string.Join(", ", RunKeys)}");
+        }
+    }
+
+    /// <summary>Each axis of the sweep and its values; a single value is a one-value axis.</summary>
+    private static Dictionary<string, IReadOnlyList<YamlNode>> SweepAxes(YamlFile yaml, YamlMappingNode sweep)
+    {
+        var axes = new Dictionary<string, IReadOnlyList<YamlNode>>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in sweep.Children)
+        {
+            var key = yaml.Scalar(keyNode, "sweep");
+            if (!Axes.Contains(key))
+            {
+                throw yaml.Error(keyNode, $"unknown key 'sweep.{key}'; a sweep has {string.Join(", ", Axes)}");
+            }
+
+            IReadOnlyList<YamlNode> values = value is YamlSequenceNode list ? [.. list.Children] : [value];
+            if (values.Count == 0)
+            {
+                throw yaml.Error(value, $"key 'sweep.{key}' is an empty list");
+            }
+
+            axes[key] = values;
+        }
+
+        return axes;
+    }
+
+    private static int Int(YamlFile yaml, YamlNode node, string key, int min, int max) =>
+        int.TryParse(yaml.Scalar(node, key), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw yaml.Error(node, $"key '{key}' has value '{yaml.Scalar(node, key)}'; expected a whole number {min}..{max}");
+
+    private static TimeSpan Duration(YamlFile yaml, YamlNode node, string key, TimeSpan min, TimeSpan max) =>
+        SettingCatalog.TryParseDuration(yaml.Scalar(node, key), out var value) && value >= min && value <= max
+            ? value
+            : throw yaml.Error(node, $"key '{key}' has value '{yaml.Scalar(node, key)}'; expected a duration {min.TotalSeconds:0.###} s..{max.TotalMinutes:0} min, such as 3s");
 }

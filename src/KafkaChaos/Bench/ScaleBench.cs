@@ -43,7 +43,7 @@ public sealed class ScaleBench(KafkaCluster cluster, string scratch, TimeProvide
         {
             ["auto.offset.reset"] = "earliest",
             // librdkafka's default (45 s) is above what brokers before 0.10.1 accept (30 s): the group would never form.
-            ["session.timeout.ms"] = ((int)Math.Min(10_000, ClientCompatibility.MaxSessionTimeout(cluster.Version).TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["session.timeout.ms"] = ClientCompatibility.SessionTimeoutMs(cluster.Version).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["fetch.queue.backoff.ms"] = "10",
             [ConfigPropertyNames.Consumer.ConsumeResultFields] = "none",
         };

@@ -24,4 +24,11 @@ public static class ClientCompatibility
     /// <summary>The largest consumer session timeout the broker's default group.max.session.timeout.ms allows.</summary>
     public static TimeSpan MaxSessionTimeout(KafkaVersion broker) =>
         broker >= new KafkaVersion(0, 10, 1) ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The session timeout every consumer of the tool uses: the shortest the broker allows by default
+    /// (group.min.session.timeout.ms, 6 s), so that a killed consumer's partitions move on quickly, and never
+    /// above what the broker's default maximum allows.
+    /// </summary>
+    public static int SessionTimeoutMs(KafkaVersion broker) => (int)Math.Min(6_000, MaxSessionTimeout(broker).TotalMilliseconds);
 }

@@ -250,8 +250,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     /// <summary>The group's and the producers' client settings: the cluster's own, the run's group, the spec's producer settings on top.</summary>
     private static (Dictionary<string, string> Consumer, Dictionary<string, string> Producer) ClientConfigs(ExperimentSpec spec, IKafkaTarget target, string runId)
     {
-        // The shortest session the broker allows, so that a killed consumer's partitions move on quickly.
-        var sessionTimeout = (int)Math.Min(6_000, ClientCompatibility.MaxSessionTimeout(target.Version).TotalMilliseconds);
+        var sessionTimeout = ClientCompatibility.SessionTimeoutMs(target.Version);
         var consumerConfig = new Dictionary<string, string>(target.ClientSettings, StringComparer.Ordinal)
         {
             ["group.id"] = $"kafka-chaos-{runId}",

@@ -22,21 +22,7 @@ public static class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(results);
         var ran = results.Cells.Where(c => c.Status != RunStatus.Unsupported).ToList();
-        var charts = new List<(string Title, byte[] Png)>();
-        if (ran.Count > 0)
-        {
-            charts.Add(("Lost and duplicated messages", ReportCharts.Anomalies(ran)));
-            charts.Add(("Latency percentiles", ReportCharts.Latency(ran)));
-            foreach (var cell in ran)
-            {
-                charts.Add(($"Throughput: {cell.Name}", ReportCharts.Throughput(cell)));
-                if (ReportCharts.Fates(cell) is { } fates)
-                {
-                    charts.Add(($"Messages by partition and fate: {cell.Name}", fates));
-                }
-            }
-        }
-
+        var charts = Charts(ran);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
             <!DOCTYPE html>
@@ -57,9 +43,56 @@ public static class HtmlReport
             <p>Run <code>{{E(results.RunId)}}</code>: <strong>{{E(RunStatusNames.ToName(results.Status))}}</strong>{{(results.Error is { } err ? " — " + E(err) : "")}}</p>
             <h2>Verdicts</h2>
             """);
+        AppendVerdicts(html, results, ran);
+        html.Append("<p>Counts are defined in docs/results.md; hover a column's name for its meaning. Columns show <code>lost</code> and every other count above 0 in some cell.</p>\n");
+        AppendRepetitions(html, results);
+        html.Append("<h2>Charts</h2>\n<p>Messages by partition and fate: each mark is the messages of one partition whose outcome came in one bucket of time, coloured by what became of them; a larger mark stands for 10, or 100 and more. Acknowledged messages that a leader change lost show in their partition's lane, in the seconds before the fault.</p>\n");
+        foreach (var (title, png) in charts)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<figure><img class=\"chart\" alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"><figcaption>{E(title)}</figcaption></figure>\n");
+        }
+
+        html.Append("<h2>Cells</h2>\n");
+        foreach (var cell in results.Cells)
+        {
+            AppendCell(html, cell);
+        }
+
+        html.Append("""
+            <script>addEventListener('load',()=>{document.body.dataset.chartsLoaded=[...document.images].filter(i=>i.complete&&i.naturalWidth>0).length;document.body.dataset.overflowX=document.documentElement.scrollWidth>document.documentElement.clientWidth?'yes':'no'});</script>
+            </body></html>
+            """);
+        return html.ToString();
+    }
+
+    /// <summary>The run's charts: anomalies and latency over every cell that ran, then each cell's throughput and fates.</summary>
+    private static List<(string Title, byte[] Png)> Charts(List<CellResult> ran)
+    {
+        var charts = new List<(string Title, byte[] Png)>();
+        if (ran.Count > 0)
+        {
+            charts.Add(("Lost and duplicated messages", ReportCharts.Anomalies(ran)));
+            charts.Add(("Latency percentiles", ReportCharts.Latency(ran)));
+            foreach (var cell in ran)
+            {
+                charts.Add(($"Throughput: {cell.Name}", ReportCharts.Throughput(cell)));
+                if (ReportCharts.Fates(cell) is { } fates)
+                {
+                    charts.Add(($"Messages by partition and fate: {cell.Name}", fates));
+                }
+            }
+        }
+
+        return charts;
+    }
+
+    /// <summary>
+    /// The verdict table, which fits the window however many counts a run has: count names stand upright, cell
+    /// names may break at ',' and '[', and each cell's expectations take a row of their own beneath it.
+    /// </summary>
+    private static void AppendVerdicts(StringBuilder html, ResultsDocument results, List<CellResult> ran)
+    {
         var columns = new[] { LedgerCountCatalog.Find("sent")!, LedgerCountCatalog.Find("acked")! }.Concat(LedgerCountCatalog.Columns(ran.Select(c => c.Counts))).ToArray();
-        // The table fits the window however many counts a run has: count names stand upright, cell names
-        // may break at ',' and '[', and each cell's expectations take a row of their own beneath it.
         html.Append("<table class=\"verdicts\"><tr><th>cell</th><th>verdict</th>");
         foreach (var column in columns)
         {
@@ -84,8 +117,10 @@ public static class HtmlReport
         {
             html.Append(CultureInfo.InvariantCulture, $"<p><em>{E(Reports.NoFinalReadNote)}.</em></p>\n");
         }
+    }
 
-        html.Append("<p>Counts are defined in docs/results.md; hover a column's name for its meaning. Columns show <code>lost</code> and every other count above 0 in some cell.</p>\n");
+    private static void AppendRepetitions(StringBuilder html, ResultsDocument results)
+    {
         if (results.Repetitions is { Count: > 0 } groups)
         {
             html.Append("<h2>Repetitions</h2>\n<p>How often each count was above 0 over a cell's completed, valid repetitions, with its 95% Wilson interval.</p>\n<table><tr><th>cell</th><th>verdict</th><th>rates</th><th>expectations over the repetitions</th></tr>\n");
@@ -98,61 +133,49 @@ public static class HtmlReport
 
             html.Append("</table>\n");
         }
+    }
 
-        html.Append("<h2>Charts</h2>\n<p>Messages by partition and fate: each mark is the messages of one partition whose outcome came in one bucket of time, coloured by what became of them; a larger mark stands for 10, or 100 and more. Acknowledged messages that a leader change lost show in their partition's lane, in the seconds before the fault.</p>\n");
-        foreach (var (title, png) in charts)
+    /// <summary>One cell's details: why it stopped, its fault phases and timeline, examples of each anomaly, and every setting.</summary>
+    private static void AppendCell(StringBuilder html, CellResult cell)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<details><summary>{E(cell.Name)}: {Reports.VerdictName(cell)}</summary>\n");
+        if (cell.Reason is { } reason)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<figure><img class=\"chart\" alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"><figcaption>{E(title)}</figcaption></figure>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p>{E(RunStatusNames.ToName(cell.Status))}: {E(reason)}</p>\n");
         }
 
-        html.Append("<h2>Cells</h2>\n");
-        foreach (var cell in results.Cells)
+        foreach (var invalid in cell.Status == RunStatus.Completed ? Reports.InvalidReasons(cell) : [])
         {
-            html.Append(CultureInfo.InvariantCulture, $"<details><summary>{E(cell.Name)}: {Reports.VerdictName(cell)}</summary>\n");
-            if (cell.Reason is { } reason)
-            {
-                html.Append(CultureInfo.InvariantCulture, $"<p>{E(RunStatusNames.ToName(cell.Status))}: {E(reason)}</p>\n");
-            }
-
-            foreach (var invalid in cell.Status == RunStatus.Completed ? Reports.InvalidReasons(cell) : [])
-            {
-                html.Append(CultureInfo.InvariantCulture, $"<p class=\"invalid\">invalid: {E(invalid)}</p>\n");
-            }
-
-            html.Append("<h4>Fault phases</h4><p>A fault's duration is held from its verification, so it is in effect for longer: these are the real times.</p><table><tr><th>start (UTC)</th><th>fault</th><th>target</th><th>phases</th></tr>\n");
-            foreach (var window in cell.FaultWindows)
-            {
-                html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(window.StartMs):HH:mm:ss.fff}</td><td>{E(window.Fault)}</td><td>{E(window.Target)}</td><td style=\"text-align:left\">{E(window.DescribePhases())}</td></tr>\n");
-            }
-
-            html.Append("</table><h4>Fault timeline</h4><table><tr><th>time (UTC)</th><th>fault</th><th>phase</th><th>target</th><th>evidence</th></tr>\n");
-            foreach (var fault in cell.Faults)
-            {
-                html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(fault.TimestampMs):HH:mm:ss.fff}</td><td>{E(fault.Fault)}</td><td>{E(Journal.FaultPhaseNames.ToName(fault.Phase))}</td><td>{E(fault.Target)}</td><td style=\"text-align:left\">{E(fault.Detail)}</td></tr>\n");
-            }
-
-            html.Append("</table><h4>Examples</h4><ul>\n");
-            foreach (var (anomaly, examples) in cell.Examples.Where(e => e.Value.Count > 0))
-            {
-                html.Append(CultureInfo.InvariantCulture, $"<li>{E(anomaly)}: {E(string.Join("; ", examples.Select(Reports.Describe)))}</li>\n");
-            }
-
-            html.Append("</ul><h4>Settings</h4><table>\n");
-            foreach (var (key, value) in cell.Config.OrderBy(c => c.Key, StringComparer.Ordinal))
-            {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(key)}</td><td style=\"text-align:left\">{E(value)}</td></tr>\n");
-            }
-
-            html.Append("</table></details>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"invalid\">invalid: {E(invalid)}</p>\n");
         }
 
-        html.Append("""
-            <script>addEventListener('load',()=>{document.body.dataset.chartsLoaded=[...document.images].filter(i=>i.complete&&i.naturalWidth>0).length;document.body.dataset.overflowX=document.documentElement.scrollWidth>document.documentElement.clientWidth?'yes':'no'});</script>
-            </body></html>
-            """);
-        return html.ToString();
+        html.Append("<h4>Fault phases</h4><p>A fault's duration is held from its verification, so it is in effect for longer: these are the real times.</p><table><tr><th>start (UTC)</th><th>fault</th><th>target</th><th>phases</th></tr>\n");
+        foreach (var window in cell.FaultWindows)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(window.StartMs):HH:mm:ss.fff}</td><td>{E(window.Fault)}</td><td>{E(window.Target)}</td><td style=\"text-align:left\">{E(window.DescribePhases())}</td></tr>\n");
+        }
+
+        html.Append("</table><h4>Fault timeline</h4><table><tr><th>time (UTC)</th><th>fault</th><th>phase</th><th>target</th><th>evidence</th></tr>\n");
+        foreach (var fault in cell.Faults)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(fault.TimestampMs):HH:mm:ss.fff}</td><td>{E(fault.Fault)}</td><td>{E(Journal.FaultPhaseNames.ToName(fault.Phase))}</td><td>{E(fault.Target)}</td><td style=\"text-align:left\">{E(fault.Detail)}</td></tr>\n");
+        }
+
+        html.Append("</table><h4>Examples</h4><ul>\n");
+        foreach (var (anomaly, examples) in cell.Examples.Where(e => e.Value.Count > 0))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<li>{E(anomaly)}: {E(string.Join("; ", examples.Select(Reports.Describe)))}</li>\n");
+        }
+
+        html.Append("</ul><h4>Settings</h4><table>\n");
+        foreach (var (key, value) in cell.Config.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(key)}</td><td style=\"text-align:left\">{E(value)}</td></tr>\n");
+        }
+
+        html.Append("</table></details>\n");
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
