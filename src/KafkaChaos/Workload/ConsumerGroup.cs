@@ -53,6 +53,9 @@ public sealed class ConsumerGroup : IDisposable
 
     public GroupProgress Progress { get; } = new();
 
+    /// <summary>Where the instances get their clients: librdkafka's unless a test gives its own.</summary>
+    public IConsumerClientFactory Clients { get; init; } = LibrdkafkaConsumerFactory.Instance;
+
     /// <summary>The librdkafka settings a commit strategy needs.</summary>
     public static IReadOnlyDictionary<string, string> CommitSettings(ConsumerSpec spec)
     {
@@ -213,7 +216,7 @@ public sealed class ConsumerGroup : IDisposable
     {
         var id = _nextId++;
         var config = new Dictionary<string, string>(_config, StringComparer.Ordinal) { ["client.id"] = "kafka-chaos-" + ClientNames.Consumer(id) };
-        var consumer = new VerifyingConsumer(id, _runId, _topic, _spec, config, _journal, _dedup, Progress.Join(), _time, _clientLog);
+        var consumer = new VerifyingConsumer(id, _runId, _topic, _spec, config, _journal, _dedup, Progress.Join(), _time, _clientLog, Clients);
         lock (_gate)
         {
             _live.Add(consumer);

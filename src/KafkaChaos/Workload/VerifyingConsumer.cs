@@ -52,7 +52,7 @@ public sealed class VerifyingConsumer : IDisposable
     private bool _disposed;
 
     public VerifyingConsumer(int id, Guid runId, string topic, ConsumerSpec spec, IReadOnlyDictionary<string, string> config,
-        JournalWriter journal, DedupStore? dedup, ConsumerProgress progress, TimeProvider time, Action<string> clientLog)
+        JournalWriter journal, DedupStore? dedup, ConsumerProgress progress, TimeProvider time, Action<string> clientLog, IConsumerClientFactory? clients = null)
     {
         Id = id;
         Name = ClientNames.Consumer(id);
@@ -65,14 +65,11 @@ public sealed class VerifyingConsumer : IDisposable
         _time = time;
         _clientLog = clientLog;
         _queue = spec.WorkerQueue ? new() : null;
-        _consumer = new ConsumerBuilder<Ignore, MessageEnvelope?>(WithoutUnusedFields(config))
-            .SetValueDeserializer(EnvelopeDeserializer.Instance)
-            .SetLogHandler((_, m) => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"))
-            .SetErrorHandler((_, e) => clientLog($"{Name} error {e.Code}: {e.Reason}"))
-            .SetPartitionsAssignedHandler((_, partitions) => AssignmentChanged(ConsumeKind.Assigned, partitions))
-            .SetPartitionsRevokedHandler((_, partitions) => AssignmentChanged(ConsumeKind.Revoked, partitions.Select(p => p.TopicPartition)))
-            .SetPartitionsLostHandler((_, partitions) => AssignmentChanged(ConsumeKind.Revoked, partitions.Select(p => p.TopicPartition)))
-            .Build();
+        _consumer = (clients ?? LibrdkafkaConsumerFactory.Instance).Create(config, new ConsumerCallbacks(
+            m => clientLog($"{Name} {m.Level} {m.Facility}: {m.Message}"),
+            e => clientLog($"{Name} error {e.Code}: {e.Reason}"),
+            partitions => AssignmentChanged(ConsumeKind.Assigned, partitions),
+            partitions => AssignmentChanged(ConsumeKind.Revoked, partitions)));
     }
 
     public int Id { get; }
@@ -86,13 +83,15 @@ public sealed class VerifyingConsumer : IDisposable
     public void Start()
     {
         _consumer.Subscribe(_topic);
-        _thread = new Thread(Loop) { IsBackground = true, Name = $"consumer {Name}" };
-        _thread.Start();
+        // The worker first: a poll loop that crashes at once joins it, which it cannot before it has started.
         if (_queue is not null)
         {
             _worker = new Thread(Work) { IsBackground = true, Name = $"consumer-worker {Name}" };
             _worker.Start();
         }
+
+        _thread = new Thread(Loop) { IsBackground = true, Name = $"consumer {Name}" };
+        _thread.Start();
     }
 
     /// <summary>Kills this instance at the next <paramref name="point"/> of its cycle.</summary>
@@ -455,14 +454,6 @@ public sealed class VerifyingConsumer : IDisposable
             _time.Sleep(TimeSpan.FromMilliseconds(50));
         }
     }
-
-    /// <summary>
-    /// The settings with the per-record fields this consumer never reads turned off: the client would
-    /// otherwise decode the topic's name into a new string, and look up the timestamp and the headers,
-    /// for every record. Everything here names the topic from <see cref="_topic"/> instead.
-    /// </summary>
-    private static Dictionary<string, string> WithoutUnusedFields(IReadOnlyDictionary<string, string> config) =>
-        new(config, StringComparer.Ordinal) { [ConfigPropertyNames.Consumer.ConsumeResultFields] = "none" };
 
     /// <summary>Stops the loop after its current batch; a graceful stop closes the client (commit and leave).</summary>
     public void Dispose()
