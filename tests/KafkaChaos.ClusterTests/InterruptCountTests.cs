@@ -84,8 +84,6 @@ public partial class InterruptCountTests : CliExperimentTest
                     Assert.That(sent - clientCount, Is.LessThanOrEqualTo(Rate), $"producer {producer.Key}: no more sends than a second after the client's last statistics");
                 }
 
-                var verify = await CliProcess.RunAsync("verify", runDirectory);
-                Assert.That(verify.ExitCode, Is.Zero, "verify agrees with results.json: " + verify.Error);
             }
             finally
             {
