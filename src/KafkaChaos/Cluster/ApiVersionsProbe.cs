@@ -42,14 +42,7 @@ public static class ApiVersionsProbe
     /// <summary>The requests the broker at <paramref name="host"/>:<paramref name="port"/> serves, or null when it did not answer an ApiVersions request (before 0.10, or not Kafka).</summary>
     public static async Task<IReadOnlyList<(short ApiKey, short Min, short Max)>?> AskAsync(string host, int port, CancellationToken cancellationToken)
     {
-        var clientId = "kafka-chaos"u8.ToArray();
-        var request = new byte[4 + 2 + 2 + 4 + 2 + clientId.Length];
-        BinaryPrimitives.WriteInt32BigEndian(request, request.Length - 4);
-        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(4), 18); // ApiVersions
-        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(6), 0);
-        BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(8), 1); // correlation id
-        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(12), (short)clientId.Length);
-        clientId.CopyTo(request, 14);
+        var request = KafkaRequestExchange.Request(apiKey: 18, apiVersion: 0, correlationId: 1, bodyLength: 0); // ApiVersions v0 has no body
         return await KafkaRequestExchange.SendAsync(host, port, request, 1 << 20, cancellationToken) is { } body ? Parse(body) : null;
     }
 

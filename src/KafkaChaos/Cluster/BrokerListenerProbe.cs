@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace KafkaChaos.Cluster;
 
 /// <summary>
@@ -25,17 +23,6 @@ public static class BrokerListenerProbe
         return await KafkaRequestExchange.SendAsync(host, port, MetadataV0Request(), 16 << 20, cancellationToken) is not null;
     }
 
-    /// <summary>Metadata v0 with an empty topic list, which before 0.10 asks for every topic; only the answer's arrival matters.</summary>
-    private static byte[] MetadataV0Request()
-    {
-        var clientId = "kafka-chaos"u8.ToArray();
-        var request = new byte[4 + 2 + 2 + 4 + 2 + clientId.Length + 4];
-        BinaryPrimitives.WriteInt32BigEndian(request, request.Length - 4);
-        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(4), 3); // Metadata
-        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(6), 0);
-        BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(8), 1); // correlation id
-        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(12), (short)clientId.Length);
-        clientId.CopyTo(request, 14);
-        return request; // the topic count, 0, is already in place
-    }
+    /// <summary>Metadata v0 with an empty topic list (a zero count), which before 0.10 asks for every topic; only the answer's arrival matters.</summary>
+    private static byte[] MetadataV0Request() => KafkaRequestExchange.Request(apiKey: 3, apiVersion: 0, correlationId: 1, bodyLength: 4);
 }

@@ -26,20 +26,11 @@ public static class FindCoordinatorProbe
     public static byte[] Request(string groupId, short apiVersion, int correlationId)
     {
         ArgumentNullException.ThrowIfNull(groupId);
-        var clientId = "kafka-chaos"u8.ToArray();
         var group = Encoding.UTF8.GetBytes(groupId);
-        var length = 2 + 2 + 4 + 2 + clientId.Length + 2 + group.Length + (apiVersion >= 1 ? 1 : 0);
-        var request = new byte[4 + length];
-        var span = request.AsSpan();
-        BinaryPrimitives.WriteInt32BigEndian(span, length);
-        BinaryPrimitives.WriteInt16BigEndian(span[4..], ApiKey);
-        BinaryPrimitives.WriteInt16BigEndian(span[6..], apiVersion);
-        BinaryPrimitives.WriteInt32BigEndian(span[8..], correlationId);
-        BinaryPrimitives.WriteInt16BigEndian(span[12..], (short)clientId.Length);
-        clientId.CopyTo(span[14..]);
-        var at = 14 + clientId.Length;
-        BinaryPrimitives.WriteInt16BigEndian(span[at..], (short)group.Length);
-        group.CopyTo(span[(at + 2)..]);
+        var request = KafkaRequestExchange.Request(ApiKey, apiVersion, correlationId, 2 + group.Length + (apiVersion >= 1 ? 1 : 0));
+        var at = KafkaRequestExchange.BodyStart;
+        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(at), (short)group.Length);
+        group.CopyTo(request, at + 2);
         if (apiVersion >= 1)
         {
             request[^1] = 0; // key type: a group

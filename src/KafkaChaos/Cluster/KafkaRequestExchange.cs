@@ -9,6 +9,27 @@ namespace KafkaChaos.Cluster;
 /// </summary>
 public static class KafkaRequestExchange
 {
+    private static readonly byte[] ClientId = "kafka-chaos"u8.ToArray();
+
+    /// <summary>Where a request's body starts: after its size and its header v1 (key, version, correlation id, client id).</summary>
+    public static int BodyStart => 4 + 2 + 2 + 4 + 2 + ClientId.Length;
+
+    /// <summary>
+    /// A request of <paramref name="bodyLength"/> body bytes, size and header written, the body zeroed from
+    /// <see cref="BodyStart"/> for the caller to fill.
+    /// </summary>
+    public static byte[] Request(short apiKey, short apiVersion, int correlationId, int bodyLength)
+    {
+        var request = new byte[BodyStart + bodyLength];
+        BinaryPrimitives.WriteInt32BigEndian(request, request.Length - 4);
+        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(4), apiKey);
+        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(6), apiVersion);
+        BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(8), correlationId);
+        BinaryPrimitives.WriteInt16BigEndian(request.AsSpan(12), (short)ClientId.Length);
+        ClientId.CopyTo(request, 14);
+        return request;
+    }
+
     /// <summary>The response after its size field, or null when the broker did not answer within 3 s, hung up, or sent a size outside 10..<paramref name="maxSize"/>.</summary>
     public static async Task<byte[]?> SendAsync(string host, int port, byte[] request, int maxSize, CancellationToken cancellationToken)
     {
