@@ -24,11 +24,6 @@ public static class CheckCommand
         flags.AddTo(command);
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(() =>
         {
-            if (parse.GetValue(flags.Experiment) is { } file && flags.ExperimentOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
-            {
-                throw new ExperimentConfigException($"{given.Name}: the experiment file {file} sets the cluster, topic, workload, producer, consumer and faults; change the file instead of passing {given.Name}");
-            }
-
             var plan = RunCommand.PlanOf(parse, flags);
             RunCommand.CheckCells(plan, fromFlags: parse.GetValue(flags.Experiment) is null);
             Print(plan);

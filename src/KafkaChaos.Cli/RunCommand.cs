@@ -45,11 +45,6 @@ public static class RunCommand
     /// </summary>
     private static async Task<int> RunAsync(ParseResult parse, RunFlags flags, CancellationToken interrupt)
     {
-        if (parse.GetValue(flags.Experiment) is { } file && flags.ExperimentOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
-        {
-            throw new ExperimentConfigException($"{given.Name}: the experiment file {file} sets the cluster, topic, workload, producer, consumer and faults; change the file instead of passing {given.Name}");
-        }
-
         // The whole file is checked before anything starts: a bad cell fails it with exit code 2.
         var plan = PlanOf(parse, flags);
 
@@ -99,13 +94,18 @@ public static class RunCommand
         return RunVerdict.Print(outcome, version);
     }
 
-    /// <summary>The experiment file's plan, or one cell from the flags.</summary>
+    /// <summary>The experiment file's plan, or one cell from the flags; a flag the file decides, given beside it, is refused.</summary>
     internal static ExperimentPlan PlanOf(ParseResult parse, RunFlags flags)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(flags);
         if (parse.GetValue(flags.Experiment) is { } path)
         {
+            if (flags.ExperimentOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+            {
+                throw new ExperimentConfigException($"{given.Name}: the experiment file {path} sets the cluster, topic, workload, producer, consumer and faults; change the file instead of passing {given.Name}");
+            }
+
             return ExperimentFile.Load(path);
         }
 

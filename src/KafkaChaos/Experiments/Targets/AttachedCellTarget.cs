@@ -14,13 +14,7 @@ public sealed class AttachedCellTarget(AttachedCluster attached, TimeProvider ti
 
     public void Describe(IDictionary<string, string> config)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        config.Remove("cluster.image");
-        foreach (var (key, value) in attached.Describe())
-        {
-            config[key] = value;
-        }
-
+        ExternalCellTarget.RecordTheirs(config, attached.Describe());
         config["cluster.brokers"] = attached.Access.Brokers.Brokers.Count.ToString(CultureInfo.InvariantCulture);
     }
 

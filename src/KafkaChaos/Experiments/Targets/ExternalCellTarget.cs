@@ -8,11 +8,14 @@ public sealed class ExternalCellTarget(IExternalTarget external) : ICellTarget
 {
     public string Description => $"the cluster at {external.BootstrapServers} (Kafka {external.Version} assumed)";
 
-    public void Describe(IDictionary<string, string> config)
+    public void Describe(IDictionary<string, string> config) => RecordTheirs(config, external.Describe());
+
+    /// <summary>A cluster the tool did not start runs no image of the tool's: its own cluster.* keys stand in the config instead.</summary>
+    internal static void RecordTheirs(IDictionary<string, string> config, IReadOnlyDictionary<string, string> described)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Remove("cluster.image");
-        foreach (var (key, value) in external.Describe())
+        foreach (var (key, value) in described)
         {
             config[key] = value;
         }
