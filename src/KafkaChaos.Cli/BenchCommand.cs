@@ -197,7 +197,7 @@ public static class BenchCommand
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(part => new BenchSweep.Value(part, option))];
 
     private static TimeSpan Duration(string text, string option) =>
-        SettingCatalog.TryParseDuration(text, out var value) && value >= BenchPlan.MinRunDuration && value <= BenchPlan.MaxRunDuration
+        KafkaChaos.Experiments.Settings.SettingKinds.TryParseDuration(text, out var value) && value >= BenchPlan.MinRunDuration && value <= BenchPlan.MaxRunDuration
             ? value
             : throw new ExperimentConfigException($"{option}: '{text}' is not a duration 1 s..10 min, such as 3s");
 

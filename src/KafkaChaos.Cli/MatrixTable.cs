@@ -12,7 +12,7 @@ public static class MatrixTable
     {
         ArgumentNullException.ThrowIfNull(results);
         var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != RunStatus.Unsupported).Select(c => c.Counts));
-        var table = new Table { Title = new TableTitle(Markup.Escape($"{results.Experiment}: {RunStatusNames.ToName(results.Status)}")) }.AddColumn("cell").AddColumn("verdict");
+        var table = new Table { Title = new TableTitle(Markup.Escape($"{results.Experiment}: {EnumNames<RunStatus>.ToName(results.Status)}")) }.AddColumn("cell").AddColumn("verdict");
         foreach (var column in columns)
         {
             table.AddColumn(new TableColumn(column.Name).RightAligned());

@@ -31,6 +31,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     RunCommand.Create(interrupt.Token),
     CheckCommand.Create(),
     ExperimentsCommand.Create(),
+    SettingsCommand.Create(),
     VerifyCommand.Create(),
     ReportCommand.Create(),
     ImageCommand.Create(interrupt.Token),

@@ -6,7 +6,6 @@ using KafkaChaos.Faults;
 using KafkaChaos.Journal;
 using KafkaChaos.Ledger;
 using KafkaChaos.Reporting;
-using KafkaChaos.Workload;
 using Spectre.Console;
 
 namespace KafkaChaos.Cli;
@@ -14,21 +13,6 @@ namespace KafkaChaos.Cli;
 /// <summary><c>kafka-chaos run</c>: the default experiment, with the workload and producer settings as flags.</summary>
 public static class RunCommand
 {
-    /// <summary>The flag that sets each experiment setting, for errors in a run from flags.</summary>
-    private static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
-    {
-        ["cluster.brokers"] = "--brokers",
-        ["topic.partitions"] = "--partitions",
-        ["topic.replication_factor"] = "--replication-factor",
-        ["topic.min_insync_replicas"] = "--min-insync-replicas",
-        ["workload.messages"] = "--messages",
-        ["workload.rate"] = "--rate",
-        ["workload.producers"] = "--producers",
-        ["consumer.batch"] = "--batch",
-        ["consumer.processing_ms"] = "--processing-ms",
-        ["faults[0]"] = "--fault",
-    };
-
     public static Command Create(CancellationToken interrupt)
     {
         var flags = new RunFlags();
@@ -53,7 +37,7 @@ public static class RunCommand
         var attachTarget = parse.GetValue(flags.Attach) ?? plan.Attach;
         if (attachTarget is not null)
         {
-            RefuseBesideAttach(parse, [flags.Bootstrap, flags.KeepCluster, flags.Image, flags.Dist, flags.Brokers, flags.BrokerConfig, flags.ClusterMode, flags.Controllers]);
+            RefuseBesideAttach(parse, [flags.Bootstrap, flags.KeepCluster, flags.Image, flags.Dist, flags.BrokerConfig, .. ClusterSettings.All.Select(flags.Of)]);
         }
 
         var versionGiven = parse.GetValue(flags.KafkaVersion) is { } versionText ? VersionFlag(versionText) : null;
@@ -99,6 +83,15 @@ public static class RunCommand
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(flags);
+        // A flag's value is checked first, so that "--rate --commit" blames --rate's value, not the file.
+        foreach (var (setting, option) in flags.SpecOptions.Concat(flags.FaultOptions))
+        {
+            if (SettingOptions.Given(parse, option) is { } text && setting.Problem(text) is not null)
+            {
+                throw setting.Error(text, setting.Flag);
+            }
+        }
+
         if (parse.GetValue(flags.Experiment) is { } path)
         {
             if (flags.ExperimentOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
@@ -114,82 +107,70 @@ public static class RunCommand
             [new PlannedCell(spec.Name, spec, spec.Describe(), new Dictionary<string, string>(), [], 1)]);
     }
 
-    /// <summary>The one experiment the flags describe, each unset flag at the default a file would get.</summary>
+    /// <summary>
+    /// The one experiment the flags describe: each given flag becomes the flat setting a file would hold, with
+    /// the flag as its place, and the spec is built from those by the same catalog that builds a file's cells.
+    /// </summary>
     private static ExperimentSpec SpecFromFlags(ParseResult parse, RunFlags flags)
     {
-        var producer = ProducerFromFlags(parse, flags);
-        var commitName = parse.GetValue(flags.Commit)!;
-        var consumer = new ConsumerSpec
+        var settings = new Dictionary<string, (string Value, string Where)>(StringComparer.Ordinal);
+        foreach (var (setting, option) in flags.SpecOptions)
         {
-            Commit = CommitStrategyNames.Parse(commitName).Strategy,
-            CommitAsync = CommitStrategyNames.Parse(commitName).CommitAsync,
-            BatchSize = parse.GetValue(flags.Batch),
-            ProcessingTime = TimeSpan.FromMilliseconds(parse.GetValue(flags.Processing)),
-            DedupStore = parse.GetValue(flags.Dedup),
-        };
-        var faultName = parse.GetValue(flags.Fault)!;
-        var brokerSettings = KeyValueArguments.Parse(parse.GetValue(flags.BrokerConfig) ?? [], "--broker-config");
-        if (brokerSettings.Keys.FirstOrDefault(k => !SettingCatalog.IsPassThrough(k, brokerSettings[k])) is { } badBrokerKey)
-        {
-            throw new ExperimentConfigException($"--broker-config: '{badBrokerKey}' is not {SettingCatalog.PassThroughForm}");
-        }
-
-        var brokerCount = parse.GetValue(flags.Brokers);
-        var replication = parse.GetValue(flags.ReplicationFactor) ?? Math.Min(ExperimentSpec.Default.ReplicationFactor, brokerCount);
-        return ExperimentSpec.Default with
-        {
-            Brokers = brokerCount,
-            Mode = ClusterSettings.Mode.ReadFlag(parse.GetValue(flags.ClusterMode)),
-            Controllers = ClusterSettings.Controllers.ReadFlag(parse.GetValue(flags.Controllers)),
-            Partitions = parse.GetValue(flags.Partitions),
-            ReplicationFactor = replication,
-            MinInsyncReplicas = parse.GetValue(flags.MinInsync) ?? Math.Min(ExperimentSpec.Default.MinInsyncReplicas, replication),
-            BrokerConfig = brokerSettings,
-            Messages = parse.GetValue(flags.Messages),
-            RatePerSecond = parse.GetValue(flags.Rate),
-            Producers = parse.GetValue(flags.Producers),
-            Producer = producer,
-            Keys = Enum.Parse<KeyStrategy>(parse.GetValue(flags.Keys)!, ignoreCase: true),
-            Consumer = consumer,
-            Faults = faultName == "none" ? [] : [FaultFromFlags(parse, flags, faultName)],
-            Seed = parse.GetValue(flags.Seed),
-            Name = $"{faultName}-acks-{parse.GetValue(flags.Acks)}-{consumer.StrategyName}{(consumer.DedupStore ? "+dedup" : "")}",
-        };
-    }
-
-    private static Dictionary<string, string> ProducerFromFlags(ParseResult parse, RunFlags flags)
-    {
-        var acksGiven = parse.GetResult(flags.Acks) is { Implicit: false };
-        var configured = KeyValueArguments.Parse(parse.GetValue(flags.ProducerConfig) ?? [], "--producer-config").ToList();
-        foreach (var (key, value) in configured)
-        {
-            if (ProducerSettings.Names(key, "acks") && acksGiven && value.Trim() != parse.GetValue(flags.Acks))
+            if (SettingOptions.Given(parse, option) is { } text)
             {
-                throw new ExperimentConfigException($"--producer-config: {key}={value} contradicts --acks {parse.GetValue(flags.Acks)}; give acks once");
+                settings[setting.Key] = (text, setting.Flag);
             }
         }
 
-        var producer = ProducerSettings.Merge(
-            new Dictionary<string, string>(ExperimentSpec.Default.Producer, StringComparer.Ordinal) { ["acks"] = parse.GetValue(flags.Acks)! }, configured);
-        if (ProducerSettings.Problem(producer) is var (badKey, why))
+        AddProducerFlags(parse, flags, settings);
+        var brokerSettings = KeyValueArguments.Parse(parse.GetValue(flags.BrokerConfig) ?? [], "--broker-config");
+        foreach (var (key, value) in brokerSettings)
         {
-            throw new ExperimentConfigException($"--producer-config: {badKey}: {why}");
+            settings["broker." + key] = SettingCatalog.IsPassThrough(key, value)
+                ? (value, flags.BrokerConfig.Name)
+                : throw new ExperimentConfigException($"--broker-config: '{key}' is not {SettingCatalog.PassThroughForm}");
         }
 
-        return new Dictionary<string, string>(producer, StringComparer.Ordinal);
+        var faultName = parse.GetValue(flags.Fault)!;
+        var spec = SettingCatalog.BuildSpec("", settings, faultName == "none" ? [] : [FaultFromFlags(parse, flags, faultName)], parse.GetValue(flags.Seed));
+        return spec with { Name = $"{faultName}-acks-{parse.GetValue(flags.Acks)}-{spec.Consumer.StrategyName}{(spec.Consumer.DedupStore ? "+dedup" : "")}" };
     }
 
-    private static FaultSpec FaultFromFlags(ParseResult parse, RunFlags flags, string faultName) => new()
+    /// <summary>--acks and --producer-config as the producer.* settings of a file; acks given both ways must agree.</summary>
+    private static void AddProducerFlags(ParseResult parse, RunFlags flags, Dictionary<string, (string Value, string Where)> settings)
     {
-        Kind = faultName,
-        Broker = parse.GetValue(flags.Broker),
-        Partition = parse.GetValue(flags.Partition),
-        DelayMs = parse.GetValue(flags.Delay),
-        LossPercent = parse.GetValue(flags.Loss),
-        CrashPoint = CrashPointNames.TryParse(parse.GetValue(flags.CrashPoint)!, out var point) ? point : CrashPoint.BetweenProcessAndCommit,
-        When = new FaultTrigger(TimeSpan.FromSeconds(parse.GetValue(flags.FaultAt))),
-        Duration = TimeSpan.FromSeconds(parse.GetValue(flags.FaultDuration)),
-    };
+        var acks = parse.GetValue(flags.Acks)!;
+        var acksGiven = parse.GetResult(flags.Acks) is { Implicit: false };
+        if (acksGiven)
+        {
+            settings["producer.acks"] = (acks, flags.Acks.Name);
+        }
+
+        foreach (var (key, value) in KeyValueArguments.Parse(parse.GetValue(flags.ProducerConfig) ?? [], "--producer-config"))
+        {
+            if (ProducerSettings.Names(key, "acks") && acksGiven && value.Trim() != acks)
+            {
+                throw new ExperimentConfigException($"--producer-config: {key}={value} contradicts --acks {acks}; give acks once");
+            }
+
+            settings["producer." + key] = (value, flags.ProducerConfig.Name);
+        }
+    }
+
+    /// <summary>The fault --fault names, with the fault flags given as the options of a file's fault entry.</summary>
+    private static FaultSpec FaultFromFlags(ParseResult parse, RunFlags flags, string faultName)
+    {
+        var options = new Dictionary<string, (string Value, string Where)>(StringComparer.Ordinal);
+        foreach (var (setting, option) in flags.FaultOptions)
+        {
+            if (SettingOptions.Given(parse, option) is { } text)
+            {
+                options[setting.Key] = (text, setting.Flag);
+            }
+        }
+
+        return FaultSettings.Build(faultName, options);
+    }
 
     private static KafkaVersion VersionFlag(string text) => KafkaVersion.TryParse(text, out var parsed) ? parsed
         : throw new ExperimentConfigException($"--kafka-version: '{text}' is not a Kafka version such as 3.9.0");
@@ -215,10 +196,22 @@ public static class RunCommand
         {
             if (ExperimentSpecValidator.Problem(cell.Spec) is { } problem)
             {
-                throw new ExperimentConfigException(fromFlags && FlagOf.TryGetValue(problem.Setting, out var flag) ? $"{flag}: {problem.Message}" : problem.ToString());
+                throw new ExperimentConfigException(fromFlags ? FlagProblem(problem) : problem.ToString());
             }
         }
     }
+
+    /// <summary>A problem of a run from flags, named by the flag that set it (and the key, where one flag sets many).</summary>
+    private static string FlagProblem(SpecProblem problem) =>
+        SpecSettings.Of(problem.Setting) is { } setting ? $"{setting.Flag}: {problem.Message}"
+        : problem.Setting == "producer.acks" ? $"--acks: {problem.Message}"
+        : problem.Setting.StartsWith("producer.", StringComparison.Ordinal) ? $"--producer-config: {problem.Setting[9..]}: {problem.Message}"
+        : problem.Setting == "producer" ? $"--producer-config: {problem.Message}"
+        : problem.Setting.StartsWith("broker.", StringComparison.Ordinal) ? $"--broker-config: {problem.Setting[7..]}: {problem.Message}"
+        : FaultSettings.All.FirstOrDefault(f => problem.Setting.StartsWith("faults[", StringComparison.Ordinal) && problem.Setting.EndsWith("." + f.Key, StringComparison.Ordinal)) is { } option
+            ? $"{option.Flag}: {problem.Message}"
+        : problem.Setting.StartsWith("faults[", StringComparison.Ordinal) ? $"--fault: {problem.Message}"
+        : problem.ToString();
 
     /// <summary>The cluster behind <c>--bootstrap</c>, at the version it serves, with the faults that can reach it.</summary>
     private static async Task<ExternalCluster> ExternalAsync(ParseResult parse, RunFlags flags, string servers, KafkaVersion? versionGiven, ExperimentPlan plan, CancellationToken interrupt)
@@ -256,7 +249,7 @@ public static class RunCommand
 
     private static string CellLine(int done, int total, CellResult cell) => cell.Status is RunStatus.Completed
         ? $"cell {done}/{total} {Reports.VerdictName(cell)}: {cell.Name}: lost={cell.Counts.Lost} duplicate_writes={cell.Counts.DuplicateWrites} never_processed={LedgerCountCatalog.Format(cell.Counts.NeverProcessed)} redeliveries={cell.Counts.Redeliveries}"
-        : $"cell {done}/{total} {Reports.VerdictName(cell)}: {cell.Name}: {cell.Reason ?? RunStatusNames.ToName(cell.Status)} (the counts cover only what was journalled before that)";
+        : $"cell {done}/{total} {Reports.VerdictName(cell)}: {cell.Name}: {cell.Reason ?? EnumNames<RunStatus>.ToName(cell.Status)} (the counts cover only what was journalled before that)";
 
     /// <summary>What an attached cluster decides itself, or cannot be asked of it; given with --attach, it would be silently ignored.</summary>
     private static void RefuseBesideAttach(ParseResult parse, IEnumerable<Option> options)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using KafkaChaos.Cluster;
-using KafkaChaos.Experiments;
 using KafkaChaos.Experiments.Settings;
 using KafkaChaos.Faults;
 using KafkaChaos.Workload;
@@ -18,11 +17,19 @@ internal sealed class RunFlags
     {
         PullPolicy.AcceptOnlyFromAmong("missing", "never");
         Acks.AcceptOnlyFromAmong([.. AcksSetting.Values]);
-        Keys.AcceptOnlyFromAmong("none", "sequence", "fixed", "random");
-        Commit.AcceptOnlyFromAmong([.. CommitStrategyNames.All]);
         Fault.AcceptOnlyFromAmong([.. FaultKinds.All, "none"]);
-        CrashPoint.AcceptOnlyFromAmong([.. CrashPointNames.All]);
+        SpecOptions = SpecSettings.All.ToDictionary(s => (SettingDescriptor)s, SettingOptions.Create);
+        FaultOptions = FaultSettings.All.ToDictionary(s => (SettingDescriptor)s, SettingOptions.Create);
     }
+
+    /// <summary>One flag per experiment setting, made from its descriptor.</summary>
+    public IReadOnlyDictionary<SettingDescriptor, Option<string?>> SpecOptions { get; }
+
+    /// <summary>One flag per option of the fault <see cref="Fault"/> names, made from its descriptor.</summary>
+    public IReadOnlyDictionary<SettingDescriptor, Option<string?>> FaultOptions { get; }
+
+    /// <summary>The flag of <paramref name="setting"/>.</summary>
+    public Option<string?> Of(SettingDescriptor setting) => SpecOptions.TryGetValue(setting, out var option) ? option : FaultOptions[setting];
 
     public Option<string?> Image { get; } = new("--image") { Description = "broker image to run (one built by 'image build'); overrides --dist" };
 
@@ -39,13 +46,7 @@ internal sealed class RunFlags
 
     public Option<string> Runs { get; } = new("--runs-dir") { Description = "where run directories are written", DefaultValueFactory = _ => "runs" };
 
-    public Option<long> Messages { get; } = new("--messages") { Description = "messages to send", DefaultValueFactory = _ => ExperimentSpec.Default.Messages };
-
-    public Option<double> Rate { get; } = new("--rate") { Description = "target send rate, messages per second (0: unthrottled)", DefaultValueFactory = _ => ExperimentSpec.Default.RatePerSecond };
-
-    public Option<int> Producers { get; } = new("--producers") { Description = "producer instances, 1..16, each with its own identity and an equal share of messages and rate", DefaultValueFactory = _ => 1 };
-
-    public Option<string> Acks { get; } = new("--acks") { Description = "producer acks: 0, 1 or all (-1 is all)", HelpName = "acks", DefaultValueFactory = _ => "all" };
+    public Option<string> Acks { get; } = new("--acks") { Description = $"producer acks: {AcksSetting.Expected} (in a file: producer.acks)", HelpName = "acks", DefaultValueFactory = _ => "all" };
 
     public Option<string[]> ProducerConfig { get; } = new("--producer-config")
     {
@@ -53,31 +54,7 @@ internal sealed class RunFlags
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<string> Keys { get; } = new("--keys") { Description = "message keys: none, sequence, fixed or random", HelpName = "keys", DefaultValueFactory = _ => "none" };
-
-    public Option<string> Commit { get; } = new("--commit") { Description = $"consumer commit strategy: {string.Join(", ", CommitStrategyNames.All)}", HelpName = "strategy", DefaultValueFactory = _ => "auto-commit" };
-
-    public Option<int> Batch { get; } = new("--batch") { Description = "records per consumer poll batch, committed together", DefaultValueFactory = _ => 1 };
-
-    public Option<int> Processing { get; } = new("--processing-ms") { Description = "how long processing one record takes, in milliseconds", DefaultValueFactory = _ => 0 };
-
-    public Option<bool> Dedup { get; } = new("--dedup") { Description = "skip records a file-backed processed-id store has seen" };
-
     public Option<string> Fault { get; } = new("--fault") { Description = $"fault to inject: none, {string.Join(", ", FaultKinds.All)} (docs/faults.md)", HelpName = "kind", DefaultValueFactory = _ => FaultKinds.KillLeader };
-
-    public Option<double> FaultAt { get; } = new("--fault-at") { Description = "seconds into the workload when the fault fires", DefaultValueFactory = _ => FaultSpec.DefaultAt.TotalSeconds };
-
-    public Option<double> FaultDuration { get; } = new("--fault-duration") { Description = "seconds the fault is held once verified, before it is healed (so it is in effect longer; results.json fault_windows has the real phases)", DefaultValueFactory = _ => FaultSpec.DefaultDuration.TotalSeconds };
-
-    public Option<int?> Broker { get; } = new("--broker") { Description = "broker id (1..N) for broker faults; default: random" };
-
-    public Option<int?> Partition { get; } = new("--partition") { Description = "partition whose leader kill-leader, kill-leader-ahead, isolate-leader or truncate-to-high-watermark hit; default: 0" };
-
-    public Option<int> Delay { get; } = new("--delay-ms") { Description = "net-delay: added latency", DefaultValueFactory = _ => 100 };
-
-    public Option<double> Loss { get; } = new("--loss-percent") { Description = "net-loss: dropped packets", DefaultValueFactory = _ => 10 };
-
-    public Option<string> CrashPoint { get; } = new("--crash-point") { Description = $"where restart-consumer kills the consumer: {string.Join(", ", CrashPointNames.All)}", HelpName = "point", DefaultValueFactory = _ => "between-process-and-commit" };
 
     public Option<string?> Bootstrap { get; } = new("--bootstrap") { Description = "run against a cluster this tool did not start (host:port,...); only restart-consumer and restart-producer faults apply" };
 
@@ -91,23 +68,11 @@ internal sealed class RunFlags
 
     public Option<string[]> ClientConfig { get; } = new("--client-config") { Description = "with --bootstrap: a client setting, key=value (repeatable): security.protocol, sasl.*, ssl.*; secrets are never written anywhere" };
 
-    public Option<int> Brokers { get; } = new("--brokers") { Description = "brokers in the cluster the run starts", DefaultValueFactory = _ => ExperimentSpec.Default.Brokers };
-
-    public Option<int> Partitions { get; } = new("--partitions") { Description = "partitions of the run's topic", DefaultValueFactory = _ => ExperimentSpec.Default.Partitions };
-
-    public Option<int?> ReplicationFactor { get; } = new("--replication-factor") { Description = "replication factor of the run's topic; default: 3, or the brokers if fewer" };
-
-    public Option<int?> MinInsync { get; } = new("--min-insync-replicas") { Description = "the topic's min.insync.replicas; default: 2, or the replication factor if lower" };
-
     public Option<string[]> BrokerConfig { get; } = new("--broker-config")
     {
         Description = "any broker setting, in Kafka's names (server.properties), as key=value (repeatable): unclean.leader.election.enable, replica.lag.time.max.ms, ...",
         AllowMultipleArgumentsPerToken = false,
     };
-
-    public Option<string?> ClusterMode { get; } = SettingOptions.Create(ClusterSettings.Mode);
-
-    public Option<string?> Controllers { get; } = SettingOptions.Create(ClusterSettings.Controllers);
 
     public Option<int?> Seed { get; } = new("--seed") { Description = "seed for random fault targets (printed by every run)" };
 
@@ -124,10 +89,7 @@ internal sealed class RunFlags
 
     /// <summary>What an experiment file decides itself; given beside a file, these would be silently ignored.</summary>
     public Option[] ExperimentOptions =>
-    [
-        Messages, Rate, Producers, Acks, ProducerConfig, Keys, Commit, Batch, Processing, Dedup, Fault, FaultAt, FaultDuration, Broker, Partition, Delay, Loss, CrashPoint, Seed,
-        Brokers, Partitions, ReplicationFactor, MinInsync, BrokerConfig, ClusterMode, Controllers,
-    ];
+        [.. SpecOptions.Where(o => !NemesisSettings.All.Contains(o.Key)).Select(o => o.Value), Acks, ProducerConfig, BrokerConfig, Fault, .. FaultOptions.Values, Seed, .. NemesisSettings.All.Select(Of)];
 
     /// <summary>The flags that choose where the run goes and what it writes, beside those of the experiment.</summary>
     public Option[] TargetOptions =>
@@ -143,12 +105,12 @@ internal sealed class RunFlags
             command.Options.Add(option);
         }
 
-        OptionGroups.Add(command, "Workload", Messages, Rate, Producers, Keys);
+        OptionGroups.Add(command, "Workload", [.. WorkloadSettings.All.Select(Of)]);
         OptionGroups.Add(command, "Producer", Acks, ProducerConfig);
-        OptionGroups.Add(command, "Consumer", Commit, Batch, Processing, Dedup);
-        OptionGroups.Add(command, "Fault", Fault, FaultAt, FaultDuration, Broker, Partition, Delay, Loss, CrashPoint, Seed);
-        OptionGroups.Add(command, "Cluster and topic", Brokers, Partitions, ReplicationFactor, MinInsync, BrokerConfig, ClusterMode, Controllers, Image, Dist, FallbackDist, PullPolicy, BaseImage,
-            KeepCluster, Attach, Bootstrap, KafkaVersion, ClientConfig);
+        OptionGroups.Add(command, "Consumer", [.. ConsumerSettings.All.Select(Of)]);
+        OptionGroups.Add(command, "Fault", [Fault, .. FaultOptions.Values, Seed, .. NemesisSettings.All.Select(Of)]);
+        OptionGroups.Add(command, "Cluster and topic", [.. ClusterSettings.All.Select(Of), .. TopicSettings.All.Select(Of), BrokerConfig, Image, Dist, FallbackDist, PullPolicy, BaseImage,
+            KeepCluster, Attach, Bootstrap, KafkaVersion, ClientConfig]);
         OptionGroups.Add(command, "Output", Runs);
     }
 }

@@ -24,7 +24,7 @@ internal static class RunVerdict
 
         foreach (var cut in outcome.Results.Cells.Where(c => c.Status is RunStatus.Interrupted or RunStatus.Failed))
         {
-            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(cut.Name)}: {RunStatusNames.ToName(cut.Status)}, so these counts are not a verdict: they cover what was journalled before it stopped, with no final read, and every send still in flight is counted unknown[/]");
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(cut.Name)}: {EnumNames<RunStatus>.ToName(cut.Status)}, so these counts are not a verdict: they cover what was journalled before it stopped, with no final read, and every send still in flight is counted unknown[/]");
         }
         AnsiConsole.MarkupLine($"results, summary.md, junit.xml, report.html: [bold]{Markup.Escape(outcome.RunDirectory)}[/]");
         if (outcome.Results.Status == RunStatus.Interrupted)

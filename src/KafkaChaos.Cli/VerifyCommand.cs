@@ -68,7 +68,7 @@ public static class VerifyCommand
                 }
 
                 var recomputed = LedgerChecker.Check(journal.History);
-                VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({(journal.EndStatus is { } ended ? RunStatusNames.ToName(ended) : "no end record: the tool stopped mid-run")})", recomputed);
+                VerdictTable.Print($"{storedCell?.Name ?? journal.RunId} ({(journal.EndStatus is { } ended ? EnumNames<RunStatus>.ToName(ended) : "no end record: the tool stopped mid-run")})", recomputed);
                 if (journal.EndStatus != RunStatus.Completed)
                 {
                     Console.Error.WriteLine("note: this run did not complete, so 'lost' also counts acked messages the final read never got to; only a completed run's 'lost' means lost");

@@ -107,7 +107,7 @@ public class CommitStrategyTests : RunDirectoryTest
     {
         var spec = ExperimentSpec.Default with
         {
-            Name = $"{consumer.StrategyName}{(consumer.DedupStore ? consumer.DedupMarkAfterProcessing ? "+dedup-after" : "+dedup" : "")}-{CrashPointNames.ToName(point)}",
+            Name = $"{consumer.StrategyName}{(consumer.DedupStore ? consumer.DedupMarkAfterProcessing ? "+dedup-after" : "+dedup" : "")}-{EnumNames<CrashPoint>.ToName(point)}",
             Brokers = 1,
             Partitions = 3,
             ReplicationFactor = 1,

@@ -218,7 +218,7 @@ public class FaultKindTests
         var events = JournalReader.ReadRunDirectory(_journalDirectory).History.Faults;
         foreach (var e in events)
         {
-            TestContext.Progress.WriteLine($"{e.Fault} {FaultPhaseNames.ToName(e.Phase)} {e.Target}: {e.Detail}");
+            TestContext.Progress.WriteLine($"{e.Fault} {EnumNames<FaultPhase>.ToName(e.Phase)} {e.Target}: {e.Detail}");
         }
 
         return (verified, events);

@@ -85,7 +85,7 @@ public static class BenchFile
         var faults = axes.TryGetValue("fault", out var faultAxis)
             ? [.. faultAxis.Select(node => node is YamlScalarNode { Value: "none" }
                 ? new BenchSweep.FaultValue(null, yaml.At(node))
-                : BenchSweep.Fault(ExperimentFile.ParseFault(yaml.Mapping(node, "sweep.fault[]"), yaml.Scalar, yaml.Error, BenchPlan.DefaultFaultAt, BenchPlan.DefaultFaultDuration), yaml.At(node),
+                : BenchSweep.Fault(ExperimentFile.ParseFault(yaml.Mapping(node, "sweep.fault[]"), yaml, BenchPlan.DefaultFaultAt, BenchPlan.DefaultFaultDuration), yaml.At(node),
                     runs.RunDuration < runs.PacedDuration ? runs.RunDuration : runs.PacedDuration))]
             : new List<BenchSweep.FaultValue> { new(null, path) };
         var cells = BenchSweep.Cells(brokers, Axis("message_size", "100"), Axis("acks", "1"), Axis("linger_ms", "5"), Axis("batch_size", "default"),
@@ -176,7 +176,7 @@ public static class BenchFile
             : throw yaml.Error(node, $"key '{key}' has value '{yaml.Scalar(node, key)}'; expected a whole number {min}..{max}");
 
     private static TimeSpan Duration(YamlFile yaml, YamlNode node, string key, TimeSpan min, TimeSpan max) =>
-        SettingCatalog.TryParseDuration(yaml.Scalar(node, key), out var value) && value >= min && value <= max
+        KafkaChaos.Experiments.Settings.SettingKinds.TryParseDuration(yaml.Scalar(node, key), out var value) && value >= min && value <= max
             ? value
             : throw yaml.Error(node, $"key '{key}' has value '{yaml.Scalar(node, key)}'; expected a duration {min.TotalSeconds:0.###} s..{max.TotalMinutes:0} min, such as 3s");
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using KafkaChaos.Faults;
-using KafkaChaos.Workload;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -28,8 +27,7 @@ public static class ExperimentFile
     private static readonly string[] Sections =
         ["name", "description", "cluster", "topic", "workload", "producer", "consumer", "broker", "nemesis", "faults", "seed", "matrix", "exclude", "repetitions", "expectations"];
 
-    private static readonly string[] FaultKeys =
-        ["kind", "broker", "partition", "all_brokers", "delay_ms", "jitter_ms", "loss_percent", "crash_point", "lag", "new_partitions", "at", "every", "count", "window", "duration"];
+    private static readonly string[] FaultKeys = ["kind", .. Settings.FaultSettings.All.Select(s => s.Key), FaultOptionKeys.Window];
 
     public static ExperimentPlan Load(string path)
     {
@@ -108,7 +106,7 @@ public static class ExperimentFile
                 case "faults":
                     foreach (var item in Sequence(value, key).Children)
                     {
-                        _faults.Add(ParseFault(Mapping(item, "faults[]"), Scalar, Error));
+                        _faults.Add(ParseFault(Mapping(item, "faults[]"), _yaml));
                     }
 
                     break;
@@ -330,9 +328,12 @@ public static class ExperimentFile
     }
 
     /// <summary>One entry of <c>faults</c>; the bench reads its faults with this too, with its own default timing.</summary>
-    internal static FaultSpec ParseFault(YamlMappingNode node, Func<YamlNode, string, string> scalar,
-        Func<YamlNode, string, ExperimentConfigException> error, TimeSpan? defaultAt = null, TimeSpan? defaultDuration = null)
+    internal static FaultSpec ParseFault(YamlMappingNode node, YamlFile yaml, TimeSpan? defaultAt = null, TimeSpan? defaultDuration = null)
     {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(yaml);
+        var scalar = yaml.Scalar;
+        var error = yaml.Error;
         var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in node.Children)
         {
@@ -356,69 +357,29 @@ public static class ExperimentFile
             throw error(kindNode, $"key 'kind' has value '{kind}'; expected one of {string.Join(", ", FaultKinds.All)}");
         }
 
-        int? Int(string key, int min, int max) => fields.TryGetValue(key, out var n)
-            ? int.TryParse(scalar(n, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-                ? v : throw error(n, $"key '{key}' has value '{scalar(n, key)}'; expected a whole number {min}..{max}")
-            : null;
-        TimeSpan? Duration(YamlNode n, string key) => SettingCatalog.TryParseDuration(scalar(n, key), out var d)
-            ? d : throw error(n, $"key '{key}' has value '{scalar(n, key)}'; expected a duration such as 500ms, 5s or 2m");
-        TimeSpan? OptionalDuration(string key) => fields.TryGetValue(key, out var n) ? Duration(n, key) : null;
-
-        // A leader-aimed fault hits partition 0 unless told: a number, or "random" to draw one from the seed.
-        var randomPartition = fields.TryGetValue("partition", out var partitionNode) && scalar(partitionNode, "partition") == "random";
-        var loss = 10.0;
-        if (fields.TryGetValue("loss_percent", out var lossNode)
-            && !(double.TryParse(scalar(lossNode, "loss_percent"), NumberStyles.Float, CultureInfo.InvariantCulture, out loss) && double.IsFinite(loss)))
+        // Every option but the window is one scalar, read by its descriptor as the flags' values are.
+        var options = fields.Where(f => f.Key is not ("kind" or "window"))
+            .ToDictionary(f => f.Key, f => (scalar(f.Value, f.Key), yaml.At(f.Value)), StringComparer.Ordinal);
+        var template = Settings.FaultSettings.Template with
         {
-            throw error(lossNode, $"key 'loss_percent' has value '{scalar(lossNode, "loss_percent")}'; expected a number above 0 and at most 100");
-        }
-
-        var crashPoint = CrashPoint.BetweenProcessAndCommit;
-        if (fields.TryGetValue("crash_point", out var crashNode))
-        {
-            var name = scalar(crashNode, "crash_point");
-            if (!CrashPointNames.TryParse(name, out crashPoint))
-            {
-                throw error(crashNode, $"key 'crash_point' has value '{name}'; expected {string.Join(", ", CrashPointNames.All)}");
-            }
-        }
-
-        TimeSpan? windowEnd = null;
-        var start = OptionalDuration("at") ?? defaultAt ?? FaultSpec.DefaultAt;
-        if (fields.TryGetValue("window", out var windowNode))
-        {
-            if (windowNode is not YamlSequenceNode { Children.Count: 2 } window || fields.ContainsKey("at") || fields.ContainsKey("every"))
-            {
-                throw error(windowNode, "key 'window' takes [start, end], e.g. [5s, 20s], instead of 'at' and 'every'");
-            }
-
-            start = Duration(window.Children[0], "window")!.Value;
-            windowEnd = Duration(window.Children[1], "window");
-        }
-
-        var allBrokers = fields.TryGetValue("all_brokers", out var allNode) && scalar(allNode, "all_brokers") switch
-        {
-            "true" => true,
-            "false" => false,
-            var other => throw error(allNode, $"key 'all_brokers' has value '{other}'; expected true or false"),
+            When = new FaultTrigger(defaultAt ?? FaultSpec.DefaultAt),
+            Duration = defaultDuration ?? FaultSpec.DefaultDuration,
         };
-
-        return new FaultSpec
+        var fault = Settings.FaultSettings.Build(kind, options, template);
+        if (!fields.TryGetValue("window", out var windowNode))
         {
-            Kind = kind,
-            Broker = Int("broker", 1, 9),
-            Partition = randomPartition ? null : Int("partition", 0, 999),
-            RandomPartition = randomPartition,
-            AllBrokers = allBrokers,
-            DelayMs = Int("delay_ms", 1, 60_000) ?? 100,
-            JitterMs = Int("jitter_ms", 0, 60_000) ?? 0,
-            LossPercent = loss,
-            CrashPoint = crashPoint,
-            Lag = OptionalDuration("lag") ?? TimeSpan.FromSeconds(3),
-            NewPartitions = Int("new_partitions", 1, 1000) ?? 3,
-            Duration = OptionalDuration("duration") ?? defaultDuration ?? FaultSpec.DefaultDuration,
-            When = new FaultTrigger(start, OptionalDuration("every"), Int("count", 1, 1000) ?? 1, windowEnd),
-        };
+            return fault;
+        }
+
+        // A window is [start, end]: the fault fires count times at random in it, instead of at 'at' or every 'every'.
+        if (windowNode is not YamlSequenceNode { Children.Count: 2 } window || fields.ContainsKey("at") || fields.ContainsKey("every"))
+        {
+            throw error(windowNode, "key 'window' takes [start, end], e.g. [5s, 20s], instead of 'at' and 'every'");
+        }
+
+        TimeSpan Bound(YamlNode n) => Settings.SettingKinds.TryParseDuration(scalar(n, "window"), out var d)
+            ? d : throw error(n, $"key 'window' has value '{scalar(n, "window")}'; expected a duration such as 500ms, 5s or 2m");
+        return fault with { When = fault.When with { At = Bound(window.Children[0]), WindowEnd = Bound(window.Children[1]) } };
     }
 
     private static IEnumerable<Expectation> ParseExpectations(YamlMappingNode node, Func<YamlNode, string, string> scalar,

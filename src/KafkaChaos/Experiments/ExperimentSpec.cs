@@ -80,35 +80,14 @@ public sealed record ExperimentSpec
     /// </summary>
     public IReadOnlyDictionary<string, string> Describe()
     {
-        var config = new Dictionary<string, string>(StringComparer.Ordinal)
+        var config = new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = Name };
+        foreach (var setting in Settings.SpecSettings.All.Where(s => s.Described))
         {
-            ["name"] = Name,
-            ["cluster.brokers"] = Inv(Brokers),
-            [Settings.ClusterSettings.Mode.Key] = Settings.ClusterSettings.Mode.Format(Mode),
-            [Settings.ClusterSettings.Controllers.Key] = Settings.ClusterSettings.Controllers.Format(Controllers),
-            ["topic.partitions"] = Inv(Partitions),
-            ["topic.replication_factor"] = Inv(ReplicationFactor),
-            ["topic.min_insync_replicas"] = Inv(MinInsyncReplicas),
-            ["broker.unclean.leader.election.enable"] = UncleanLeaderElection ? "true" : "false",
-            ["workload.messages"] = Inv(Messages),
-            ["workload.rate"] = Inv(RatePerSecond),
-            ["workload.message_size"] = Inv(MessageSize),
-            ["workload.keys"] = Keys.ToString().ToLowerInvariant(),
-            ["workload.producers"] = Inv(Producers),
-            ["workload.resend_on_restart"] = ResendUnknownOnRestart ? "unknown" : "none",
-            ["faults"] = string.Join("; ", Faults.Select(f => f.Describe())),
-            ["nemesis.quiet_period"] = Seconds(QuietPeriod),
-            ["nemesis.drain_timeout"] = Seconds(DrainIdleTimeout),
-            ["consumer.instances"] = Inv(Consumer.Consumers),
-            ["consumer.commit"] = Consumer.StrategyName,
-            ["consumer.batch"] = Inv(Consumer.BatchSize),
-            ["consumer.processing_ms"] = Inv(Consumer.ProcessingTime.TotalMilliseconds),
-            ["consumer.dedup"] = Consumer.DedupStore ? "true" : "false",
-            ["consumer.dedup_mark"] = Consumer.DedupMarkAfterProcessing ? "after-processing" : "atomic",
-            ["consumer.auto_offset_reset"] = Consumer.AutoOffsetReset,
-            ["consumer.processing"] = Consumer.WorkerQueue ? "worker-queue" : "inline",
-            ["consumer.auto_commit_interval_ms"] = Inv(Consumer.AutoCommitIntervalMs),
-        };
+            config[setting.Key] = setting.Describe(this);
+        }
+
+        config["broker.unclean.leader.election.enable"] = UncleanLeaderElection ? "true" : "false";
+        config["faults"] = string.Join("; ", Faults.Select(f => f.Describe()));
         foreach (var (key, value) in ConsumerGroup.CommitSettings(Consumer))
         {
             config["consumer.client." + key] = value;
@@ -126,8 +105,4 @@ public sealed record ExperimentSpec
 
         return config;
     }
-
-    private static string Seconds(TimeSpan duration) => Inv(duration.TotalSeconds) + "s";
-
-    private static string Inv(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
 }

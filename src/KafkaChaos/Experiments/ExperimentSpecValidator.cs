@@ -1,4 +1,3 @@
-using KafkaChaos.Cluster;
 using KafkaChaos.Faults;
 using KafkaChaos.Workload;
 
@@ -11,29 +10,20 @@ namespace KafkaChaos.Experiments;
 /// </summary>
 public static class ExperimentSpecValidator
 {
-    public const int MaxClients = 16;
-    public const int MaxConsumerBatch = 10_000;
-
     /// <summary>The first problem, or null when the spec can run: the cluster and topic first, then the producer, the faults, the consumer and the workload.</summary>
     public static SpecProblem? Problem(ExperimentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return ClusterAndTopicProblem(spec) ?? ProducerProblem(spec) ?? FaultsProblem(spec) ?? ConsumerProblem(spec) ?? WorkloadProblem(spec);
+        return RangeProblem(spec) ?? ClusterAndTopicProblem(spec) ?? ProducerProblem(spec) ?? FaultsProblem(spec) ?? ConsumerProblem(spec) ?? WorkloadProblem(spec);
     }
 
-    /// <summary>Brokers, partitions, and the replication the brokers can hold.</summary>
+    /// <summary>Every setting against the values its descriptor takes, however the spec was made (a file, the flags, a bench file, code).</summary>
+    private static SpecProblem? RangeProblem(ExperimentSpec spec) =>
+        Settings.SpecSettings.All.Select(s => s.ValueProblem(spec) is { } problem ? new SpecProblem(s.Key, problem) : null).FirstOrDefault(p => p is not null);
+
+    /// <summary>The replication the brokers can hold.</summary>
     private static SpecProblem? ClusterAndTopicProblem(ExperimentSpec spec)
     {
-        if (ClusterSpec.BrokerCountProblem(spec.Brokers) is { } brokers)
-        {
-            return new("cluster.brokers", brokers);
-        }
-
-        if (Settings.SettingRange.Partitions.Problem(spec.Partitions) is { } partitions)
-        {
-            return new("topic.partitions", partitions);
-        }
-
         if (spec.ReplicationFactor < 1 || spec.ReplicationFactor > spec.Brokers)
         {
             return new("topic.replication_factor", $"{spec.ReplicationFactor} needs between 1 and the {spec.Brokers} brokers");
@@ -86,16 +76,6 @@ public static class ExperimentSpecValidator
     /// <summary>The group, its commit and processing settings, and the settings that need one another.</summary>
     private static SpecProblem? ConsumerProblem(ExperimentSpec spec)
     {
-        if (spec.Consumer.Consumers is < 1 or > MaxClients)
-        {
-            return new("consumer.instances", $"{spec.Consumer.Consumers} is out of range 1..{MaxClients}");
-        }
-
-        if (spec.Consumer.BatchSize is < 1 or > MaxConsumerBatch)
-        {
-            return new("consumer.batch", $"{spec.Consumer.BatchSize} is out of range 1..{MaxConsumerBatch}");
-        }
-
         if (spec.Consumer.WorkerQueue && spec.Faults.FirstOrDefault(f => f.Kind == FaultKinds.RestartConsumer && f.CrashPoint == CrashPoint.BetweenProcessAndMark) is not null)
         {
             return new("consumer.processing", "worker-queue cannot be killed between-process-and-mark: the poll loop, where crashes happen, processes nothing itself");
@@ -111,58 +91,18 @@ public static class ExperimentSpecValidator
             return new("consumer.dedup_mark", "after-processing needs consumer.dedup: true; without a store there is nothing to mark");
         }
 
-        if (Settings.SettingRange.AutoCommitIntervalMs.Problem(spec.Consumer.AutoCommitIntervalMs) is { } interval)
-        {
-            return new("consumer.auto_commit_interval_ms", interval);
-        }
-
-        if (Settings.SettingRange.ProcessingMs.Problem(spec.Consumer.ProcessingTime.TotalMilliseconds) is { } processing)
-        {
-            return new("consumer.processing_ms", processing);
-        }
-
         return null;
     }
 
     /// <summary>What is sent, and how fast.</summary>
     private static SpecProblem? WorkloadProblem(ExperimentSpec spec)
     {
-        if (spec.Producers is < 1 or > MaxClients)
-        {
-            return new("workload.producers", $"{spec.Producers} is out of range 1..{MaxClients}");
-        }
-
-        if (Settings.SettingRange.Messages.Problem(spec.Messages) is { } messages)
-        {
-            return new("workload.messages", messages);
-        }
-
-        if (spec.MessageSize < MessageEnvelope.HeaderSize)
-        {
-            return new("workload.message_size", $"{spec.MessageSize} is below the {MessageEnvelope.HeaderSize}-byte envelope");
-        }
-
-        if (Settings.SettingRange.MessageSize.Problem(spec.MessageSize) is { } size)
-        {
-            return new("workload.message_size", size);
-        }
-
         if (spec.Producer.TryGetValue("message.max.bytes", out var maxText)
             && int.TryParse(maxText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var maxBytes)
             && spec.MessageSize > maxBytes)
         {
             // The client would refuse every send before it left: a run of nothing but failures.
             return new("workload.message_size", $"{spec.MessageSize} bytes is above producer.message.max.bytes {maxBytes}, so the client would refuse every message");
-        }
-
-        if (!(spec.RatePerSecond >= 0) || double.IsInfinity(spec.RatePerSecond))
-        {
-            return new("workload.rate", $"{spec.RatePerSecond} is not a finite number ≥ 0");
-        }
-
-        if (spec.RatePerSecond > Settings.SettingRange.MaxRate)
-        {
-            return new("workload.rate", $"{spec.RatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)} is above {Settings.SettingRange.MaxRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         return null;

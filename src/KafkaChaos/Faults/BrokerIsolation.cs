@@ -31,6 +31,8 @@ public sealed class BrokerIsolation(FaultContext context, BrokerNode broker)
     {
         public override string Name => FaultKinds.IsolateBroker;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Broker];
+
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new BrokerIsolation(context, context.Broker(fault));
     }

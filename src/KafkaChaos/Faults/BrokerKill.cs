@@ -31,6 +31,8 @@ public sealed class BrokerKill(FaultContext context, BrokerNode broker)
     {
         public override string Name => FaultKinds.KillBroker;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Broker];
+
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new BrokerKill(context, context.Broker(fault));
     }

@@ -41,6 +41,8 @@ public sealed class BrokerPause(FaultContext context, BrokerNode broker)
     {
         public override string Name => FaultKinds.PauseBroker;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Broker];
+
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new BrokerPause(context, context.Broker(fault));
     }

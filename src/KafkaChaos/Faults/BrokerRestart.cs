@@ -37,6 +37,8 @@ public sealed class BrokerRestart(FaultContext context, BrokerNode broker)
     {
         public override string Name => FaultKinds.RestartBroker;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Broker];
+
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new BrokerRestart(context, context.Broker(fault));
     }

@@ -18,16 +18,16 @@ public sealed class ConsumerRestart(FaultContext context, ConsumerGroup group, C
     public override string Name => FaultName;
 
     /// <summary>One target for every phase, so that a reader pairs this start with its end.</summary>
-    private string Target => $"consumer group, {CrashPointNames.ToName(point)}";
+    private string Target => $"consumer group, {EnumNames<CrashPoint>.ToName(point)}";
 
     public override async Task ApplyAsync(CancellationToken cancellationToken)
     {
         var target = Target;
-        Record(FaultPhase.Start, target, $"kill a consumer instance {CrashPointNames.ToName(point)}");
+        Record(FaultPhase.Start, target, $"kill a consumer instance {EnumNames<CrashPoint>.ToName(point)}");
         var evidence = await group.RestartAsync(point, ReachTimeout, cancellationToken);
         if (evidence is null)
         {
-            Record(FaultPhase.NotApplied, target, $"no consumer reached {CrashPointNames.ToName(point)} within {ReachTimeout.TotalSeconds:0} s (no records arriving?)");
+            Record(FaultPhase.NotApplied, target, $"no consumer reached {EnumNames<CrashPoint>.ToName(point)} within {ReachTimeout.TotalSeconds:0} s (no records arriving?)");
             Log("not applied: no consumer reached the crash point");
             return;
         }
@@ -53,11 +53,13 @@ public sealed class ConsumerRestart(FaultContext context, ConsumerGroup group, C
     {
         public override string Name => FaultKinds.RestartConsumer;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.CrashPoint];
+
         public override bool HasDuration => false;
 
         public override bool IsClientSide => true;
 
-        public override string Parameters(FaultSpec fault) => $" {CrashPointNames.ToName(fault.CrashPoint)}";
+        public override string Parameters(FaultSpec fault) => $" {EnumNames<CrashPoint>.ToName(fault.CrashPoint)}";
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
             new ConsumerRestart(context, context.Consumers ?? throw new InvalidOperationException($"{Name} needs the run's consumers"), fault.CrashPoint);

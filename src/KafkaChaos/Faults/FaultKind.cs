@@ -19,6 +19,12 @@ public abstract class FaultKind
     /// <summary>Why this kind cannot run on a cluster and topic of this shape, beyond the checks every fault gets; null when it can.</summary>
     public virtual string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) => null;
 
+    /// <summary>
+    /// The options this kind reads beyond its timing (<see cref="FaultOptionKeys"/>); a file or a flag that gives
+    /// it another is refused rather than silently ignored.
+    /// </summary>
+    public virtual IReadOnlyList<string> Options => [];
+
     /// <summary>The kind's own parameters as they read in a description (" 20%", " +3"); empty when it has none.</summary>
     public virtual string Parameters(FaultSpec fault) => "";
 

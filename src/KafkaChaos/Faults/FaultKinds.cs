@@ -70,6 +70,11 @@ public static class FaultKinds
         }
 
         var when = fault.When;
+        if (when.Count > 1 && when.Every is null && when.WindowEnd is null)
+        {
+            return $"count {when.Count} needs every (an interval) or window (a span to fire in at random); alone, the fault fires once";
+        }
+
         if (fault.Duration <= TimeSpan.Zero || when.At < TimeSpan.Zero || when.Count is < 1 or > 1000
             || when.Every is { } every && every <= TimeSpan.Zero || when.WindowEnd is { } end && end <= when.At)
         {

@@ -161,6 +161,8 @@ public sealed class HighWatermarkTruncation(FaultContext context, int partition)
     {
         public override string Name => FaultKinds.TruncateToHighWatermark;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Partition];
+
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
             replicationFactor < 3
                 ? $"{Name} needs a replication factor of at least 3: two followers, one to lead after the first kill and one to lead after the second (it is {replicationFactor})"

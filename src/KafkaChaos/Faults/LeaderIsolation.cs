@@ -44,6 +44,8 @@ public sealed class LeaderIsolation(FaultContext context, int partition)
     {
         public override string Name => FaultKinds.IsolateLeader;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Partition];
+
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
             NeedsAnotherReplica(replicationFactor) ?? NeedsTwoBrokers(brokers);
 

@@ -45,6 +45,8 @@ public sealed class LeaderKill(FaultContext context, int partition)
     {
         public override string Name => FaultKinds.KillLeader;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Partition];
+
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
             NeedsAnotherReplica(replicationFactor);
 

@@ -18,6 +18,9 @@ namespace KafkaChaos.Faults;
 public sealed class LeaderKillAhead(FaultContext context, int partition, TimeSpan lag)
     : BrokerFault(context)
 {
+    /// <summary>The longest lag: the followers must still be in the ISR when the leader dies, which no broker's replica.lag.time.max.ms keeps past a minute.</summary>
+    public static readonly TimeSpan MaxLag = TimeSpan.FromSeconds(60);
+
     private BrokerNode? _killed;
 
     public override string Name => FaultKinds.KillLeaderAhead;
@@ -83,9 +86,11 @@ public sealed class LeaderKillAhead(FaultContext context, int partition, TimeSpa
     {
         public override string Name => FaultKinds.KillLeaderAhead;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Partition, FaultOptionKeys.Lag];
+
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
             NeedsAnotherReplica(replicationFactor)
-            ?? (fault.Lag <= TimeSpan.Zero || fault.Lag > TimeSpan.FromSeconds(60) ? $"lag {fault.Lag.TotalSeconds:0.###} s must be above 0 and at most 60 s"
+            ?? (fault.Lag <= TimeSpan.Zero || fault.Lag > MaxLag ? $"lag {fault.Lag.TotalSeconds:0.###} s must be above 0 and at most {MaxLag.TotalSeconds:0} s"
             : null);
 
         public override string Parameters(FaultSpec fault) => $" after {fault.Lag.TotalSeconds:0.###} s of lag";

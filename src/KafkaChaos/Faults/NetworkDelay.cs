@@ -62,6 +62,8 @@ public sealed class NetworkDelay(FaultContext context, IReadOnlyList<BrokerNode>
     {
         public override string Name => FaultKinds.NetDelay;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Broker, FaultOptionKeys.AllBrokers, FaultOptionKeys.DelayMs, FaultOptionKeys.JitterMs];
+
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
             fault.DelayMs is < 1 or > 60_000 || fault.JitterMs < 0 || fault.JitterMs > fault.DelayMs
                 ? $"delay {fault.DelayMs} ms with jitter {fault.JitterMs} ms: delay must be 1..60000 ms and jitter 0..delay"

@@ -54,6 +54,8 @@ public sealed class NetworkLoss(FaultContext context, IReadOnlyList<BrokerNode> 
     {
         public override string Name => FaultKinds.NetLoss;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Broker, FaultOptionKeys.AllBrokers, FaultOptionKeys.LossPercent];
+
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
             fault.LossPercent is > 0 and <= 100 ? null : $"loss {fault.LossPercent}% must be above 0 and at most 100";
 

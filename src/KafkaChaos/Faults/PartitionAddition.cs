@@ -49,6 +49,8 @@ public sealed class PartitionAddition(FaultContext context, int added) : Fault(c
     {
         public override string Name => FaultKinds.AddPartitions;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.NewPartitions];
+
         public override bool HasDuration => false;
 
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>

@@ -41,6 +41,8 @@ public sealed class ReplicationCut(FaultContext context, BrokerNode broker)
     {
         public override string Name => FaultKinds.CutReplication;
 
+        public override IReadOnlyList<string> Options => [FaultOptionKeys.Broker];
+
         public override string? Problem(FaultSpec fault, int brokers, int partitions, int replicationFactor) =>
             NeedsTwoBrokers(brokers);
 

@@ -10,7 +10,7 @@ internal static class ConsumedCodec
     {
         buffer.WriteVarint((uint)record.Consumer);
         buffer.WriteByte((byte)record.Kind);
-        if (ConsumeKindNames.CarriesMessage(record.Kind))
+        if (record.Kind.CarriesMessage())
         {
             buffer.WriteVarint((uint)record.Producer);
             buffer.WriteSigned(record.Sequence - state.Sequence);
@@ -28,7 +28,7 @@ internal static class ConsumedCodec
     {
         var consumer = reader.ReadInt32();
         var kindByte = reader.ReadByte();
-        if (kindByte > (byte)ConsumeKindNames.Highest)
+        if (kindByte > (byte)ConsumeKindFacts.Highest)
         {
             throw new FormatException($"unknown consume kind {kindByte}");
         }
@@ -36,7 +36,7 @@ internal static class ConsumedCodec
         var kind = (ConsumeKind)kindByte;
         var producer = -1;
         long sequence = -1;
-        if (ConsumeKindNames.CarriesMessage(kind))
+        if (kind.CarriesMessage())
         {
             producer = reader.ReadInt32();
             state.Sequence += reader.ReadSigned();

@@ -39,7 +39,7 @@ public static class JournalReader
             var type = RequiredString(root, "type", where);
             switch (type)
             {
-                case "run":
+                case JournalRecordTypes.Run:
                     format = (int)(OptionalInt64(root, "format", where) ?? 1);
                     if (format is < 1 or > JournalWriter.Format)
                     {
@@ -57,19 +57,19 @@ public static class JournalReader
                     }
 
                     break;
-                case "fault":
+                case JournalRecordTypes.Fault:
                     faults.Add(ParseFault(root, where));
                     break;
-                case "final-read":
+                case JournalRecordTypes.FinalRead:
                     finalRead = ParseFinalRead(root, where);
                     break;
-                case "drain":
+                case JournalRecordTypes.Drain:
                     drain = new GroupDrainSummary(RequiredString(root, "status", where) == "caught-up", OptionalString(root, "detail") ?? "");
                     break;
-                case "end":
+                case JournalRecordTypes.End:
                     var endName = RequiredString(root, "status", where);
-                    endStatus = RunStatusNames.TryParse(endName, out var ended) ? ended
-                        : throw new JournalFormatException($"{where}: key 'status' has value '{endName}'; expected completed, interrupted or failed");
+                    endStatus = EnumNames<RunStatus>.TryParse(endName, out var ended) ? ended
+                        : throw new JournalFormatException($"{where}: key 'status' has value '{endName}'; expected {EnumNames<RunStatus>.Listed}");
                     endCause = OptionalString(root, "cause");
                     break;
                 default:
@@ -122,7 +122,7 @@ public static class JournalReader
         truncated |= ForEachLine(consumedPath, (root, where) =>
         {
             var (record, isFinal) = ParseConsumed(root, where, producers, consumers);
-            assignments |= ConsumeKindNames.IsAssignmentChange(record.Kind);
+            assignments |= record.Kind.IsAssignmentChange();
             (isFinal ? final : consumed).Add(record);
         });
         return new History(produced, consumed, [], truncated, producers.Names)
@@ -268,7 +268,7 @@ public static class JournalReader
     private static ProduceOutcome ParseProduced(JsonElement root, string where, NameTable producers)
     {
         var statusName = RequiredString(root, "status", where);
-        if (!ProduceStatusNames.TryParse(statusName, out var status))
+        if (!EnumNames<ProduceStatus>.TryParse(statusName, out var status))
         {
             throw new JournalFormatException($"{where}: key 'status' has value '{statusName}'; expected acked, failed or unknown");
         }
@@ -294,15 +294,15 @@ public static class JournalReader
     private static (ConsumedRecord Record, bool Final) ParseConsumed(JsonElement root, string where, NameTable producers, NameTable consumers)
     {
         var kind = ConsumeKind.Processed;
-        if (OptionalString(root, "kind") is { } kindName && !ConsumeKindNames.TryParse(kindName, out kind))
+        if (OptionalString(root, "kind") is { } kindName && !EnumNames<ConsumeKind>.TryParse(kindName, out kind))
         {
-            throw new JournalFormatException($"{where}: key 'kind' has value '{kindName}'; expected one of {ConsumeKindNames.Listed}");
+            throw new JournalFormatException($"{where}: key 'kind' has value '{kindName}'; expected one of {EnumNames<ConsumeKind>.Listed}");
         }
 
         var consumer = consumers.IdOf(RequiredString(root, "consumer", where));
         var partition = OptionalInt32(root, "partition", where) is { } p and >= 0 and <= MaxPartition ? p : throw Missing("partition", where);
         var timestamp = RequiredInt64(root, "ts_ms", where);
-        if (ConsumeKindNames.IsAssignmentChange(kind))
+        if (kind.IsAssignmentChange())
         {
             return (new ConsumedRecord(consumer, -1, -1, partition, -1, timestamp, kind), false);
         }
@@ -347,7 +347,7 @@ public static class JournalReader
     private static FaultEvent ParseFault(JsonElement root, string where)
     {
         var phaseName = RequiredString(root, "phase", where);
-        if (!FaultPhaseNames.TryParse(phaseName, out var phase))
+        if (!EnumNames<FaultPhase>.TryParse(phaseName, out var phase))
         {
             throw new JournalFormatException($"{where}: key 'phase' has unknown value '{phaseName}'");
         }

@@ -65,7 +65,7 @@ public sealed class JournalWriter : IDisposable
     {
         Append(json =>
         {
-            json.WriteString("type", "run");
+            json.WriteString("type", JournalRecordTypes.Run);
             json.WriteNumber("format", Format);
             json.WriteString("run_id", runId);
             json.WriteNumber("ts_ms", timestampMs);
@@ -124,7 +124,7 @@ public sealed class JournalWriter : IDisposable
         _final.Flush(durable: false);
         Append(json =>
         {
-            json.WriteString("type", "final-read");
+            json.WriteString("type", JournalRecordTypes.FinalRead);
             json.WriteNumber("ts_ms", timestampMs);
             json.WriteString("status", summary.Complete ? "complete" : "incomplete");
             json.WriteNumber("records", summary.Records);
@@ -145,7 +145,7 @@ public sealed class JournalWriter : IDisposable
         ArgumentNullException.ThrowIfNull(summary);
         Append(json =>
         {
-            json.WriteString("type", "drain");
+            json.WriteString("type", JournalRecordTypes.Drain);
             json.WriteNumber("ts_ms", timestampMs);
             json.WriteString("status", summary.CaughtUp ? "caught-up" : "idle");
             json.WriteString("detail", summary.Detail);
@@ -156,9 +156,9 @@ public sealed class JournalWriter : IDisposable
     {
         Append(json =>
         {
-            json.WriteString("type", "fault");
+            json.WriteString("type", JournalRecordTypes.Fault);
             json.WriteString("fault", fault.Fault);
-            json.WriteString("phase", FaultPhaseNames.ToName(fault.Phase));
+            json.WriteString("phase", EnumNames<FaultPhase>.ToName(fault.Phase));
             json.WriteString("target", fault.Target);
             json.WriteNumber("ts_ms", fault.TimestampMs);
             json.WriteString("detail", fault.Detail);
@@ -170,9 +170,9 @@ public sealed class JournalWriter : IDisposable
     {
         Append(json =>
         {
-            json.WriteString("type", "end");
+            json.WriteString("type", JournalRecordTypes.End);
             json.WriteNumber("ts_ms", timestampMs);
-            json.WriteString("status", RunStatusNames.ToName(status));
+            json.WriteString("status", EnumNames<RunStatus>.ToName(status));
             if (cause is not null)
             {
                 json.WriteString("cause", cause);

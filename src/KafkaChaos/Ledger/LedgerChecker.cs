@@ -410,7 +410,7 @@ public static class LedgerChecker
                 positions.Add(NothingRead);
             }
 
-            if (ConsumeKindNames.IsAssignmentChange(record.Kind))
+            if (record.Kind.IsAssignmentChange())
             {
                 positions[record.Partition] = NothingRead;
                 return false;
@@ -772,7 +772,7 @@ public static class LedgerChecker
         {
             if (_examples[anomaly].Count < MaxExamples)
             {
-                var readable = ConsumeKindNames.CarriesMessage(record.Kind);
+                var readable = record.Kind.CarriesMessage();
                 _examples[anomaly].Add(new AnomalyExample(
                     readable ? history.ProducerName(record.Producer) : null,
                     readable ? record.Sequence : null,
@@ -826,7 +826,7 @@ public static class LedgerChecker
 
             var delta = best.TimestampMs - timestampMs;
             var when = delta >= 0 ? $"{delta} ms after" : $"{-delta} ms before";
-            return $"{best.Fault} {FaultPhaseNames.ToName(best.Phase)} on {best.Target}, {when}";
+            return $"{best.Fault} {EnumNames<FaultPhase>.ToName(best.Phase)} on {best.Target}, {when}";
         }
     }
 

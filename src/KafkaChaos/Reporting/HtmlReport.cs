@@ -40,7 +40,7 @@ public static class HtmlReport
             <body data-charts="{{charts.Count}}" data-charts-loaded="0">
             <h1>{{E(results.Experiment ?? "experiment")}}</h1>
             <p>{{E(results.Description ?? "")}}</p>
-            <p>Run <code>{{E(results.RunId)}}</code>: <strong>{{E(RunStatusNames.ToName(results.Status))}}</strong>{{(results.Error is { } err ? " — " + E(err) : "")}}</p>
+            <p>Run <code>{{E(results.RunId)}}</code>: <strong>{{E(EnumNames<RunStatus>.ToName(results.Status))}}</strong>{{(results.Error is { } err ? " — " + E(err) : "")}}</p>
             <h2>Verdicts</h2>
             """);
         AppendVerdicts(html, results, ran);
@@ -141,7 +141,7 @@ public static class HtmlReport
         html.Append(CultureInfo.InvariantCulture, $"<details><summary>{E(cell.Name)}: {Reports.VerdictName(cell)}</summary>\n");
         if (cell.Reason is { } reason)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p>{E(RunStatusNames.ToName(cell.Status))}: {E(reason)}</p>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p>{E(EnumNames<RunStatus>.ToName(cell.Status))}: {E(reason)}</p>\n");
         }
 
         foreach (var invalid in cell.Status == RunStatus.Completed ? Reports.InvalidReasons(cell) : [])
@@ -160,7 +160,7 @@ public static class HtmlReport
         foreach (var fault in cell.Faults)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(fault.TimestampMs):HH:mm:ss.fff}</td><td>{E(fault.Fault)}</td><td>{E(Journal.FaultPhaseNames.ToName(fault.Phase))}</td><td>{E(fault.Target)}</td><td style=\"text-align:left\">{E(fault.Detail)}</td></tr>\n");
+                $"<tr><td>{DateTimeOffset.FromUnixTimeMilliseconds(fault.TimestampMs):HH:mm:ss.fff}</td><td>{E(fault.Fault)}</td><td>{E(EnumNames<Journal.FaultPhase>.ToName(fault.Phase))}</td><td>{E(fault.Target)}</td><td style=\"text-align:left\">{E(fault.Detail)}</td></tr>\n");
         }
 
         html.Append("</table><h4>Examples</h4><ul>\n");

@@ -25,7 +25,7 @@ public static class JUnitReport
             new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)),
             new XElement("properties",
                 new XElement("property", new XAttribute("name", "run_id"), new XAttribute("value", results.RunId)),
-                new XElement("property", new XAttribute("name", "status"), new XAttribute("value", RunStatusNames.ToName(results.Status)))),
+                new XElement("property", new XAttribute("name", "status"), new XAttribute("value", EnumNames<RunStatus>.ToName(results.Status)))),
             cases);
         return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).ToString() + "\n";
     }
@@ -70,7 +70,7 @@ public static class JUnitReport
             case CellVerdict.Pass or CellVerdict.NoExpectations:
                 break;
             default:
-                testcase.Add(new XElement("error", new XAttribute("message", $"{RunStatusNames.ToName(cell.Status)}: {cell.Reason}"), counts));
+                testcase.Add(new XElement("error", new XAttribute("message", $"{EnumNames<RunStatus>.ToName(cell.Status)}: {cell.Reason}"), counts));
                 break;
         }
 

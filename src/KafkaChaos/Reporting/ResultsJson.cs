@@ -12,7 +12,7 @@ public static class ResultsJson
         DictionaryKeyPolicy = null,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new EnumNameConverter() },
 
         // A damaged file that nulled a field is damage, reported as such, not a null deep inside a report.
         RespectNullableAnnotations = true,

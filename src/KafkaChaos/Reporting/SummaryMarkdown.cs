@@ -14,7 +14,7 @@ public static class SummaryMarkdown
     {
         ArgumentNullException.ThrowIfNull(results);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# {results.Experiment ?? "experiment"}: run {results.RunId} ({RunStatusNames.ToName(results.Status)})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"# {results.Experiment ?? "experiment"}: run {results.RunId} ({EnumNames<RunStatus>.ToName(results.Status)})");
         if (!string.IsNullOrEmpty(results.Description))
         {
             text.AppendLine().AppendLine(results.Description);
@@ -22,7 +22,7 @@ public static class SummaryMarkdown
 
         if (results.Error is { } error)
         {
-            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**{RunStatusNames.ToName(results.Status)}:** {Escape(error)}");
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**{EnumNames<RunStatus>.ToName(results.Status)}:** {Escape(error)}");
         }
 
         var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != RunStatus.Unsupported).Select(c => c.Counts));
@@ -82,7 +82,7 @@ public static class SummaryMarkdown
             {
                 if (cell.Reason is { } reason)
                 {
-                    text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: {RunStatusNames.ToName(cell.Status)}: {Escape(reason)}");
+                    text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: {EnumNames<RunStatus>.ToName(cell.Status)}: {Escape(reason)}");
                     if (cell.Status is RunStatus.Interrupted or RunStatus.Failed)
                     {
                         text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(cell.Name)}: the run did not complete and had no final read, so 'lost' also counts acked messages no consumer got to");

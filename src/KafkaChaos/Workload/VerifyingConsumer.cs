@@ -338,7 +338,7 @@ public sealed class VerifyingConsumer : IDisposable
         var named = point == CrashPoint.BetweenProcessAndMark ? processedInBatch - 1 : processedInBatch; // the record just processed
         var first = _batch.Count > 0 ? _batch[Math.Clamp(named, 0, _batch.Count - 1)] : null;
         var at = first is null ? "" : $" at partition {first.Partition.Value} offset {first.Offset.Value}";
-        throw new SimulatedCrash($"{Name} killed {CrashPointNames.ToName(point)}{at}: {what} ({_batch.Count - processedInBatch} of {_batch.Count} records abandoned{queued})");
+        throw new SimulatedCrash($"{Name} killed {EnumNames<CrashPoint>.ToName(point)}{at}: {what} ({_batch.Count - processedInBatch} of {_batch.Count} records abandoned{queued})");
     }
 
     /// <summary>

@@ -27,6 +27,7 @@ public class NamespaceDependencyTests
     [TestCase("KafkaChaos.Ledger", "KafkaChaos.Experiments")]
     [TestCase("KafkaChaos.Ledger", "KafkaChaos.Workload")]
     [TestCase("KafkaChaos.Cluster", "KafkaChaos.Experiments")]
+    [TestCase("KafkaChaos.Faults", "KafkaChaos.Experiments")]
     public void Namespace_DoesNotDependOn(string lower, string upper)
     {
         var offenders = new List<string>();

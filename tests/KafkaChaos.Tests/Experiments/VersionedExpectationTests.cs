@@ -64,7 +64,7 @@ public sealed class VersionedExpectationTests
     [TestCase("10s", null, "10 s must be below replica.lag.time.max.ms (10000 ms, the lowest default; set it under broker:)")]
     [TestCase("10s", "30000", null)]
     [TestCase("5s", "2000", "5 s must be below replica.lag.time.max.ms (2000 ms)")]
-    [TestCase("0s", null, "lag 0 s must be above 0")]
+    [TestCase("0s", null, "key 'lag' has value '0s'; expected a duration such as 500ms, 5s or 2m, 0.001..60 s")]
     public void KillLeaderAhead_LagMustKeepTheFollowersInTheIsr(string lag, string? lagLimitMs, string? expected)
     {
         var yaml = $$"""
@@ -87,5 +87,5 @@ public sealed class VersionedExpectationTests
         Assert.That(error!.Message, Does.Contain(expected));
     }
 
-    private static TimeSpan SettingCatalogDuration(string text) => SettingCatalog.TryParseDuration(text, out var d) ? d : throw new FormatException(text);
+    private static TimeSpan SettingCatalogDuration(string text) => KafkaChaos.Experiments.Settings.SettingKinds.TryParseDuration(text, out var d) ? d : throw new FormatException(text);
 }

@@ -17,15 +17,15 @@ public class StatusNameTests : TemporaryDirectoryTest
 
         var text = File.ReadAllText(Path.Combine(TestDirectory, ResultsDocument.FileName));
 
-        Assert.That(text, Does.Contain($"\"status\": \"{RunStatusNames.ToName(status)}\""));
+        Assert.That(text, Does.Contain($"\"status\": \"{EnumNames<RunStatus>.ToName(status)}\""));
         Assert.That(ResultsJson.Read(TestDirectory)!.Status, Is.EqualTo(status));
-        Assert.That(RunStatusNames.TryParse(RunStatusNames.ToName(status), out var parsed) && parsed == status, Is.True);
+        Assert.That(EnumNames<RunStatus>.TryParse(EnumNames<RunStatus>.ToName(status), out var parsed) && parsed == status, Is.True);
     }
 
     [Test]
     public void Names_AreDistinct()
     {
-        Assert.That(Enum.GetValues<RunStatus>().Select(RunStatusNames.ToName), Is.Unique);
+        Assert.That(Enum.GetValues<RunStatus>().Select(EnumNames<RunStatus>.ToName), Is.Unique);
         Assert.That(Enum.GetValues<CellVerdict>().Select(CellVerdictNames.ToName), Is.Unique);
     }
 

@@ -22,7 +22,7 @@ public class CommitStrategyCrashTests : TemporaryDirectoryTest
     {
         static TestCaseData Case(CommitStrategy strategy, bool async, CrashPoint point, string processed, string abandoned, long? committed, string then, string what) =>
             new TestCaseData(strategy, async, point, Offsets(processed), Offsets(abandoned), committed, Offsets(then))
-                .SetArgDisplayNames($"{CommitStrategyNames.ToName(strategy, async)} {CrashPointNames.ToName(point)}: {what}");
+                .SetArgDisplayNames($"{CommitStrategyNames.ToName(strategy, async)} {EnumNames<CrashPoint>.ToName(point)}: {what}");
 
         // Commit before process: at most once. The batch is committed before any of it is processed.
         yield return Case(CommitStrategy.CommitBeforeProcess, false, CrashPoint.AfterCommit, "", "0-3", 4, "4-9", "the committed batch is lost");
@@ -61,7 +61,7 @@ public class CommitStrategyCrashTests : TemporaryDirectoryTest
                 var crashed = first.CrashAsync(point);
                 first.Start();
                 var what = await crashed.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
-                Assert.That(what, Does.Contain(CrashPointNames.ToName(point)));
+                Assert.That(what, Does.Contain(EnumNames<CrashPoint>.ToName(point)));
             }
 
             Assert.That(topic.Committed.TryGetValue(0, out var c) ? c : (long?)null, Is.EqualTo(committedAtCrash), "committed when the first instance died");

@@ -3,31 +3,43 @@ namespace KafkaChaos.Experiments.Settings;
 /// <summary>
 /// One setting, described once: its key in experiment files and results, its command-line flag, its
 /// default, the values it takes and its one-line doc. The file loader, the flags, the spec's description,
-/// the per-setting tests and the docs all read it, so a file and a flag cannot disagree about a setting.
+/// the validator, the per-setting tests and docs/settings.md all read it, so a file and a flag cannot
+/// disagree about a setting.
 /// </summary>
 public abstract class SettingDescriptor
 {
-    /// <summary>The flat key, as in files, matrix axes and results.json: <c>cluster.mode</c>.</summary>
+    /// <summary>The key, as in files, matrix axes and results.json: <c>topic.partitions</c> (a fault's: <c>delay_ms</c>).</summary>
     public required string Key { get; init; }
 
-    /// <summary>The flag of <c>run</c> and <c>check</c> that sets it: <c>--cluster-mode</c>.</summary>
+    /// <summary>The flag of <c>run</c> and <c>check</c> that sets it: <c>--partitions</c>.</summary>
     public required string Flag { get; init; }
 
     /// <summary>What it decides, in one line, for help, errors and docs.</summary>
     public required string Doc { get; init; }
 
-    /// <summary>The values it takes, as errors say them: "auto, kraft or zookeeper".</summary>
+    /// <summary>The values it takes, as errors say them: "a whole number 1..1000".</summary>
     public required string Expected { get; init; }
 
-    /// <summary>The default as a file would spell it.</summary>
+    /// <summary>Values it takes, at the edges of its range (every one, for a choice): for docs, and for the tests that walk every setting.</summary>
+    public required IReadOnlyList<string> Samples { get; init; }
+
+    /// <summary>A flag that may stand alone, meaning true (<c>--dedup</c>).</summary>
+    public bool IsSwitch { get; init; }
+
+    /// <summary>A setting that cannot be given beside this one (workload.duration excludes workload.messages).</summary>
+    public string? Excludes { get; init; }
+
+    /// <summary>The default as a file would spell it, or how it is derived ("3, or the brokers if fewer").</summary>
     public abstract string DefaultText { get; }
 
     /// <summary>Why <paramref name="text"/> is not a value of this setting, or null.</summary>
     public abstract string? Problem(string text);
 
-    /// <summary>The one line for a bad value from a file: where, key, value and what is expected.</summary>
-    public ExperimentConfigException FileError(string text, string where) => new($"{where}: key '{Key}' has value '{text}'; expected {Expected}");
-
-    /// <summary>The one line for a bad value from the flag.</summary>
-    public ExperimentConfigException FlagError(string text) => new($"{Flag}: '{text}' is not a value of {Key}; expected {Expected}");
+    /// <summary>
+    /// The one line for a bad value: from a file, its position and the key; from a flag (a place that starts
+    /// with <c>--</c>), the flag and the key.
+    /// </summary>
+    public ExperimentConfigException Error(string text, string where, string? expected = null) => where.StartsWith("--", StringComparison.Ordinal)
+        ? new($"{where}: '{text}' is not a value of {Key}; expected {expected ?? Expected}")
+        : new($"{where}: key '{Key}' has value '{text}'; expected {expected ?? Expected}");
 }
