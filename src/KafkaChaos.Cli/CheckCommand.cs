@@ -28,9 +28,10 @@ public static class CheckCommand
             RunCommand.CheckCells(plan, fromFlags: parse.GetValue(flags.Experiment) is null);
             Print(plan);
             var imageName = parse.GetValue(flags.Image) ?? plan.Image;
-            if (imageName is not null || parse.GetValue(flags.KafkaVersion) is not null)
+            var version = flags.GivenVersion(parse);
+            if (imageName is not null || version is not null)
             {
-                PrintClusters(plan, imageName ?? "apache/kafka", parse.GetValue(flags.KafkaVersion));
+                PrintClusters(plan, imageName ?? "apache/kafka", version);
             }
 
             Console.WriteLine("ok: nothing was started");
@@ -64,19 +65,10 @@ public static class CheckCommand
     }
 
     /// <summary>One plan per distinct cluster among the cells, with the cells that share it.</summary>
-    private static void PrintClusters(ExperimentPlan plan, string image, string? versionText)
+    private static void PrintClusters(ExperimentPlan plan, string image, KafkaVersion? given)
     {
-        KafkaVersion version;
-        if (versionText is not null)
-        {
-            version = KafkaVersion.TryParse(versionText, out var given) ? given
-                : throw new ExperimentConfigException($"--kafka-version: '{versionText}' is not a Kafka version such as 4.1.0");
-        }
-        else
-        {
-            version = ImageReference.VersionFromTag(image)
-                ?? throw new ExperimentConfigException($"--image: the tag of '{image}' names no Kafka version; pass --kafka-version");
-        }
+        var version = given ?? ImageReference.VersionFromTag(image)
+            ?? throw new ExperimentConfigException($"--image: the tag of '{image}' names no Kafka version; pass --kafka-version");
 
         plan.CheckVersion(version);
         var layout = KafkaImageLayout.FromName(image);

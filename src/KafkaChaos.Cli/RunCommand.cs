@@ -40,7 +40,7 @@ public static class RunCommand
             RefuseBesideAttach(parse, [flags.Bootstrap, flags.KeepCluster, flags.Image, flags.Dist, flags.BrokerConfig, .. ClusterSettings.All.Select(flags.Of)]);
         }
 
-        var versionGiven = parse.GetValue(flags.KafkaVersion) is { } versionText ? VersionFlag(versionText) : null;
+        var versionGiven = flags.GivenVersion(parse);
         using var attachEngine = attachTarget is not null ? await DockerEngine.ConnectAsync(interrupt) : null;
         await using var attached = attachTarget is not null
             ? await AttachedCluster.AttachAsync(attachEngine!, attachTarget, versionGiven, $"attach-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}",
@@ -171,9 +171,6 @@ public static class RunCommand
 
         return FaultSettings.Build(faultName, options);
     }
-
-    private static KafkaVersion VersionFlag(string text) => KafkaVersion.TryParse(text, out var parsed) ? parsed
-        : throw new ExperimentConfigException($"--kafka-version: '{text}' is not a Kafka version such as 3.9.0");
 
     /// <summary>The plan on the attached cluster's brokers; a broker-only setting is refused, as the user's brokers keep theirs.</summary>
     private static ExperimentPlan OnAttached(ExperimentPlan plan, AttachedCluster attached)

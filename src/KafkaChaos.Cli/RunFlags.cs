@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KafkaChaos.Cluster;
+using KafkaChaos.Experiments;
 using KafkaChaos.Experiments.Settings;
 using KafkaChaos.Faults;
 using KafkaChaos.Workload;
@@ -27,6 +28,16 @@ internal sealed class RunFlags
 
     /// <summary>One flag per option of the fault <see cref="Fault"/> names, made from its descriptor.</summary>
     public IReadOnlyDictionary<SettingDescriptor, Option<string?>> FaultOptions { get; }
+
+    /// <summary>The version --kafka-version gives, or null when it is not given; read here alone, for run and check alike.</summary>
+    /// <exception cref="ExperimentConfigException">Naming the flag and the value.</exception>
+    public KafkaChaos.Cluster.KafkaVersion? GivenVersion(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return parse.GetValue(KafkaVersion) is not { } text ? null
+            : KafkaChaos.Cluster.KafkaVersion.TryParse(text, out var version) ? version
+            : throw new ExperimentConfigException($"--kafka-version: '{text}' is not a Kafka version such as 4.1.0");
+    }
 
     /// <summary>The flag of <paramref name="setting"/>.</summary>
     public Option<string?> Of(SettingDescriptor setting) => SpecOptions.TryGetValue(setting, out var option) ? option : FaultOptions[setting];
