@@ -92,7 +92,7 @@ public static class HtmlReport
     /// </summary>
     private static void AppendVerdicts(StringBuilder html, ResultsDocument results, List<CellResult> ran)
     {
-        var columns = new[] { LedgerCountCatalog.Find("sent")!, LedgerCountCatalog.Find("acked")! }.Concat(LedgerCountCatalog.Columns(ran.Select(c => c.Counts))).ToArray();
+        var columns = new[] { LedgerCountCatalog.Sent, LedgerCountCatalog.Acked }.Concat(LedgerCountCatalog.Columns(ran.Select(c => c.Counts))).ToArray();
         html.Append("<table class=\"verdicts\"><tr><th>cell</th><th>verdict</th>");
         foreach (var column in columns)
         {

@@ -32,7 +32,7 @@ internal sealed class ConsumerAnalysis(HistoryIndex index, ExampleBook examples,
         if (!firstDelivery)
         {
             _redeliveries++;
-            examples.Add("redeliveries", record);
+            examples.Add(LedgerCountCatalog.Redeliveries, record);
         }
 
         if (index.HasFinalLog)
@@ -42,7 +42,7 @@ internal sealed class ConsumerAnalysis(HistoryIndex index, ExampleBook examples,
         else if (_groupLog.Read(in record, firstDelivery) is { } producer && record.Kind == ConsumeKind.Processed && !producer.Processed.Add(record.Sequence))
         {
             _duplicatesProcessed++;
-            examples.Add("duplicates_processed", record);
+            examples.Add(LedgerCountCatalog.DuplicatesProcessed, record);
         }
     }
 
@@ -69,7 +69,7 @@ internal sealed class ConsumerAnalysis(HistoryIndex index, ExampleBook examples,
             if (record.Kind == ConsumeKind.FinalRead && index.KnownProducer(record.Producer) is { } producer && producer.WasSent(record.Sequence)
                 && !producer.Processed.Contains(record.Sequence) && named.Add((record.Producer, record.Sequence)))
             {
-                examples.Add("never_processed", record);
+                examples.Add(LedgerCountCatalog.NeverProcessed, record);
                 if (named.Count == LedgerChecker.MaxExamples)
                 {
                     break;
@@ -123,7 +123,7 @@ internal sealed class ConsumerAnalysis(HistoryIndex index, ExampleBook examples,
             if (!producer!.Processed.Add(record.Sequence))
             {
                 _duplicatesProcessed++;
-                examples.Add("duplicates_processed", record);
+                examples.Add(LedgerCountCatalog.DuplicatesProcessed, record);
             }
             else if (matches || producer.InFinalLog.Contains(record.Sequence))
             {

@@ -8,14 +8,15 @@ namespace KafkaChaos.Ledger.Checking;
 /// </summary>
 internal sealed class ExampleBook(History history, FaultEvent[] faults)
 {
-    private readonly Dictionary<string, List<AnomalyExample>> _examples = LedgerCountCatalog.All
-        .Where(c => c.IsAnomaly || c.Name is "unacked_but_delivered")
-        .ToDictionary(c => c.Name, _ => new List<AnomalyExample>(), StringComparer.Ordinal);
+    private readonly Dictionary<LedgerCount, List<AnomalyExample>> _examples = LedgerCountCatalog.All
+        .Where(c => c.Examples != ExampleKind.None)
+        .ToDictionary(c => c, _ => new List<AnomalyExample>());
 
+    /// <summary>The examples by count name, as results.json keeps them.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<AnomalyExample>> All =>
-        _examples.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<AnomalyExample>)kv.Value, StringComparer.Ordinal);
+        _examples.ToDictionary(kv => kv.Key.Name, kv => (IReadOnlyList<AnomalyExample>)kv.Value, StringComparer.Ordinal);
 
-    public void Add(string anomaly, in ConsumedRecord record, string? detail = null)
+    public void Add(LedgerCount anomaly, in ConsumedRecord record, string? detail = null)
     {
         if (_examples[anomaly].Count < LedgerChecker.MaxExamples)
         {
@@ -32,7 +33,7 @@ internal sealed class ExampleBook(History history, FaultEvent[] faults)
         }
     }
 
-    public void Add(string anomaly, int? producer, long? sequence, int? partition, long? offset, long timestampMs, string? detail = null)
+    public void Add(LedgerCount anomaly, int? producer, long? sequence, int? partition, long? offset, long timestampMs, string? detail = null)
     {
         if (_examples[anomaly].Count < LedgerChecker.MaxExamples)
         {

@@ -55,12 +55,12 @@ internal sealed class LogAnalysis(HistoryIndex index, ExampleBook examples)
         {
             _duplicateWrites++;
             _duplicated.Add((record.Producer, record.Sequence));
-            examples.Add("duplicate_writes", record);
+            examples.Add(LedgerCountCatalog.DuplicateWrites, record);
         }
         else if (!producer.CheckOrder(record.Partition, record.Sequence))
         {
             _outOfOrder++;
-            examples.Add("out_of_order", record);
+            examples.Add(LedgerCountCatalog.OutOfOrder, record);
         }
     }
 
@@ -68,14 +68,14 @@ internal sealed class LogAnalysis(HistoryIndex index, ExampleBook examples)
     public void Phantom(in ConsumedRecord record)
     {
         _phantoms++;
-        examples.Add("phantoms", record);
+        examples.Add(LedgerCountCatalog.Phantoms, record);
     }
 
     /// <summary>An acknowledged message the group read at other offsets, never at the one acked (no final read): two stored copies.</summary>
     public void CopyAtAnotherOffset(in ProduceOutcome outcome)
     {
         _duplicateWrites++;
-        examples.Add("duplicate_writes", outcome.Producer, outcome.Sequence, outcome.Partition, outcome.Offset, outcome.TimestampMs);
+        examples.Add(LedgerCountCatalog.DuplicateWrites, outcome.Producer, outcome.Sequence, outcome.Partition, outcome.Offset, outcome.TimestampMs);
     }
 
     public bool IsDuplicated(int producer, long sequence) => _duplicated.Count > 0 && _duplicated.Contains((producer, sequence));
@@ -125,7 +125,7 @@ internal sealed class LogAnalysis(HistoryIndex index, ExampleBook examples)
         if (_inconsistent.Add((partition, offset)))
         {
             var detail = held == FinalLogIndex.Unreadable ? "the other copy is not a message of this run" : null;
-            examples.Add("inconsistent_offsets", null, null, partition, offset, timestampMs, detail);
+            examples.Add(LedgerCountCatalog.InconsistentOffsets, null, null, partition, offset, timestampMs, detail);
         }
     }
 }

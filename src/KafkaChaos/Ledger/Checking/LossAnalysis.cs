@@ -9,7 +9,7 @@ namespace KafkaChaos.Ledger.Checking;
 /// </summary>
 internal sealed class LossAnalysis(HistoryIndex index, ExampleBook examples, LogAnalysis log)
 {
-    private readonly List<(string Count, int Producer, long Sequence, long TimestampMs)> _storedUnacked = [];
+    private readonly List<(LedgerCount Count, int Producer, long Sequence, long TimestampMs)> _storedUnacked = [];
 
     /// <summary>Per message sent more than once, the best of its outcomes after the first.</summary>
     private readonly Dictionary<(int Producer, long Sequence), ProduceOutcome> _repeats = [];
@@ -200,10 +200,10 @@ internal sealed class LossAnalysis(HistoryIndex index, ExampleBook examples, Log
             if (read)
             {
                 _lostAfterRead++;
-                examples.Add("lost_after_read", outcome.Producer, outcome.Sequence, Position(outcome).Partition, Position(outcome).Offset, outcome.TimestampMs);
+                examples.Add(LedgerCountCatalog.LostAfterRead, outcome.Producer, outcome.Sequence, Position(outcome).Partition, Position(outcome).Offset, outcome.TimestampMs);
             }
 
-            examples.Add("lost", outcome.Producer, outcome.Sequence, Position(outcome).Partition, Position(outcome).Offset, outcome.TimestampMs);
+            examples.Add(LedgerCountCatalog.Lost, outcome.Producer, outcome.Sequence, Position(outcome).Partition, Position(outcome).Offset, outcome.TimestampMs);
         }
         else if (!index.HasFinalLog && outcome.HasPosition && !index.PartitionOffsets(outcome.Partition).Contains(outcome.Offset))
         {
@@ -228,7 +228,7 @@ internal sealed class LossAnalysis(HistoryIndex index, ExampleBook examples, Log
             return;
         }
 
-        var count = status == ProduceStatus.Failed ? "failed_but_stored" : "unacked_but_delivered";
+        var count = status == ProduceStatus.Failed ? LedgerCountCatalog.FailedButStored : LedgerCountCatalog.UnackedButDelivered;
         if (status == ProduceStatus.Failed)
         {
             _failedButStored++;

@@ -40,7 +40,7 @@ internal sealed class PollAnalysis(HistoryIndex index, ExampleBook examples)
             if (record.Offset <= last)
             {
                 _nonmonotonicPolls++;
-                examples.Add("nonmonotonic_poll", record, $"{ClientNames.Consumer(record.Consumer)} read offset {record.Offset} after {last}");
+                examples.Add(LedgerCountCatalog.NonmonotonicPoll, record, $"{ClientNames.Consumer(record.Consumer)} read offset {record.Offset} after {last}");
             }
             else if (record.Offset > last + 1 && index.HasFinalLog)
             {
@@ -66,7 +66,7 @@ internal sealed class PollAnalysis(HistoryIndex index, ExampleBook examples)
             if (index.FinalLog.AnyIn(partition, from, to))
             {
                 _pollSkips++;
-                examples.Add("poll_skip", null, null, partition, from, timestampMs,
+                examples.Add(LedgerCountCatalog.PollSkip, null, null, partition, from, timestampMs,
                     $"{ClientNames.Consumer(consumer)} read offset {to + 1} after {from - 1}, over offsets the log holds");
             }
         }
