@@ -24,7 +24,7 @@ public static class EnumNames<T>
     public static IReadOnlyList<string> All { get; } = [.. Values.Select(v => NameOf[v])];
 
     /// <summary>"a, b or c", for the end of an error message.</summary>
-    public static string Listed => All.Count == 1 ? All[0] : $"{string.Join(", ", All.Take(All.Count - 1))} or {All[^1]}";
+    public static string Listed => Wording.Listed(All);
 
     public static string ToName(T value) =>
         NameOf.TryGetValue(value, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(value), value, $"not a value of {typeof(T).Name}");

@@ -58,6 +58,9 @@ public static class LedgerCountCatalog
         Resent,
     ];
 
+    /// <summary>What a run did rather than what went wrong: a verdict table leaves them out.</summary>
+    private static readonly LedgerCount[] Outcomes = [Sent, Acked, Failed, Unknown, Consumed];
+
     private static readonly Dictionary<string, LedgerCount> ByName = All.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToArray();
@@ -78,8 +81,7 @@ public static class LedgerCountCatalog
     public static IReadOnlyList<LedgerCount> Columns(IEnumerable<LedgerCounts> cells)
     {
         var list = cells.ToList();
-        IReadOnlyList<LedgerCount> always = [Sent, Acked, Failed, Unknown, Consumed];
-        return All.Where(c => c == Lost || (!always.Contains(c) && list.Any(cell => c.Read(cell) > 0))).ToArray();
+        return All.Where(c => c == Lost || (!Outcomes.Contains(c) && list.Any(cell => c.Read(cell) > 0))).ToArray();
     }
 
     /// <summary>"12,345", or "—" for a count the history could not judge.</summary>

@@ -69,8 +69,9 @@ public class SettingWalkTests : TemporaryDirectoryTest
             }
         }
 
-        Assert.That((taken, refused), Is.GreaterThanOrEqualTo((1, 1)).Using<(int, int)>((a, b) => a.Item1 >= b.Item1 && a.Item2 >= b.Item2 ? 0 : -1),
-            "the walk shows something only if some value changes the resolved settings and some value is refused");
+        // The walk shows something only if some value changes the resolved settings and some value is refused.
+        Assert.That(taken, Is.Positive, "no value changed the resolved settings");
+        Assert.That(refused, Is.Positive, "no value was refused");
     }
 
     [Test]

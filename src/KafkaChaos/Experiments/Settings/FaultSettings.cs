@@ -112,7 +112,7 @@ public static class FaultSettings
 
             if (!taken.Contains(setting.Key))
             {
-                throw new ExperimentConfigException(given.Where.StartsWith("--", StringComparison.Ordinal)
+                throw new ExperimentConfigException(SettingDescriptor.IsFlag(given.Where)
                     ? $"{given.Where}: {kind} takes no {setting.Key}; it takes {Listed(kind)}"
                     : $"{given.Where}: key '{setting.Key}' does not apply to {kind}, which takes {Listed(kind)}");
             }
@@ -124,7 +124,7 @@ public static class FaultSettings
     }
 
     /// <summary>The options <paramref name="kind"/> takes, as errors list them.</summary>
-    public static string Listed(string kind) => SettingKinds.Listed([.. FaultKinds.Of(kind).Options, .. FaultOptionKeys.Timing]);
+    public static string Listed(string kind) => Wording.Listed([.. FaultKinds.Of(kind).Options, .. FaultOptionKeys.Timing]);
 
     private static SettingKinds.Facts<FaultSpec, T> Facts<T>(string key, string flag, string doc, Func<FaultSpec, T> get, Func<FaultSpec, T, FaultSpec> set) =>
         new(key, flag, doc, Template, get, set);

@@ -35,11 +35,18 @@ public abstract class SettingDescriptor
     /// <summary>Why <paramref name="text"/> is not a value of this setting, or null.</summary>
     public abstract string? Problem(string text);
 
+    /// <summary>Whether a setting's place is a flag (<c>--partitions</c>) rather than a file position.</summary>
+    public static bool IsFlag(string where)
+    {
+        ArgumentNullException.ThrowIfNull(where);
+        return where.StartsWith("--", StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The one line for a bad value: from a file, its position and the key; from a flag (a place that starts
     /// with <c>--</c>), the flag and the key.
     /// </summary>
-    public ExperimentConfigException Error(string text, string where, string? expected = null) => where.StartsWith("--", StringComparison.Ordinal)
+    public ExperimentConfigException Error(string text, string where, string? expected = null) => IsFlag(where)
         ? new($"{where}: '{text}' is not a value of {Key}; expected {expected ?? Expected}")
         : new($"{where}: key '{Key}' has value '{text}'; expected {expected ?? Expected}");
 }

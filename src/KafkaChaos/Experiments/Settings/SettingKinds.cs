@@ -51,7 +51,7 @@ public static class SettingKinds
 
     /// <summary>One of <paramref name="names"/>, each the one spelling of its value.</summary>
     public static SettingDescriptor<TOwner, T> Choice<TOwner, T>(Facts<TOwner, T> facts, IReadOnlyList<(T Value, string Name)> names) =>
-        Build(facts, Listed(names.Select(n => n.Name).ToArray()), (string text, out T value) =>
+        Build(facts, Wording.Listed([.. names.Select(n => n.Name)]), (string text, out T value) =>
         {
             foreach (var (candidate, name) in names)
             {
@@ -77,10 +77,6 @@ public static class SettingKinds
             value = text == "true";
             return text is "true" or "false";
         }, value => value ? "true" : "false", ["true", "false"], isSwitch: true);
-
-    /// <summary>"a, b or c".</summary>
-    public static string Listed(IReadOnlyList<string> names) =>
-        names.Count == 1 ? names[0] : $"{string.Join(", ", names.Take(names.Count - 1))} or {names[^1]}";
 
     /// <summary>"500ms", "5s", "2m", "1h", or a plain number of seconds.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
@@ -129,8 +125,6 @@ public static class SettingKinds
         Excludes = facts.Excludes,
         Described = facts.Described,
     };
-
-    private static string Inv(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 
     private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
 
