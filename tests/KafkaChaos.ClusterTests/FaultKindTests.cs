@@ -15,6 +15,7 @@ namespace KafkaChaos.ClusterTests;
 public class FaultKindTests
 {
     private const string Topic = "faults";
+    private static readonly TimeSpan EffectTimeout = TimeSpan.FromSeconds(45);
     private KafkaCluster _cluster = null!;
     private string _journalDirectory = "";
 
@@ -47,6 +48,8 @@ public class FaultKindTests
         await _cluster.CreateTopicAsync(Topic, 3, 3, new Dictionary<string, string>(), CancellationToken.None);
     }
 
+    private ClusterWitness Witness => new(ClusterEnvironment.Engine.Client, _cluster.ClientSettings, _cluster.ZooKeeperConnect);
+
     [OneTimeTearDown]
     public async Task RemoveCluster() => await _cluster.DisposeAsync();
 
@@ -59,11 +62,167 @@ public class FaultKindTests
     [TestCaseSource(nameof(BrokerFaults))]
     public async Task Fault_IsObservedAndFullyHealed(FaultSpec spec)
     {
-        var (verified, events) = await ApplyAndHealAsync(spec);
+        var witness = Witness;
+        var startedBefore = new Dictionary<int, string>();
+        foreach (var broker in _cluster.Brokers)
+        {
+            startedBefore[broker.Id] = (await witness.ContainerAsync(broker.ContainerId)).StartedAt;
+        }
+
+        var (target, whileApplied) = await IndependentLookAsync(spec, witness);
+        var looked = false;
+
+        var (verified, events) = await ApplyAndHealAsync(spec, async () =>
+        {
+            await whileApplied();
+            looked = true;
+        });
 
         Assert.That(verified, Is.True, $"{spec.Kind} took effect");
+        Assert.That(looked, Is.True, "the test's own look ran while the fault held");
         Assert.That(events.Select(e => e.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End }));
+        if (target is { } id)
+        {
+            Assert.That(events[0].Target, Does.StartWith($"broker-{id} "), "the fault hit the broker the test itself found in that role");
+        }
+
+        if (spec.Kind == FaultKinds.RestartBroker)
+        {
+            var record = await witness.ContainerAsync(_cluster.Access.Brokers.Broker(spec.Broker!.Value).ContainerId);
+            Assert.That(record.StartedAt, Is.Not.EqualTo(startedBefore[spec.Broker.Value]), "the engine started the container again at the heal");
+        }
+
         await AssertFullyHealedAsync(events);
+    }
+
+    /// <summary>
+    /// What the test itself expects to see while <paramref name="spec"/> holds, from the engine, iptables or its own
+    /// clients, and the broker it expects the fault to hit where the fault picks one by role (read beforehand by the test).
+    /// </summary>
+    private async Task<(int? Target, Func<Task> WhileApplied)> IndependentLookAsync(FaultSpec spec, ClusterWitness witness)
+    {
+        var zooKeeper = _cluster.ZooKeeperConnect[.._cluster.ZooKeeperConnect.LastIndexOf(':')];
+        BrokerNode Node(int id) => _cluster.Access.Brokers.Broker(id);
+        IEnumerable<string> OthersThan(int id) => _cluster.Brokers.Where(b => b.Id != id).Select(b => b.IpAddress);
+
+        async Task Stopped(int id, bool graceful)
+        {
+            var record = await witness.ContainerAsync(Node(id).ContainerId);
+            Assert.That(record.Running, Is.False, $"the engine shows broker {id}'s container stopped");
+            if (graceful)
+            {
+                Assert.That(record.ExitCode, Is.Not.EqualTo(137), $"broker {id} shut down on SIGTERM, not killed");
+            }
+            else
+            {
+                Assert.That(record.ExitCode, Is.EqualTo(137), $"broker {id} was killed (SIGKILL)");
+            }
+
+            var (gone, seen) = await witness.MetadataUntilAsync(Topic, m => m.Brokers.Count > 0 && m.Brokers.All(b => b.BrokerId != id), EffectTimeout);
+            Assert.That(gone, Is.True, $"the test's client no longer sees broker {id}: {seen}");
+        }
+
+        async Task DropsPeers(int id, IEnumerable<string> peers, IEnumerable<string> spared)
+        {
+            var rules = await witness.DropRulesAsync(Node(id).ContainerId);
+            foreach (var peer in peers)
+            {
+                Assert.That(rules.Where(r => r.Contains($" {peer}/32 ", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(2),
+                    $"iptables in broker {id}'s namespace drops traffic from and to {peer}: {string.Join(" | ", rules)}");
+            }
+
+            foreach (var peer in spared)
+            {
+                Assert.That(rules, Has.None.Contains($" {peer}/32 "), $"broker {id} still reaches {peer}");
+            }
+
+            Assert.That(await Connects(Node(id)), Is.True, $"the test's own connection still reaches broker {id}: only its peers are cut");
+        }
+
+        switch (spec.Kind)
+        {
+            case FaultKinds.KillLeader:
+                var leader = await witness.LeaderOfAsync(Topic, spec.Partition!.Value);
+                return (leader, async () =>
+                {
+                    await Stopped(leader, graceful: false);
+                    var (moved, seen) = await witness.MetadataUntilAsync(Topic, m => ClusterWitness.LeaderIn(m, spec.Partition.Value) is var l && l > 0 && l != leader, EffectTimeout);
+                    Assert.That(moved, Is.True, $"the test's client sees another leader of partition {spec.Partition}: {seen}");
+                });
+            case FaultKinds.KillBroker:
+                return (spec.Broker, () => Stopped(spec.Broker!.Value, graceful: false));
+            case FaultKinds.RestartBroker:
+                return (spec.Broker, () => Stopped(spec.Broker!.Value, graceful: true));
+            case FaultKinds.KillController:
+                var controller = await witness.ControllerAsync() ?? throw new InvalidOperationException("ZooKeeper's dump names no controller");
+                return (controller, async () =>
+                {
+                    await Stopped(controller, graceful: false);
+                    var (moved, now) = await witness.ControllerUntilAsync(c => c is not null && c != controller, EffectTimeout);
+                    Assert.That(moved, Is.True, $"ZooKeeper's own dump names a new controller, not {controller}: {now}");
+                });
+            case FaultKinds.PauseBroker:
+                return (spec.Broker, async () => Assert.That((await witness.ContainerAsync(Node(spec.Broker!.Value).ContainerId)).Paused, Is.True, "the engine shows the container frozen"));
+            case FaultKinds.IsolateLeader:
+                var isolated = await witness.LeaderOfAsync(Topic, spec.Partition!.Value);
+                return (isolated, () => DropsPeers(isolated, OthersThan(isolated).Append(zooKeeper), []));
+            case FaultKinds.CutReplication:
+                return (spec.Broker, () => DropsPeers(spec.Broker!.Value, OthersThan(spec.Broker.Value), [zooKeeper]));
+            case FaultKinds.IsolateBroker:
+                return (spec.Broker, async () =>
+                {
+                    var rules = await witness.DropRulesAsync(Node(spec.Broker!.Value).ContainerId);
+                    Assert.That(rules.Count(r => r.Contains("! -i lo", StringComparison.Ordinal) || r.Contains("! -o lo", StringComparison.Ordinal)), Is.EqualTo(2),
+                        $"iptables drops everything but loopback, both ways: {string.Join(" | ", rules)}");
+                    Assert.That(await Connects(Node(spec.Broker.Value)), Is.False, "the test's own connection to the broker goes unanswered");
+                });
+            case FaultKinds.NetLoss:
+                return (spec.Broker, async () =>
+                {
+                    var rules = await witness.DropRulesAsync(Node(spec.Broker!.Value).ContainerId);
+                    // iptables keeps the probability as a 31-bit fraction, and lists 0.3 as 0.29999999981.
+                    var probabilities = rules.Select(r => System.Text.RegularExpressions.Regex.Match(r, @"--mode random --probability ([0-9.]+)"))
+                        .Where(m => m.Success).Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                    Assert.That(probabilities, Has.Count.EqualTo(1).And.All.EqualTo(0.3).Within(1e-6), $"iptables drops 30 % at random: {string.Join(" | ", rules)}");
+                });
+            case FaultKinds.PartitionHalves:
+                return (null, async () =>
+                {
+                    var cut = new HashSet<(int From, int To)>();
+                    foreach (var broker in _cluster.Brokers)
+                    {
+                        var rules = await witness.DropRulesAsync(broker.ContainerId);
+                        foreach (var other in _cluster.Brokers.Where(o => o.Id != broker.Id && rules.Any(r => r.Contains($" {o.IpAddress}/32 ", StringComparison.Ordinal))))
+                        {
+                            cut.Add((broker.Id, other.Id));
+                        }
+                    }
+
+                    // Two sides, each whole within itself, cut from each other both ways.
+                    var sideA = _cluster.Brokers.Select(b => b.Id).Where(id => !cut.Contains((_cluster.Brokers[0].Id, id))).ToHashSet();
+                    var sideB = _cluster.Brokers.Select(b => b.Id).Except(sideA).ToHashSet();
+                    var expected = sideA.SelectMany(a => sideB.SelectMany(b => new[] { (a, b), (b, a) })).ToHashSet();
+                    Assert.That(sideB, Is.Not.Empty, "iptables cuts some broker off");
+                    Assert.That(cut, Is.EquivalentTo(expected), $"the cuts iptables lists form two halves [{string.Join(",", sideA)}] | [{string.Join(",", sideB)}]");
+                });
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "no independent look written for this fault");
+        }
+    }
+
+    /// <summary>Whether a TCP connection from the test reaches the broker's listener within 3 s.</summary>
+    private static async Task<bool> Connects(BrokerNode broker)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await client.ConnectAsync(broker.IpAddress, ZooKeeperBrokerConfig.ClientPort).WaitAsync(TimeSpan.FromSeconds(3), TimeProvider.System);
+            return true;
+        }
+        catch (Exception e) when (e is TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -190,8 +349,10 @@ public class FaultKindTests
         }
     }
 
-    /// <summary>Applies one fault and heals it, even when the check fails, so the next fault meets a whole cluster.</summary>
-    /// <summary>Applies the fault, runs <paramref name="whileApplied"/> (the test's own look at it), then heals.</summary>
+    /// <summary>
+    /// Applies the fault, runs <paramref name="whileApplied"/> (the test's own look at it) once the fault says it took
+    /// effect, then heals, even when a check fails, so that the next fault meets a whole cluster.
+    /// </summary>
     private async Task<(bool Verified, IReadOnlyList<FaultEvent> Events)> ApplyAndHealAsync(FaultSpec spec, Func<Task>? whileApplied = null)
     {
         bool verified;
@@ -233,10 +394,18 @@ public class FaultKindTests
             // Kafka's own failure to rejoin, repaired by the heal; worth seeing in the log, not a failure of the tool.
             TestContext.Progress.WriteLine($"note: the heal restarted a broker that had not rejoined: {events[^1].Detail}");
         }
+        var witness = Witness;
         foreach (var broker in _cluster.Brokers)
         {
             Assert.That(await NetworkRules.LeftoversAsync(_cluster.Access.Network, broker, CancellationToken.None), Is.Empty, $"rules left on {broker.Target}");
-            Assert.That(await _cluster.Access.Brokers.StateAsync(broker, CancellationToken.None), Is.EqualTo((true, false)), $"{broker.Target} running, not paused");
+            Assert.That(await witness.DropRulesAsync(broker.ContainerId), Is.Empty, $"iptables -S, read by the test, lists no DROP rule on {broker.Target}");
+            var record = await witness.ContainerAsync(broker.ContainerId);
+            Assert.That((record.Running, record.Paused), Is.EqualTo((true, false)), $"the engine shows {broker.Target} running, not paused");
         }
+
+        var all = _cluster.Brokers.Select(b => b.Id).Order().ToList();
+        var (whole, seen) = await witness.MetadataUntilAsync(Topic,
+            m => m.Brokers.Count == all.Count && m.Topics.Single().Partitions.All(p => p.InSyncReplicas.Order().SequenceEqual(all)), EffectTimeout);
+        Assert.That(whole, Is.True, $"the test's own client sees every broker in every ISR: {seen}");
     }
 }
