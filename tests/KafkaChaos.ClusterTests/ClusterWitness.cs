@@ -121,6 +121,24 @@ internal sealed class ClusterWitness(IDockerClient engine, IReadOnlyDictionary<s
         }
     }
 
+    /// <summary>Polls ZooKeeper's dump until the registered broker ids (the sessions holding <c>/brokers/ids/N</c>) satisfy <paramref name="condition"/>.</summary>
+    public async Task<(bool Held, IReadOnlyList<int> Ids)> RegisteredUntilAsync(Func<IReadOnlyList<int>, bool> condition, TimeSpan timeout)
+    {
+        var until = TimeProvider.System.GetUtcNow() + timeout;
+        while (true)
+        {
+            var ids = (await EphemeralsBySessionAsync()).Values.SelectMany(nodes => nodes)
+                .Where(n => n.StartsWith("/brokers/ids/", StringComparison.Ordinal))
+                .Select(n => int.Parse(n["/brokers/ids/".Length..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+            if (condition(ids) || TimeProvider.System.GetUtcNow() > until)
+            {
+                return (condition(ids), ids);
+            }
+
+            await Task.Delay(PollEvery, TimeProvider.System);
+        }
+    }
+
     public static string Describe(Metadata metadata, string topic) =>
         $"brokers [{string.Join(",", metadata.Brokers.Select(b => b.BrokerId).Order())}] "
         + string.Join(" ", metadata.Topics.Where(t => t.Topic == topic).SelectMany(t => t.Partitions).OrderBy(p => p.PartitionId)

@@ -121,10 +121,12 @@ public class CommitStrategyTests : RunDirectoryTest
         var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
         RunOutcome outcome;
         PlainTopicRead plain;
+        IReadOnlyDictionary<int, long> committed;
         try
         {
             outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
             plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
+            committed = GroupCommits.Of(runner.KeptCluster.ClientSettings, plain);
         }
         finally
         {
@@ -150,6 +152,16 @@ public class CommitStrategyTests : RunDirectoryTest
 
         // The broker's side, read without the tool: every message stored once, so what the counts show is the consumer's doing.
         Assert.That((plain.Distinct.Count, plain.ExtraCopies, plain.Unreadable), Is.EqualTo((spec.Messages, counts.DuplicateWrites, 0L)));
+
+        // The group's commits as the broker holds them, fetched by the test: the last instance committed every
+        // partition to its end, and what the group committed past without any instance processing it is exactly
+        // what the ledger calls never processed.
+        TestContext.Progress.WriteLine($"the group committed {string.Join(", ", committed.OrderBy(c => c.Key).Select(c => $"p{c.Key}:{c.Value}/{plain.Ends[c.Key]}"))}");
+        Assert.That(committed, Is.EquivalentTo(plain.Ends), "each partition's committed offset, read from the broker, is its end");
+        var processed = JournalReader.ReadRunDirectory(outcome.RunDirectory).History.Consumed
+            .Where(r => r.Kind == ConsumeKind.Processed).Select(r => (r.Producer, r.Sequence)).ToHashSet();
+        var committedUnprocessed = plain.Positions.Where(p => p.Key.Offset < committed[p.Key.Partition] && !processed.Contains(p.Value)).Select(p => p.Value).ToHashSet();
+        Assert.That(counts.NeverProcessed, Is.EqualTo(committedUnprocessed.Count), "stored messages behind the group's committed offsets that no instance processed");
         return counts;
     }
 }

@@ -26,7 +26,10 @@ public class ControllerMissedBrokerTests
         await using var cluster = await KafkaCluster.StartAsync(ClusterEnvironment.Engine, new ClusterSpec(ClusterEnvironment.Image, ClusterEnvironment.Version, 3, settings),
             $"missed-{Environment.ProcessId}", TestContext.Progress.WriteLine, CancellationToken.None);
         await cluster.CreateTopicAsync(Topic, 3, 3, new Dictionary<string, string>(), CancellationToken.None);
-        var controller = cluster.Access.Brokers.Broker((await cluster.Access.Topology.TopologyAsync(Topic, CancellationToken.None)).Controller);
+        var witness = new ClusterWitness(ClusterEnvironment.Engine.Client, cluster.ClientSettings, cluster.ZooKeeperConnect);
+        var controllerId = await witness.ControllerAsync();
+        Assert.That(controllerId, Is.EqualTo((await cluster.Access.Topology.TopologyAsync(Topic, CancellationToken.None)).Controller), "ZooKeeper's own dump and the tool agree on the controller");
+        var controller = cluster.Access.Brokers.Broker(controllerId!.Value);
         var bounced = cluster.Brokers.First(b => b.Id != controller.Id);
 
         // A controlled shutdown moves leadership off the broker to bounce, so that what it misses is only
@@ -45,10 +48,9 @@ public class ControllerMissedBrokerTests
             await cluster.Access.Brokers.KillAsync(bounced, "SIGKILL", CancellationToken.None);
             await new DistributionShell(cluster.Access.Brokers, ZooKeeperBrokerConfig.KafkaHome, cluster.ZooKeeperConnect).ZooKeeperCommandAsync($"delete /brokers/ids/{bounced.Id}", CancellationToken.None);
             await cluster.Access.Brokers.StartAsync(bounced, CancellationToken.None);
-            // Read from ZooKeeper: no broker's metadata has the new process while the controller is frozen.
-            var (registered, seen) = await ClusterRecovery.PollAsync(cluster.Access.Topology, Topic, t => t.Brokers.Contains(bounced.Id), TimeSpan.FromSeconds(20),
-                TimeProvider.System, CancellationToken.None);
-            Assert.That(registered, Is.True, $"broker {bounced.Id} registered again within 20 s: {seen}");
+            // Read from ZooKeeper's own session dump: no broker's metadata has the new process while the controller is frozen.
+            var registered = await witness.RegisteredUntilAsync(ids => ids.Contains(bounced.Id), TimeSpan.FromSeconds(20));
+            Assert.That(registered.Held, Is.True, $"broker {bounced.Id} registered again within 20 s: [{string.Join(",", registered.Ids)}]");
         }
         finally
         {
@@ -60,9 +62,10 @@ public class ControllerMissedBrokerTests
         (var dropped, topology) = await ClusterRecovery.PollAsync(cluster.Access.Topology, Topic, t => t.Partitions.All(p => !p.InSyncReplicas.Contains(bounced.Id)),
             TimeSpan.FromSeconds(60), TimeProvider.System, CancellationToken.None);
         Assert.That(dropped, Is.True, $"broker {bounced.Id} out of every ISR after its bounce: {topology}");
-        await Task.Delay(TimeSpan.FromSeconds(20), TimeProvider.System);
-        topology = await cluster.Access.Topology.TopologyAsync(Topic, CancellationToken.None);
-        if (!(topology.OnlyReplicasLag(3) && topology.Partitions.All(p => !p.InSyncReplicas.Contains(bounced.Id))))
+        // Missed, not merely late: the state must hold for 20 s more, watched all along, not slept through.
+        (var rejoined, topology) = await ClusterRecovery.PollAsync(cluster.Access.Topology, Topic,
+            t => !(t.OnlyReplicasLag(3) && t.Partitions.All(p => !p.InSyncReplicas.Contains(bounced.Id))), TimeSpan.FromSeconds(20), TimeProvider.System, CancellationToken.None);
+        if (rejoined)
         {
             var tail = string.Join('\n', await cluster.Access.Brokers.LogTailAsync(bounced, 40, CancellationToken.None));
             Assert.Fail($"the controller did not miss the bounce: broker {bounced.Id} should be registered, every partition led, and {bounced.Id} in no ISR "
@@ -76,6 +79,8 @@ public class ControllerMissedBrokerTests
         Assert.That(recovery.Restarted, Is.Empty, "a registered broker is not restarted");
         Assert.That(recovery.DescribeRepairs(), Does.Contain("the controller was re-elected"));
         Assert.That(recovery.Topology.Partitions.All(p => p.InSyncReplicas.Contains(bounced.Id)), Is.True, recovery.Topology.ToString());
+        var (inSync, seen) = await witness.MetadataUntilAsync(Topic, m => m.Topics.Single().Partitions.All(p => p.InSyncReplicas.Contains(bounced.Id)), TimeSpan.FromSeconds(30));
+        Assert.That(inSync, Is.True, $"the test's own client sees broker {bounced.Id} back in every ISR: {seen}");
     }
 
     private static Task<(bool Met, ClusterTopology Topology)> WholeAsync(KafkaCluster cluster, TimeSpan timeout) =>

@@ -8,7 +8,8 @@ namespace KafkaChaos.ClusterTests;
 /// read from the beginning to the high watermark, and take producer id and sequence straight from the
 /// envelope's bytes (docs/journal.md). What it finds is the independent count the ledger is held to.
 /// </summary>
-internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Distinct, long ExtraCopies, long Records, long Unreadable)
+internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Distinct, long ExtraCopies, long Records, long Unreadable,
+    string Topic, IReadOnlyDictionary<int, long> Ends, IReadOnlyDictionary<(int Partition, long Offset), (int Producer, long Sequence)> Positions)
 {
     public static PlainTopicRead Of(IReadOnlyDictionary<string, string> clientSettings)
     {
@@ -29,6 +30,7 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
         var next = partitions.ToDictionary(p => p.Partition.Value, _ => 0L);
         var distinct = new HashSet<(int, long)>();
+        var positions = new Dictionary<(int, long), (int, long)>();
         long records = 0, extra = 0, unreadable = 0;
         var idleSince = TimeProvider.System.GetUtcNow();
         while (next.Any(n => n.Value < ends[n.Key]))
@@ -55,6 +57,7 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
             }
 
             var key = ((int)BinaryPrimitives.ReadUInt32LittleEndian(value.AsSpan(24, 4)), BinaryPrimitives.ReadInt64LittleEndian(value.AsSpan(28, 8)));
+            positions[(result.Partition.Value, result.Offset.Value)] = key;
             if (!distinct.Add(key))
             {
                 extra++;
@@ -62,7 +65,7 @@ internal sealed record PlainTopicRead(HashSet<(int Producer, long Sequence)> Dis
         }
 
         consumer.Close();
-        return new PlainTopicRead(distinct, extra, records, unreadable);
+        return new PlainTopicRead(distinct, extra, records, unreadable, topic.Topic, ends, positions);
     }
 
     /// <summary>Right after a heal (or an interrupted run's undo) a partition's leader may not be known yet: asked again for up to a minute.</summary>
