@@ -28,6 +28,24 @@ internal sealed class ClusterWitness(IDockerClient engine, IReadOnlyDictionary<s
         return new ContainerRecord(state.Running, state.Paused, state.StartedAt, state.ExitCode);
     }
 
+    /// <summary>How often the engine's event log says the container's process ended (<c>die</c>) since the container was created.</summary>
+    public async Task<int> DeathsAsync(string containerId)
+    {
+        var created = (await engine.Containers.InspectContainerAsync(containerId)).Created;
+        var deaths = 0;
+        await engine.System.MonitorEventsAsync(new ContainerEventsParameters
+        {
+            Since = new DateTimeOffset(created).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Until = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["container"] = new Dictionary<string, bool> { [containerId] = true },
+                ["event"] = new Dictionary<string, bool> { ["die"] = true },
+            },
+        }, new Progress<Message>(_ => Interlocked.Increment(ref deaths)), CancellationToken.None);
+        return deaths;
+    }
+
     /// <summary>Every DROP rule <c>iptables -S</c> lists in the container's network namespace, exec'd by the test itself.</summary>
     public async Task<IReadOnlyList<string>> DropRulesAsync(string containerId)
     {

@@ -12,7 +12,7 @@ namespace KafkaChaos.ClusterTests;
 /// it calls lost must be exactly the acknowledged messages the log no longer holds.
 /// </summary>
 [Category("Cluster")]
-public class FinalLogRecountTests : RunDirectoryTest
+public partial class FinalLogRecountTests : RunDirectoryTest
 {
     [Test]
     public async Task KillLeader_LedgerAgreesWithAPlainReadOfTheTopic()
@@ -85,7 +85,16 @@ public class FinalLogRecountTests : RunDirectoryTest
             RatePerSecond = 3_000,
             Faults = [new FaultSpec { Kind = FaultKinds.KillLeader, Partition = 0, When = new FaultTrigger(TimeSpan.FromSeconds(1)), Duration = TimeSpan.FromSeconds(30) }],
         };
-        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
+        var queued = new TaskCompletionSource();
+        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, line =>
+        {
+            TestContext.Progress.WriteLine(line);
+            if (AwaitingAcks().Match(line) is { Success: true } awaiting && long.Parse(awaiting.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture) >= 1_000)
+            {
+                queued.TrySetResult();
+            }
+        })
+        { KeepCluster = true };
         using var interrupt = new CancellationTokenSource();
         try
         {
@@ -97,7 +106,9 @@ public class FinalLogRecountTests : RunDirectoryTest
                 await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(3_000), TimeProvider.System);
+            // Ctrl-C once the client's own progress says a thousand sends await their outcome.
+            await Task.WhenAny(queued.Task, run).WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
+            Assert.That(run.IsCompleted, Is.False, "the run ended before sends queued up behind the killed leader");
             await interrupt.CancelAsync();
             await Assert.CatchAsync<OperationCanceledException>(async () => await run);
 
@@ -153,4 +164,7 @@ public class FinalLogRecountTests : RunDirectoryTest
             }
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"awaiting ([0-9,]+)")]
+    private static partial System.Text.RegularExpressions.Regex AwaitingAcks();
 }

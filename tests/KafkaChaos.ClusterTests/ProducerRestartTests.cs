@@ -23,9 +23,7 @@ public class ProducerRestartTests : RunDirectoryTest
             Faults = [new FaultSpec { Kind = FaultKinds.RestartProducer, When = new FaultTrigger(TimeSpan.FromSeconds(1.5)) }],
             DrainIdleTimeout = TimeSpan.FromSeconds(20),
         };
-        var runner = Runner;
-
-        var outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
+        var (outcome, plain, _) = await RunKeptAsync(spec);
 
         var cell = outcome.Results.Cells.Single();
         var counts = cell.Counts;
@@ -43,6 +41,12 @@ public class ProducerRestartTests : RunDirectoryTest
         Assert.That(counts.Sent, Is.EqualTo(spec.Messages), "the two identities together sent the whole schedule");
         Assert.That((counts.Lost, counts.Phantoms), Is.EqualTo((0L, 0L)));
         Assert.That(counts.FailedButStored, Is.Zero, "a definite failure is never stored");
+
+        // The topic, read plainly: both identities' messages are there, and every send either one had acknowledged.
+        var acked = produced.Where(p => p.Status == ProduceStatus.Acked).Select(p => (p.Producer, p.Sequence)).ToList();
+        Assert.That(plain.Distinct.Select(m => m.Producer).Distinct().Order(), Is.EqualTo(new[] { 0, 1 }), "the log holds messages of both identities");
+        Assert.That(acked.Where(m => !plain.Distinct.Contains(m)), Is.Empty, "every acknowledged send is in the log");
+        Assert.That(plain.Distinct.Count, Is.EqualTo(counts.Sent - counts.LostUnacked), "distinct messages in the log");
     }
 
     [Test]
@@ -60,11 +64,39 @@ public class ProducerRestartTests : RunDirectoryTest
             DrainIdleTimeout = TimeSpan.FromSeconds(20),
         };
 
-        var outcome = await Runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
+        var (outcome, plain, deaths) = await RunKeptAsync(spec);
 
         var cell = outcome.Results.Cells.Single();
         Assert.That(cell.Valid, Is.False, "no loss without the fault says nothing about the fault");
         Assert.That(cell.FaultsNotApplied.Single(), Does.Contain("the workload had already finished"));
+        Assert.That(deaths, Is.Zero, "the engine's event log shows the broker's process never ended");
+        Assert.That(plain.Distinct.Count, Is.EqualTo(spec.Messages), "the topic, read plainly, holds every message");
         Assert.That(cell.Counts.Lost, Is.Zero);
+    }
+
+    /// <summary>Runs <paramref name="spec"/> with its cluster kept, and reads what the test itself can of it: the topic, and how often the engine saw a broker's process end.</summary>
+    private async Task<(RunOutcome Outcome, PlainTopicRead Plain, int BrokerDeaths)> RunKeptAsync(ExperimentSpec spec)
+    {
+        var runner = new ExperimentRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
+        try
+        {
+            var outcome = await runner.RunAsync(spec, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, CancellationToken.None);
+            var kept = runner.KeptCluster!;
+            var witness = new ClusterWitness(ClusterEnvironment.Engine.Client, kept.ClientSettings, kept.ZooKeeperConnect);
+            var deaths = 0;
+            foreach (var broker in kept.Brokers)
+            {
+                deaths += await witness.DeathsAsync(broker.ContainerId);
+            }
+
+            return (outcome, PlainTopicRead.Of(kept.ClientSettings), deaths);
+        }
+        finally
+        {
+            if (runner.KeptCluster is { } kept)
+            {
+                await kept.DisposeAsync();
+            }
+        }
     }
 }
