@@ -99,50 +99,88 @@ public class AttachTests
     public async Task Fault_IsVerifiedAndHealed_AndTheProjectIsIntact(FaultSpec spec)
     {
         var containersBefore = await ProjectContainersAsync();
+        var witness = new ClusterWitness(ClusterEnvironment.Engine.Client, _cluster.ClientSettings);
+        var brokers = _cluster.Access.Brokers.Brokers.ToList();
+        // Where the fault picks its broker by role, the test finds that broker first, with its own client.
+        var target = spec.Partition is { } partition ? await witness.LeaderOfAsync(Topic, partition) : spec.Broker ?? throw new ArgumentException("a fault with a broker or a partition", nameof(spec));
+        var victim = brokers.Single(b => b.Id == target);
         FaultEvent[] events;
         bool verified;
         using (var journal = new JournalWriter(_journalDirectory, TimeProvider.System))
         {
             journal.WriteRunStarted("attach", 0, new Dictionary<string, string>());
             var fault = FaultKinds.Create(spec, new FaultContext(_cluster.Access, Topic, 3, null, null, new Random(1), journal, TimeProvider.System, TestContext.Progress.WriteLine));
-            string? listing = null;
             try
             {
                 await fault.ApplyAsync(CancellationToken.None);
                 verified = fault.Verified;
-                if (spec.Kind == FaultKinds.NetLoss)
+                if (verified)
                 {
-                    // Independently of the tool's own counters: the rule as the kernel lists it, seen through the docker CLI.
-                    var broker = _cluster.Access.Brokers.Brokers.Single(b => b.Id == 3);
-                    listing = await RunAsync("docker", "run", "--rm", "--network", $"container:{broker.ContainerId}", "--cap-add", "NET_ADMIN", SidecarImage.Tag,
-                        "iptables", "-S", NetworkRules.OutChain);
+                    await LookWhileAppliedAsync(spec, witness, victim);
                 }
             }
             finally
             {
                 await fault.HealAsync(CancellationToken.None);
             }
-
-            if (listing is not null)
-            {
-                Assert.That(listing, Does.Match(@"-m statistic --mode random --probability 0\.(3|29999)\d* -j DROP"));
-            }
         }
 
         events = [.. JournalReader.ReadRunDirectory(_journalDirectory).History.Faults];
         Assert.That(verified, Is.True, string.Join(" | ", events.Select(e => e.Detail)));
         Assert.That(events.Select(e => e.Phase), Is.EqualTo(new[] { FaultPhase.Start, FaultPhase.Verified, FaultPhase.End }));
+        Assert.That(events[0].Target, Does.StartWith($"broker-{target} "), "the fault hit the broker the test itself found");
         Assert.That(events[^1].Detail, Does.StartWith("healed; all brokers up and all replicas in sync"));
 
         var containersAfter = await ProjectContainersAsync();
         Assert.That(containersAfter, Is.EqualTo(containersBefore), "every container of the project is still there, running");
         Assert.That((await ClusterEnvironment.LabelledAsync()).Containers, Is.Zero, "no sidecar is left");
-        foreach (var broker in _cluster.Access.Brokers.Brokers)
+        foreach (var broker in brokers)
         {
             Assert.That(await NetworkRules.LeftoversAsync(_cluster.Access.Network, broker, CancellationToken.None), Is.Empty, $"rules left on {broker.Target}");
             await _cluster.Access.Network.ReleaseAsync(broker, CancellationToken.None);
+            Assert.That(await IptablesDropsAsync(broker), Is.Empty, $"iptables -S, read by the test, lists no DROP rule on {broker.Target}");
+        }
+
+        var (whole, seen) = await witness.MetadataUntilAsync(Topic,
+            m => m.Topics.Single().Partitions.All(p => p.InSyncReplicas.Length == brokers.Count), TimeSpan.FromSeconds(45));
+        Assert.That(whole, Is.True, $"the test's own client sees every broker in every ISR: {seen}");
+    }
+
+    /// <summary>The test's own look at the fault while it holds: the engine for processes, iptables (through a container of the test's own) for rules.</summary>
+    private async Task LookWhileAppliedAsync(FaultSpec spec, ClusterWitness witness, BrokerNode victim)
+    {
+        var record = await witness.ContainerAsync(victim.ContainerId);
+        switch (spec.Kind)
+        {
+            case FaultKinds.KillLeader:
+                Assert.That((record.Running, record.ExitCode), Is.EqualTo((false, 137L)), $"the engine shows {victim.Target} killed");
+                break;
+            case FaultKinds.PauseBroker:
+                Assert.That(record.Paused, Is.True, $"the engine shows {victim.Target} frozen");
+                break;
+            case FaultKinds.IsolateLeader:
+                var rules = await IptablesDropsAsync(victim);
+                foreach (var peer in _cluster.Access.Brokers.Brokers.Where(b => b.Id != victim.Id))
+                {
+                    Assert.That(rules.Count(r => r.Contains($" {peer.IpAddress}/32 ", StringComparison.Ordinal)), Is.EqualTo(2), $"{victim.Target} cut from {peer.Target} both ways: {string.Join(" | ", rules)}");
+                }
+
+                break;
+            case FaultKinds.NetLoss:
+                Assert.That(await IptablesDropsAsync(victim), Has.Some.Match(@"-m statistic --mode random --probability 0\.(3|29999)\d* -j DROP"));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "no independent look written for this fault");
         }
     }
+
+    /// <summary>
+    /// The DROP rules in a broker's namespace, as <c>iptables -S</c> lists them in a container of the test's own that
+    /// joins it through the docker CLI (the compose file's brokers have no NET_ADMIN of their own).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> IptablesDropsAsync(BrokerNode broker) =>
+        (await RunAsync("docker", "run", "--rm", "--network", $"container:{broker.ContainerId}", "--cap-add", "NET_ADMIN", SidecarImage.Tag, "iptables", "-S"))
+        .Split('\n').Where(line => line.StartsWith("-A ", StringComparison.Ordinal) && line.EndsWith("-j DROP", StringComparison.Ordinal)).ToList();
 
     /// <summary>
     /// The whole path a user takes: <c>run --attach &lt;compose project&gt;</c> with a broker fault. The verdict is

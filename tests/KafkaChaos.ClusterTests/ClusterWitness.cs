@@ -17,7 +17,7 @@ namespace KafkaChaos.ClusterTests;
 /// reader speaks): the session that holds <c>/controller</c> is the one that holds the controller's
 /// <c>/brokers/ids/N</c>.
 /// </remarks>
-internal sealed class ClusterWitness(IDockerClient engine, IReadOnlyDictionary<string, string> clientSettings, string zooKeeperConnect)
+internal sealed class ClusterWitness(IDockerClient engine, IReadOnlyDictionary<string, string> clientSettings, string zooKeeperConnect = "")
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
 
@@ -165,6 +165,11 @@ internal sealed class ClusterWitness(IDockerClient engine, IReadOnlyDictionary<s
     /// <summary>ZooKeeper's <c>dump</c>: each session id with the ephemeral znodes it holds.</summary>
     private async Task<Dictionary<string, List<string>>> EphemeralsBySessionAsync()
     {
+        if (zooKeeperConnect.Length == 0)
+        {
+            throw new InvalidOperationException("this witness was given no ZooKeeper to ask");
+        }
+
         var (host, port) = (zooKeeperConnect[..zooKeeperConnect.LastIndexOf(':')], int.Parse(zooKeeperConnect[(zooKeeperConnect.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         using var client = new TcpClient();
         await client.ConnectAsync(host, port);
