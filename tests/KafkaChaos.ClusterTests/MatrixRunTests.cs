@@ -37,9 +37,24 @@ public class MatrixRunTests : RunDirectoryTest
     public async Task Run_Matrix_WritesEveryReportAndChecksExpectationsPerCell()
     {
         var plan = ExperimentFile.Parse("matrix-e2e.yaml", Experiment);
-        var runner = new MatrixRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine);
-
-        var outcome = await runner.RunAsync(plan, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, null, CancellationToken.None);
+        var runner = new MatrixRunner(ClusterEnvironment.Engine, TimeProvider.System, TestContext.Progress.WriteLine) { KeepCluster = true };
+        RunOutcome outcome;
+        PlainTopicRead plain;
+        IReadOnlyDictionary<int, long> committed;
+        try
+        {
+            outcome = await runner.RunAsync(plan, ClusterEnvironment.Image, ClusterEnvironment.Version, Runs, null, CancellationToken.None);
+            // The unsupported cell starts no cluster, so the one kept is the second cell's, process-then-commit-sync.
+            plain = PlainTopicRead.Of(runner.KeptCluster!.ClientSettings);
+            committed = GroupCommits.Of(runner.KeptCluster.ClientSettings, plain);
+        }
+        finally
+        {
+            if (runner.KeptCluster is { } kept)
+            {
+                await kept.DisposeAsync();
+            }
+        }
 
         var cells = outcome.Results.Cells;
         Assert.That(outcome.Results.Status, Is.EqualTo(RunStatus.Completed));
@@ -68,6 +83,11 @@ public class MatrixRunTests : RunDirectoryTest
             Assert.That(history.Produced.GroupBy(p => p.Producer).Select(g => (g.Key, g.Count())).OrderBy(g => g.Key),
                 Is.EqualTo(new[] { (0, 1000), (1, 1000) }), "two producers, each half the messages with sequences of its own");
         }
+
+        // The second cell's topic and its group's commits, read by the test from the kept broker.
+        Assert.That((plain.Distinct.Count, plain.ExtraCopies), Is.EqualTo((2000, cells[1].Counts.DuplicateWrites)), "the log holds every message of the second cell");
+        Assert.That(committed, Is.EquivalentTo(plain.Ends), "its group committed each partition to its end");
+        Assert.That(cells[1].Counts.NeverProcessed, Is.Zero, "process-then-commit-sync processed all it committed");
 
         // 'verify' as a user runs it: cell names carry brackets, which must print as text.
         var verify = await CliProcess.RunAsync("verify", outcome.RunDirectory);
