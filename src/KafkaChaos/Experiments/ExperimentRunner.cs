@@ -200,7 +200,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         }
 
         var nemesis = new Nemesis(spec.Faults, seed,
-            (fault, random) => FaultKinds.Create(fault, new FaultContext(access, topic, spec.Partitions, group, producer, random, journal, time, log)
+            (fault, random) => FaultKinds.Create(fault, new FaultContext(access, topic, spec.Partitions, group, producer.Lanes, random, journal, time, log)
             {
                 ConsumerGroupId = consumerConfig["group.id"],
                 Version = target.Version,

@@ -8,7 +8,7 @@ namespace KafkaChaos.Faults;
 /// Close: no commit, no leaving the group) and starts a new instance in the same group. The effect is
 /// verified by the crash having happened at that point, with what it cut short as evidence.
 /// </summary>
-public sealed class ConsumerRestart(FaultContext context, ConsumerGroup group, CrashPoint point) : Fault(context)
+public sealed class ConsumerRestart(FaultContext context, IRestartableConsumers group, CrashPoint point) : Fault(context)
 {
     public const string FaultName = FaultKinds.RestartConsumer;
 

@@ -8,14 +8,15 @@ namespace KafkaChaos.Faults;
 /// What a fault acts on and records to: one object instead of the same eight parameters in every fault's
 /// constructor. Random choices of target (a partition, a broker, a producer lane) come from
 /// <see cref="Random"/>, which the nemesis seeds, so that a run replays. <see cref="Cluster"/> is null where
-/// only client faults apply (<c>--bootstrap</c>).
+/// only client faults apply (<c>--bootstrap</c>); the clients are what the client faults act on, not the
+/// workload's own types, and null where a fault runs without a workload.
 /// </summary>
 public sealed record FaultContext(
     ClusterAccess? Cluster,
     string Topic,
     int Partitions,
-    ConsumerGroup? Consumers,
-    ProducerGroup? Producers,
+    IRestartableConsumers? Consumers,
+    IReadOnlyList<IRestartableProducer>? Producers,
     Random Random,
     JournalWriter Journal,
     TimeProvider Time,

@@ -11,7 +11,7 @@ namespace KafkaChaos.Faults;
 /// envelopes, as an application would: what was stored after all is then stored twice, whatever the
 /// producer's idempotence, because the broker sees a new producer id.
 /// </summary>
-public sealed class ProducerRestart(FaultContext context, ProducerLane lane) : Fault(context)
+public sealed class ProducerRestart(FaultContext context, IRestartableProducer lane) : Fault(context)
 {
     public const string FaultName = FaultKinds.RestartProducer;
 
@@ -46,7 +46,7 @@ public sealed class ProducerRestart(FaultContext context, ProducerLane lane) : F
         public override bool IsClientSide => true;
 
         public override Fault Create(FaultSpec fault, FaultContext context) =>
-            new ProducerRestart(context, context.Producers is { } producers ? producers.Lanes[context.Random.Next(producers.Lanes.Count)]
+            new ProducerRestart(context, context.Producers is { Count: > 0 } lanes ? lanes[context.Random.Next(lanes.Count)]
                 : throw new InvalidOperationException($"{Name} needs the run's producers"));
     }
 }

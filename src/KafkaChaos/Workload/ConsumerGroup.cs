@@ -7,7 +7,7 @@ namespace KafkaChaos.Workload;
 /// The verifying consumer group of a run: its live instances, restarts (kill one at a crash point, start
 /// a new instance with a new id in the same group), the dedup store they share, and the final drain.
 /// </summary>
-public sealed class ConsumerGroup : IDisposable
+public sealed class ConsumerGroup : IRestartableConsumers, IDisposable
 {
     private readonly Guid _runId;
     private readonly string _topic;

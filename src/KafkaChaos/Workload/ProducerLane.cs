@@ -11,7 +11,7 @@ namespace KafkaChaos.Workload;
 /// </summary>
 public sealed class ProducerLane(
     Guid runId, string topic, long total, int messageSize, KeyStrategy keys, double ratePerSecond,
-    IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog, Func<int> nextIdentity) : IDisposable
+    IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog, Func<int> nextIdentity) : IRestartableProducer, IDisposable
 {
     private readonly Lock _gate = new();
     /// <summary>Killed identities' latencies; the identities themselves are let go, so that an hour of restarts holds no more than one.</summary>

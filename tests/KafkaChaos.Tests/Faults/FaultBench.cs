@@ -1,5 +1,6 @@
 using KafkaChaos.Faults;
 using KafkaChaos.Journal;
+using KafkaChaos.Workload;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KafkaChaos.Tests.Faults;
@@ -29,8 +30,8 @@ internal sealed class FaultBench : IDisposable
 
     public List<string> Log { get; } = [];
 
-    public FaultContext Context(int seed = 1) =>
-        new(Cluster.Access, Topic, 3, null, null, new Random(seed), Journal, Time, line =>
+    public FaultContext Context(int seed = 1, IRestartableConsumers? consumers = null, IReadOnlyList<IRestartableProducer>? producers = null) =>
+        new(Cluster.Access, Topic, 3, consumers, producers, new Random(seed), Journal, Time, line =>
         {
             lock (Log)
             {
