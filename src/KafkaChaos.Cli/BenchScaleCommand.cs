@@ -3,6 +3,7 @@ using System.Globalization;
 using KafkaChaos.Bench;
 using KafkaChaos.Cluster;
 using KafkaChaos.Experiments;
+using KafkaChaos.Reporting;
 using Spectre.Console;
 
 namespace KafkaChaos.Cli;

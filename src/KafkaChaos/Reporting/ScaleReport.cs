@@ -3,9 +3,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KafkaChaos.Bench;
 using ScottPlot;
 
-namespace KafkaChaos.Bench;
+namespace KafkaChaos.Reporting;
 
 /// <summary>scale.json, scale.md and scale.html (one growth chart per axis) of a <c>kafka-chaos bench-scale</c> run.</summary>
 public static class ScaleReport

@@ -3,10 +3,11 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KafkaChaos.Bench;
 using KafkaChaos.Workload;
 using ScottPlot;
 
-namespace KafkaChaos.Bench;
+namespace KafkaChaos.Reporting;
 
 /// <summary>bench.json, bench.md and a self-contained bench.html with the throughput and latency charts.</summary>
 public static class BenchReport
