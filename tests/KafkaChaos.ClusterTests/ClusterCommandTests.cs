@@ -164,6 +164,11 @@ public class ClusterCommandTests
             Assert.That((cell.Counts.Sent, cell.Counts.Lost, cell.Valid), Is.EqualTo((2000L, 0L, true)));
             Assert.That(cell.Config["client.sasl.password"], Is.EqualTo("***"));
             Assert.That(cell.Config["cluster.bootstrap"], Is.EqualTo(external.BootstrapServers));
+
+            // The user's cluster, read by the test: the run's topic holds each message once, and its group committed it all.
+            var plain = PlainTopicRead.Of(external.ClientSettings);
+            Assert.That((plain.Distinct.Count, plain.ExtraCopies, plain.Unreadable), Is.EqualTo((2000, cell.Counts.DuplicateWrites, 0L)));
+            Assert.That(GroupCommits.Of(external.ClientSettings, plain), Is.EquivalentTo(plain.Ends), "the group committed each partition to its end");
         }
         finally
         {
