@@ -28,9 +28,9 @@ public static class BenchFile
             throw new ExperimentConfigException($"{path}: no such bench file");
         }
 
-        if (info.Length > ExperimentFile.MaxBytes)
+        if (info.Length > YamlFile.MaxBytes)
         {
-            throw new ExperimentConfigException($"{path}: {info.Length} bytes; bench files are limited to {ExperimentFile.MaxBytes} bytes");
+            throw new ExperimentConfigException($"{path}: {info.Length} bytes; bench files are limited to {YamlFile.MaxBytes} bytes");
         }
 
         return Parse(path, File.ReadAllText(path));
@@ -38,7 +38,7 @@ public static class BenchFile
 
     public static BenchPlan Parse(string path, string text)
     {
-        var root = ExperimentFile.Root(path, text, "a bench file is one YAML mapping (brokers:, runs:, sweep:)");
+        var root = YamlFile.Root(path, text, "a bench file is one YAML mapping (brokers:, runs:, sweep:)");
         var yaml = new YamlFile(path);
         int brokers = 1, seed = 1;
         var runs = new RunsSection();
@@ -85,7 +85,7 @@ public static class BenchFile
         var faults = axes.TryGetValue("fault", out var faultAxis)
             ? [.. faultAxis.Select(node => node is YamlScalarNode { Value: "none" }
                 ? new BenchSweep.FaultValue(null, yaml.At(node))
-                : BenchSweep.Fault(ExperimentFile.ParseFault(yaml.Mapping(node, "sweep.fault[]"), yaml, BenchPlan.DefaultFaultAt, BenchPlan.DefaultFaultDuration), yaml.At(node),
+                : BenchSweep.Fault(FaultEntry.Read(yaml.Mapping(node, "sweep.fault[]"), yaml, BenchPlan.DefaultFaultAt, BenchPlan.DefaultFaultDuration), yaml.At(node),
                     runs.RunDuration < runs.PacedDuration ? runs.RunDuration : runs.PacedDuration))]
             : new List<BenchSweep.FaultValue> { new(null, path) };
         var cells = BenchSweep.Cells(brokers, Axis("message_size", "100"), Axis("acks", "1"), Axis("linger_ms", "5"), Axis("batch_size", "default"),

@@ -1,6 +1,5 @@
 using System.Globalization;
 using KafkaChaos.Faults;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace KafkaChaos.Experiments;
@@ -20,14 +19,12 @@ namespace KafkaChaos.Experiments;
 public static class ExperimentFile
 {
     /// <summary>Experiment files are small; anything bigger is a mistake or an attack.</summary>
-    public const int MaxBytes = 256 * 1024;
+    public const int MaxBytes = YamlFile.MaxBytes;
 
     public const int MaxCells = 1000;
 
     private static readonly string[] Sections =
         ["name", "description", "cluster", "topic", "workload", "producer", "consumer", "broker", "nemesis", "faults", "seed", "matrix", "exclude", "repetitions", "expectations"];
-
-    private static readonly string[] FaultKeys = ["kind", .. Settings.FaultSettings.All.Select(s => s.Key), FaultOptionKeys.Window];
 
     public static ExperimentPlan Load(string path)
     {
@@ -52,7 +49,7 @@ public static class ExperimentFile
 
     public static ExperimentPlan Parse(string path, string text)
     {
-        var root = Root(path, text);
+        var root = YamlFile.Root(path, text, "an experiment file is one YAML mapping (name:, cluster:, topic:, ...)");
         var draft = new FileDraft(path);
         foreach (var (keyNode, value) in root.Children)
         {
@@ -106,7 +103,7 @@ public static class ExperimentFile
                 case "faults":
                     foreach (var item in Sequence(value, key).Children)
                     {
-                        _faults.Add(ParseFault(Mapping(item, "faults[]"), _yaml));
+                        _faults.Add(FaultEntry.Read(Mapping(item, "faults[]"), _yaml));
                     }
 
                     break;
@@ -285,36 +282,6 @@ public static class ExperimentFile
         }
     }
 
-    /// <summary>Parses <paramref name="text"/> as one YAML mapping; syntax errors name the file, line and column.</summary>
-    /// <param name="path">For messages.</param>
-    /// <param name="text">The file's text.</param>
-    /// <param name="what">What the file should look like, for the message when it is not a mapping.</param>
-    internal static YamlMappingNode Root(string path, string text, string what = "an experiment file is one YAML mapping (name:, cluster:, topic:, ...)")
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            var message = e.InnerException is { } inner && e.Message.Contains("exception", StringComparison.OrdinalIgnoreCase) ? inner.Message : e.Message;
-            throw new ExperimentConfigException($"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {message.Split('\n')[0]}");
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
-        {
-            // The parser's own state errors on some malformed input (found by the fuzz test): still just bad YAML.
-            throw new ExperimentConfigException($"{path}: not valid YAML: {e.Message.Split('\n')[0]}");
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new ExperimentConfigException($"{path}: {what}");
-        }
-
-        return root;
-    }
-
     /// <summary>Combinations that cannot work whatever the broker version, checked before anything starts.</summary>
     /// <exception cref="ExperimentConfigException">Naming where the offending setting came from.</exception>
     private static void Check(ExperimentSpec spec, IReadOnlyDictionary<string, (string Value, string Where)> settings, string path, string cell)
@@ -325,61 +292,6 @@ public static class ExperimentFile
             var where = settings.TryGetValue(problem.Setting, out var given) ? given.Where : path;
             throw new ExperimentConfigException($"{where}: cell {cell}: {problem}");
         }
-    }
-
-    /// <summary>One entry of <c>faults</c>; the bench reads its faults with this too, with its own default timing.</summary>
-    internal static FaultSpec ParseFault(YamlMappingNode node, YamlFile yaml, TimeSpan? defaultAt = null, TimeSpan? defaultDuration = null)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        ArgumentNullException.ThrowIfNull(yaml);
-        var scalar = yaml.Scalar;
-        var error = yaml.Error;
-        var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-        foreach (var (keyNode, value) in node.Children)
-        {
-            var key = scalar(keyNode, "faults[]");
-            if (!FaultKeys.Contains(key))
-            {
-                throw error(keyNode, $"unknown fault key '{key}'; a fault has {string.Join(", ", FaultKeys)}");
-            }
-
-            fields[key] = value;
-        }
-
-        if (!fields.TryGetValue("kind", out var kindNode))
-        {
-            throw error(node, $"a fault needs 'kind': one of {string.Join(", ", FaultKinds.All)}");
-        }
-
-        var kind = scalar(kindNode, "kind");
-        if (!FaultKinds.All.Contains(kind))
-        {
-            throw error(kindNode, $"key 'kind' has value '{kind}'; expected one of {string.Join(", ", FaultKinds.All)}");
-        }
-
-        // Every option but the window is one scalar, read by its descriptor as the flags' values are.
-        var options = fields.Where(f => f.Key is not ("kind" or "window"))
-            .ToDictionary(f => f.Key, f => (scalar(f.Value, f.Key), yaml.At(f.Value)), StringComparer.Ordinal);
-        var template = Settings.FaultSettings.Template with
-        {
-            When = new FaultTrigger(defaultAt ?? FaultSpec.DefaultAt),
-            Duration = defaultDuration ?? FaultSpec.DefaultDuration,
-        };
-        var fault = Settings.FaultSettings.Build(kind, options, template);
-        if (!fields.TryGetValue("window", out var windowNode))
-        {
-            return fault;
-        }
-
-        // A window is [start, end]: the fault fires count times at random in it, instead of at 'at' or every 'every'.
-        if (windowNode is not YamlSequenceNode { Children.Count: 2 } window || fields.ContainsKey("at") || fields.ContainsKey("every"))
-        {
-            throw error(windowNode, "key 'window' takes [start, end], e.g. [5s, 20s], instead of 'at' and 'every'");
-        }
-
-        TimeSpan Bound(YamlNode n) => Settings.SettingKinds.TryParseDuration(scalar(n, "window"), out var d)
-            ? d : throw error(n, $"key 'window' has value '{scalar(n, "window")}'; expected a duration such as 500ms, 5s or 2m");
-        return fault with { When = fault.When with { At = Bound(window.Children[0]), WindowEnd = Bound(window.Children[1]) } };
     }
 
     private static IEnumerable<Expectation> ParseExpectations(YamlMappingNode node, Func<YamlNode, string, string> scalar,
