@@ -34,6 +34,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     SettingsCommand.Create(),
     VerifyCommand.Create(),
     ReportCommand.Create(),
+    CompareCommand.Create(),
     ImageCommand.Create(interrupt.Token),
     ClusterCommand.Create(interrupt.Token),
     BenchCommand.Create(interrupt.Token),

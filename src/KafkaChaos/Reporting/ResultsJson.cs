@@ -18,6 +18,9 @@ public static class ResultsJson
         RespectNullableAnnotations = true,
     };
 
+    /// <summary>Any other document of the tool's (compare.json) in results.json's naming, so that a reader of one reads the other.</summary>
+    internal static string Serialize<T>(T document) => JsonSerializer.Serialize(document, Options) + "\n";
+
     public static void Write(string runDirectory, ResultsDocument document)
     {
         Reports.WriteAtomically(Path.Combine(runDirectory, ResultsDocument.FileName), JsonSerializer.Serialize(document, Options) + "\n");
