@@ -24,9 +24,15 @@ public static class CheckCommand
         flags.AddTo(command);
         command.SetAction(async (parse, _) => await CliErrors.GuardAsync(() =>
         {
+            var shard = flags.GivenShard(parse);
             var plan = RunCommand.PlanOf(parse, flags);
             RunCommand.CheckCells(plan, fromFlags: parse.GetValue(flags.Experiment) is null);
             Print(plan);
+            if (shard is not null)
+            {
+                Console.WriteLine($"shard {shard} runs {string.Join(", ", shard.Cells(plan).Select(i => plan.Cells[i].Name))}");
+            }
+
             var imageName = parse.GetValue(flags.Image) ?? plan.Image;
             var version = flags.GivenVersion(parse);
             if (imageName is not null || version is not null)

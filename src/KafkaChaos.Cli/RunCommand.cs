@@ -30,6 +30,7 @@ public static class RunCommand
     private static async Task<int> RunAsync(ParseResult parse, RunFlags flags, CancellationToken interrupt)
     {
         // The whole file is checked before anything starts: a bad cell fails it with exit code 2.
+        var shard = flags.GivenShard(parse);
         var plan = PlanOf(parse, flags);
 
         // An attached cluster has the brokers it has: they are found before the cells are checked against them.
@@ -52,7 +53,7 @@ public static class RunCommand
         }
 
         CheckCells(plan, fromFlags: parse.GetValue(flags.Experiment) is null);
-        Log($"{plan.Name}: {plan.Cells.Count} cell(s)");
+        Log(shard is null ? $"{plan.Name}: {plan.Cells.Count} cell(s)" : $"{plan.Name}: shard {shard}, {shard.Cells(plan).Count} of {plan.Cells.Count} cell(s)");
         var runsDirectory = Path.GetFullPath(parse.GetValue(flags.Runs)!);
         var external = parse.GetValue(flags.Bootstrap) is { } servers ? await ExternalAsync(parse, flags, servers, versionGiven, plan, interrupt) : null;
 
@@ -71,7 +72,7 @@ public static class RunCommand
         RunOutcome outcome;
         await using (var live = LiveProgress.Start())
         {
-            outcome = await new MatrixRunner(engine, TimeProvider.System, live.Log) { Progress = live.Update, KeepCluster = parse.GetValue(flags.KeepCluster) }.RunAsync(plan, imageName, version, runsDirectory,
+            outcome = await new MatrixRunner(engine, TimeProvider.System, live.Log) { Progress = live.Update, KeepCluster = parse.GetValue(flags.KeepCluster), Shard = shard }.RunAsync(plan, imageName, version, runsDirectory,
                 (done, total, cell) => live.Log(CellLine(done, total, cell)), interrupt, external, attached);
         }
 

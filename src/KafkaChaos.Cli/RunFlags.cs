@@ -87,6 +87,21 @@ internal sealed class RunFlags
 
     public Option<int?> Seed { get; } = new("--seed") { Description = "seed for random fault targets (printed by every run)" };
 
+    public Option<string?> Shard { get; } = new("--shard")
+    {
+        Description = "run only shard i of n of the file's cells (e.g. 2/4), one CI matrix job each; 'report merge' combines the shards' run directories",
+        HelpName = "i/n",
+    };
+
+    /// <summary>The shard --shard gives, or null when it is not given; read here alone, for run and check alike.</summary>
+    /// <exception cref="ExperimentConfigException">Naming the flag and the value.</exception>
+    public Experiments.Shard? GivenShard(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return parse.GetValue(Shard) is not { } text ? null
+            : Experiments.Shard.Parse(text, out var problem) ?? throw new ExperimentConfigException($"--shard: {problem}");
+    }
+
     public Option<bool> KeepCluster { get; } = new("--keep-cluster")
     {
         Description = "leave the last cell's cluster running, healed, after the run (also after Ctrl-C or a failure) for inspection; 'cluster down <id>' removes it",
@@ -104,7 +119,7 @@ internal sealed class RunFlags
 
     /// <summary>The flags that choose where the run goes and what it writes, beside those of the experiment.</summary>
     public Option[] TargetOptions =>
-        [Image, Dist, FallbackDist, PullPolicy, BaseImage, Runs, KeepCluster, Attach, Bootstrap, KafkaVersion, ClientConfig];
+        [Image, Dist, FallbackDist, PullPolicy, BaseImage, Runs, Shard, KeepCluster, Attach, Bootstrap, KafkaVersion, ClientConfig];
 
     /// <summary>Adds the argument and every flag to <paramref name="command"/>, grouped as <c>--help</c> shows them.</summary>
     public void AddTo(Command command)
@@ -122,6 +137,6 @@ internal sealed class RunFlags
         OptionGroups.Add(command, "Fault", [Fault, .. FaultOptions.Values, Seed, .. NemesisSettings.All.Select(Of)]);
         OptionGroups.Add(command, "Cluster and topic", [.. ClusterSettings.All.Select(Of), .. TopicSettings.All.Select(Of), BrokerConfig, Image, Dist, FallbackDist, PullPolicy, BaseImage,
             KeepCluster, Attach, Bootstrap, KafkaVersion, ClientConfig]);
-        OptionGroups.Add(command, "Output", Runs);
+        OptionGroups.Add(command, "Output", Runs, Shard);
     }
 }

@@ -16,6 +16,8 @@ public class CliUsageTests : TemporaryDirectoryTest
     [TestCase(new[] { "run", "--fault-at", "abc" }, "'abc'")]
     [TestCase(new[] { "run", "--mesages", "100" }, "did you mean --messages?")]
     [TestCase(new[] { "run", "--rate", "--commit", "0" }, "--rate: '--commit' is not a value of workload.rate; expected a number 0..10000000")]
+    [TestCase(new[] { "run", "--shard", "3/2" }, "--shard: '3/2' is not a shard i/n, with 1 <= i <= n <= 256 (e.g. 1/4)")]
+    [TestCase(new[] { "check", "--shard", "0/4" }, "--shard: '0/4' is not a shard i/n")]
     [TestCase(new[] { "run", "--batch", "1.5" }, "--batch: '1.5' is not a value of consumer.batch; expected a whole number 1..10000")]
     [TestCase(new[] { "run", "" }, "experiment file: '' is not a path")]
     [TestCase(new[] { "bench", "" }, "bench file: '' is not a path")]

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace KafkaChaos.Bench;
@@ -15,7 +14,7 @@ public sealed record MachineFacts(int Cores, string Processor, string OperatingS
         ProcessorModel(),
         RuntimeInformation.OSDescription,
         RuntimeInformation.FrameworkDescription,
-        typeof(MachineFacts).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+        ToolVersion.Current,
         typeof(Confluent.Kafka.Library).Assembly.GetName().Version?.ToString(3) ?? "unknown",
         Confluent.Kafka.Library.VersionString,
         kafkaVersion);

@@ -21,6 +21,9 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
     /// <summary>Receives progress snapshots of the cell running.</summary>
     public Action<RunProgress>? Progress { get; init; }
 
+    /// <summary>Run only this shard's cells (<c>run --shard i/n</c>); each keeps its directory number in the whole plan, so that shards merge.</summary>
+    public Shard? Shard { get; init; }
+
     /// <summary>Leave the last cell's cluster running (see <see cref="ExperimentRunner.KeepCluster"/>).</summary>
     public bool KeepCluster { get; init; }
 
@@ -44,9 +47,12 @@ public sealed class MatrixRunner(DockerEngine? engine, TimeProvider time, Action
         ResultsDocument Document() => new(ResultsDocument.CurrentSchemaVersion, runId, status, error, startedMs, time.Millis(), cells, plan.Name, plan.Description)
         {
             Repetitions = RepetitionGroup.Of(cells),
+            ToolVersion = ToolVersion.Current,
+            PlanDigest = Experiments.Shard.PlanDigest(plan),
+            Shard = Shard is { } shard ? new ShardRecord(shard.Index, shard.Count, [.. plan.Cells.Select(c => c.Name)]) : null,
         };
 
-        for (var i = 0; i < plan.Cells.Count; i++)
+        foreach (var i in Shard?.Cells(plan) ?? Enumerable.Range(0, plan.Cells.Count).ToList())
         {
             if (cancellationToken.IsCancellationRequested)
             {
