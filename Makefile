@@ -38,9 +38,10 @@ soak: setup build
 
 # Every experiment of the claims table (experiments/README.md), one after another, and one combined
 # report, runs/claims-<time>/claims.md; 'make claims NAMES="acks-leader-lag dedup-store"' runs some, and
-# 'make claims KAFKA_IMAGE=apache/kafka:4.1.0' runs them on that image. Not part of 'test'.
+# 'make claims KAFKA_IMAGE=apache/kafka:4.1.0' runs them on that image, and 'make claims SHARD=2/4' only shard 2
+# of 4 of each file's cells (docs/nightly-workflow.yml spreads them over a CI matrix). Not part of 'test'.
 claims: setup build
-	@KAFKA_IMAGE="$(KAFKA_IMAGE)" bash scripts/run-claims.sh "$(CLI)" "$(DIST)" $(NAMES)
+	@KAFKA_IMAGE="$(KAFKA_IMAGE)" SHARD="$(SHARD)" bash scripts/run-claims.sh "$(CLI)" "$(DIST)" $(NAMES)
 
 # Performance targets (docs/bench.md): ledger targets (verify on one core) and microbenchmarks, then the
 # harness against a raw client on a real cluster. Every target is reported; the exit code is 1 if any was missed.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every experiment in experiments/ (the claims table of experiments/README.md), one after another,
 # and writes one combined report, claims.md, beside their run directories. Not part of 'make test'.
-# Usage: run-claims.sh <kafka-chaos binary> <distribution> [experiment names...]; KAFKA_IMAGE=<image> runs them on that image instead.
+# Usage: run-claims.sh <kafka-chaos binary> <distribution> [experiment names...]; KAFKA_IMAGE=<image> runs them on that image instead,
+# and SHARD=i/n runs only shard i of n of each file's cells (one CI matrix job each; 'kafka-chaos report merge' combines them).
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cli="$1"; dist="$2"; shift 2
@@ -12,11 +13,13 @@ fi
 
 broker=(--dist "$dist")
 [ -z "${KAFKA_IMAGE:-}" ] || broker=(--image "$KAFKA_IMAGE")
+shard=()
+[ -z "${SHARD:-}" ] || shard=(--shard "$SHARD")
 out="$repo/runs/claims-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 report="$out/claims.md"
 {
-  echo "# Claims, measured $(date -u +%Y-%m-%d) on $(nproc) cores, broker: ${broker[*]}"
+  echo "# Claims, measured $(date -u +%Y-%m-%d) on $(nproc) cores, broker: ${broker[*]}${SHARD:+, shard $SHARD}"
   echo
   echo "| experiment | exit | verdict line | run directory |"
   echo "|---|---|---|---|"
@@ -27,7 +30,7 @@ details=""
 for name in "${names[@]}"; do
   echo "claims: $name" >&2
   log="$out/$name.log"
-  "$cli" run "$repo/experiments/$name.yaml" "${broker[@]}" --runs-dir "$out/$name" > "$log" 2>&1
+  "$cli" run "$repo/experiments/$name.yaml" "${broker[@]}" "${shard[@]}" --runs-dir "$out/$name" > "$log" 2>&1
   code=$?
   [ $code -eq 0 ] || status=1
   run_dir="$(ls -d "$out/$name"/*/ 2>/dev/null | head -1)"
