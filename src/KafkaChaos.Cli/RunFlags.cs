@@ -85,7 +85,7 @@ internal sealed class RunFlags
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<int?> Seed { get; } = new("--seed") { Description = "seed for random fault targets (printed by every run)" };
+    public Option<int?> Seed { get; } = new("--seed") { Description = "seed for random fault times and targets and random message keys (printed by every run)" };
 
     public Option<string?> Shard { get; } = new("--shard")
     {

@@ -258,7 +258,7 @@ public sealed partial class BenchRunner(KafkaCluster cluster, string directory, 
     {
         long txBytes = 0;
         using var journal = new ScratchJournal(_scratch, time);
-        using var producer = new SequencedProducer(0, _harnessRunId, topic, count, cell.MessageSize, KeyStrategy.None, config, journal.Writer, time, _ => { },
+        using var producer = new SequencedProducer(0, _harnessRunId, topic, count, cell.MessageSize, MessageKeys.None, config, journal.Writer, time, _ => { },
             json => Interlocked.Exchange(ref txBytes, TxBytes(json)));
         producer.WarmUp(cell.Partitions, WarmUpTimeout);
         ready();

@@ -33,7 +33,7 @@ public static class FinalReadBench
                     ["queue.buffering.max.messages"] = "1000000",
                 };
                 log($"final read: filling a topic with {messages:N0} messages");
-                using (var producer = new SequencedProducer(0, runId, topic, messages, messageSize, KeyStrategy.Sequence, config, journal, time, _ => { }))
+                using (var producer = new SequencedProducer(0, runId, topic, messages, messageSize, new MessageKeys(KeyStrategy.Sequence, 0), config, journal, time, _ => { }))
                 {
                     await Task.Run(() => producer.Run(0, cancellationToken), cancellationToken);
                     producer.Finish(TimeSpan.FromMinutes(2));

@@ -174,7 +174,7 @@ public sealed class ScaleBench(KafkaCluster cluster, string scratch, TimeProvide
     private void HarnessProduceAndConsume(ScalePoint point, string topic, Guid runId, IReadOnlyDictionary<string, string> producerConfig,
         IReadOnlyDictionary<string, string> consumerConfig, string directory, JournalWriter journal, CancellationToken cancellationToken)
     {
-        using (var producers = new ProducerGroup(point.Producers, runId, topic, point.Messages, MessageSize, KeyStrategy.None, 0, producerConfig, journal, time, _ => { }))
+        using (var producers = new ProducerGroup(point.Producers, runId, topic, point.Messages, MessageSize, MessageKeys.None, 0, producerConfig, journal, time, _ => { }))
         {
             producers.Run(cancellationToken);
             producers.Finish(FlushTimeout);

@@ -189,7 +189,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
         var (consumerConfig, producerConfig) = ClientConfigs(spec, target, runId);
         var runDirectory = Path.GetDirectoryName(journal.Path)!;
         using var group = new ConsumerGroup(runGuid, topic, spec.Consumer, consumerConfig, runDirectory, journal, time, clientLog);
-        using var producer = new ProducerGroup(spec.Producers, runGuid, topic, spec.Messages, spec.MessageSize, spec.Keys, spec.RatePerSecond, producerConfig, journal, time, clientLog)
+        using var producer = new ProducerGroup(spec.Producers, runGuid, topic, spec.Messages, spec.MessageSize, new MessageKeys(spec.Keys, seed), spec.RatePerSecond, producerConfig, journal, time, clientLog)
         {
             ResendUnknownOnRestart = spec.ResendUnknownOnRestart,
         };

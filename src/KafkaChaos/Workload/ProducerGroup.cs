@@ -12,7 +12,7 @@ public sealed class ProducerGroup : IDisposable
     private readonly ProducerLane[] _lanes;
     private int _identities;
 
-    public ProducerGroup(int producers, Guid runId, string topic, long total, int messageSize, KeyStrategy keys, double ratePerSecond,
+    public ProducerGroup(int producers, Guid runId, string topic, long total, int messageSize, MessageKeys keys, double ratePerSecond,
         IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(producers, 1);

@@ -10,7 +10,7 @@ namespace KafkaChaos.Workload;
 /// messages again under their own envelopes, as an application that keeps what it sent would.
 /// </summary>
 public sealed class ProducerLane(
-    Guid runId, string topic, long total, int messageSize, KeyStrategy keys, double ratePerSecond,
+    Guid runId, string topic, long total, int messageSize, MessageKeys keys, double ratePerSecond,
     IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog, Func<int> nextIdentity) : IRestartableProducer, IDisposable
 {
     private readonly Lock _gate = new();

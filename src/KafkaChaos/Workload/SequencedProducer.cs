@@ -34,8 +34,7 @@ public sealed class SequencedProducer : IDisposable
     private readonly TimeProvider _time;
     private readonly string _topic;
     private readonly int _messageSize;
-    private readonly KeyStrategy _keys;
-    private readonly byte[] _fixedKey = "kafka-chaos"u8.ToArray();
+    private readonly MessageKeys _keys;
     private readonly long[] _reported;
     private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
     private readonly Action<DeliveryReport<byte[]?, byte[]>> _onResendDelivery;
@@ -53,7 +52,7 @@ public sealed class SequencedProducer : IDisposable
     /// </summary>
     private readonly bool _positionsReported;
 
-    public SequencedProducer(int producerId, Guid runId, string topic, long count, int messageSize, KeyStrategy keys,
+    public SequencedProducer(int producerId, Guid runId, string topic, long count, int messageSize, MessageKeys keys,
         IReadOnlyDictionary<string, string> config, JournalWriter journal, TimeProvider time, Action<string> clientLog,
         Action<string>? statistics = null)
     {
@@ -126,7 +125,7 @@ public sealed class SequencedProducer : IDisposable
 
             var value = new byte[_messageSize];
             new MessageEnvelope(RunId, ProducerId, sequence, intended).Encode(value);
-            var message = new Message<byte[]?, byte[]> { Key = Key(sequence), Value = value };
+            var message = new Message<byte[]?, byte[]> { Key = _keys.For(ProducerId, sequence), Value = value };
             _journal.SendStarted(ProducerId, sequence + 1);
             if (Hand(message, _onDelivery) is { } refused && Claim(sequence))
             {
@@ -172,7 +171,7 @@ public sealed class SequencedProducer : IDisposable
             var (producer, sequence) = _resends[i];
             var value = new byte[_messageSize];
             new MessageEnvelope(RunId, producer, sequence, NowMicros()).Encode(value);
-            if (Hand(new Message<byte[]?, byte[]> { Key = Key(sequence), Value = value }, _onResendDelivery) is { } refused && Claim(_resendReported, i))
+            if (Hand(new Message<byte[]?, byte[]> { Key = _keys.For(producer, sequence), Value = value }, _onResendDelivery) is { } refused && Claim(_resendReported, i))
             {
                 _journal.WriteProduced(Unpositioned(producer, sequence, ProduceStatus.Failed, NowMicros() / 1000, refused));
             }
@@ -332,13 +331,6 @@ public sealed class SequencedProducer : IDisposable
         }
     }
 
-    private byte[]? Key(long sequence) => _keys switch
-    {
-        KeyStrategy.Sequence => BitConverter.GetBytes(sequence),
-        KeyStrategy.Fixed => _fixedKey,
-        KeyStrategy.Random => BitConverter.GetBytes(Random.Shared.NextInt64()),
-        _ => null,
-    };
 
     /// <returns>True for the first caller for this sequence only.</returns>
     private bool Claim(long sequence) => Claim(_reported, sequence);

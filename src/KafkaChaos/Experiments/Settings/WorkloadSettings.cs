@@ -47,7 +47,7 @@ public static class WorkloadSettings
         MessageEnvelope.HeaderSize, 1 << 20);
 
     public static SettingDescriptor<ExperimentSpec, KeyStrategy> Keys { get; } = SettingKinds.Choice(
-        new SettingKinds.Facts<ExperimentSpec, KeyStrategy>("workload.keys", "--keys", "message keys: none (the partitioner spreads them), the sequence, one fixed key, or random",
+        new SettingKinds.Facts<ExperimentSpec, KeyStrategy>("workload.keys", "--keys", "message keys: none (the partitioner spreads them), the sequence, one fixed key, or random from the seed (the same seed, the same keys)",
             ExperimentSpec.Default, s => s.Keys, (s, v) => s with { Keys = v }));
 
     public static SettingDescriptor<ExperimentSpec, bool> ResendOnRestart { get; } = SettingKinds.Choice(
