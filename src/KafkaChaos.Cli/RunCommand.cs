@@ -132,8 +132,22 @@ public static class RunCommand
                 : throw new ExperimentConfigException($"--broker-config: '{key}' is not {SettingCatalog.PassThroughForm}");
         }
 
+        foreach (var (option, prefix) in new[] { (flags.BrokerConfigFile, "broker."), (flags.ProducerConfigFile, "producer.") })
+        {
+            if (parse.GetValue(option) is { } file)
+            {
+                PropertiesFile.AddTo(settings, PropertiesFile.Read(file, option.Name, prefix));
+            }
+        }
+
         var faultName = parse.GetValue(flags.Fault)!;
         var spec = SettingCatalog.BuildSpec("", settings, faultName == "none" ? [] : [FaultFromFlags(parse, flags, faultName)], parse.GetValue(flags.Seed));
+
+        // A setting from a properties file is named by its file and line; one from a flag by its flag (CheckCells).
+        if (ExperimentSpecValidator.Problem(spec) is { } problem && settings.TryGetValue(problem.Setting, out var given) && !SettingDescriptor.IsFlag(given.Where))
+        {
+            throw new ExperimentConfigException($"{given.Where}: {problem}");
+        }
         return spec with { Name = $"{faultName}-acks-{parse.GetValue(flags.Acks)}-{spec.Consumer.StrategyName}{(spec.Consumer.DedupStore ? "+dedup" : "")}" };
     }
 

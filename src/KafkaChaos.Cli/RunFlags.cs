@@ -79,6 +79,18 @@ internal sealed class RunFlags
 
     public Option<string[]> ClientConfig { get; } = new("--client-config") { Description = "with --bootstrap: a client setting, key=value (repeatable): security.protocol, sasl.*, ssl.*; secrets are never written anywhere" };
 
+    public Option<string?> BrokerConfigFile { get; } = new("--broker-config-file")
+    {
+        Description = "a server.properties file whose every key goes to each broker (as --broker-config, with its file and line in errors)",
+        HelpName = "server.properties",
+    };
+
+    public Option<string?> ProducerConfigFile { get; } = new("--producer-config-file")
+    {
+        Description = "a producer.properties file whose every key goes to the producers (as --producer-config, with its file and line in errors)",
+        HelpName = "producer.properties",
+    };
+
     public Option<string[]> BrokerConfig { get; } = new("--broker-config")
     {
         Description = "any broker setting, in Kafka's names (server.properties), as key=value (repeatable): unclean.leader.election.enable, replica.lag.time.max.ms, ...",
@@ -115,7 +127,8 @@ internal sealed class RunFlags
 
     /// <summary>What an experiment file decides itself; given beside a file, these would be silently ignored.</summary>
     public Option[] ExperimentOptions =>
-        [.. SpecOptions.Where(o => !NemesisSettings.All.Contains(o.Key)).Select(o => o.Value), Acks, ProducerConfig, BrokerConfig, Fault, .. FaultOptions.Values, Seed, .. NemesisSettings.All.Select(Of)];
+        [.. SpecOptions.Where(o => !NemesisSettings.All.Contains(o.Key)).Select(o => o.Value), Acks, ProducerConfig, ProducerConfigFile, BrokerConfig, BrokerConfigFile, Fault, .. FaultOptions.Values, Seed,
+            .. NemesisSettings.All.Select(Of)];
 
     /// <summary>The flags that choose where the run goes and what it writes, beside those of the experiment.</summary>
     public Option[] TargetOptions =>
@@ -132,10 +145,10 @@ internal sealed class RunFlags
         }
 
         OptionGroups.Add(command, "Workload", [.. WorkloadSettings.All.Select(Of)]);
-        OptionGroups.Add(command, "Producer", Acks, ProducerConfig);
+        OptionGroups.Add(command, "Producer", Acks, ProducerConfig, ProducerConfigFile);
         OptionGroups.Add(command, "Consumer", [.. ConsumerSettings.All.Select(Of)]);
         OptionGroups.Add(command, "Fault", [Fault, .. FaultOptions.Values, Seed, .. NemesisSettings.All.Select(Of)]);
-        OptionGroups.Add(command, "Cluster and topic", [.. ClusterSettings.All.Select(Of), .. TopicSettings.All.Select(Of), BrokerConfig, Image, Dist, FallbackDist, PullPolicy, BaseImage,
+        OptionGroups.Add(command, "Cluster and topic", [.. ClusterSettings.All.Select(Of), .. TopicSettings.All.Select(Of), BrokerConfig, BrokerConfigFile, Image, Dist, FallbackDist, PullPolicy, BaseImage,
             KeepCluster, Attach, Bootstrap, KafkaVersion, ClientConfig]);
         OptionGroups.Add(command, "Output", Runs, Shard);
     }

@@ -24,7 +24,8 @@ public static class ExperimentFile
     public const int MaxCells = 1000;
 
     private static readonly string[] Sections =
-        ["name", "description", "cluster", "topic", "workload", "producer", "consumer", "broker", "nemesis", "faults", "seed", "matrix", "exclude", "repetitions", "expectations"];
+        ["name", "description", "cluster", "topic", "workload", "producer", "consumer", "broker", "broker_config_file", "producer_config_file", "nemesis", "faults", "seed", "matrix", "exclude",
+            "repetitions", "expectations"];
 
     public static ExperimentPlan Load(string path)
     {
@@ -64,6 +65,7 @@ public static class ExperimentFile
     {
         private readonly YamlFile _yaml = new(path);
         private readonly Dictionary<string, (string Value, string Where)> _settings = new(StringComparer.Ordinal);
+        private readonly List<Dictionary<string, (string Value, string Where)>> _propertiesFiles = [];
         private readonly List<FaultSpec> _faults = [];
         private readonly List<(string Key, List<(string Value, string Where)> Values)> _axes = [];
         private readonly List<(Dictionary<string, string> Match, string Where)> _excludes = [];
@@ -99,6 +101,12 @@ public static class ExperimentFile
                         ReadSetting(key, fieldNode, fieldValue);
                     }
 
+                    break;
+                case "broker_config_file" or "producer_config_file":
+                    // A path relative to the experiment file, as the incident's files sit beside it.
+                    var named = Scalar(value, key);
+                    var resolved = Path.IsPathRooted(named) ? named : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", named);
+                    _propertiesFiles.Add(PropertiesFile.Read(resolved, $"{At(value)}: key '{key}'", key == "broker_config_file" ? "broker." : "producer."));
                     break;
                 case "faults":
                     foreach (var item in Sequence(value, key).Children)
@@ -136,6 +144,11 @@ public static class ExperimentFile
         /// <summary>Every cell the matrix expands to, less the excluded, each checked and repeated as the file says.</summary>
         public ExperimentPlan Plan()
         {
+            foreach (var properties in _propertiesFiles)
+            {
+                PropertiesFile.AddTo(_settings, properties);
+            }
+
             if (_expectations.FirstOrDefault(e => e.AtLeast > _repetitions) is { } tooMany)
             {
                 throw new ExperimentConfigException($"{path}: expectation '{tooMany}' asks for {tooMany.AtLeast} repetitions, but the file runs each cell {_repetitions} time(s) (key 'repetitions')");
