@@ -32,7 +32,7 @@ public static class HtmlReport
             body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
             table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}
             td:first-child,th:first-child{text-align:left}.pass{color:#070}.fail,.invalid,.failed{color:#b00}.unsupported,.no-expectations{color:#777}
-            img{max-width:100%;display:block;margin:1em 0}details{margin:.5em 0}code{font-size:.9em}
+            img{max-width:100%;display:block;margin:1em 0}img.chart{width:100%}ul.findings li{margin:.2em 0}details{margin:.5em 0}code{font-size:.9em}
             table.verdicts{font-size:.8em}table.verdicts td,table.verdicts th{padding:.2em .25em}
             table.verdicts th.count{writing-mode:vertical-rl;transform:rotate(180deg);text-align:left;font-weight:600;white-space:nowrap}
             td.cell{min-width:9em;max-width:15em;overflow-wrap:break-word}tr.expect td{text-align:left;border-top:none;color:#444}
@@ -41,8 +41,14 @@ public static class HtmlReport
             <h1>{{E(results.Experiment ?? "experiment")}}</h1>
             <p>{{E(results.Description ?? "")}}</p>
             <p>Run <code>{{E(results.RunId)}}</code>: <strong>{{E(EnumNames<RunStatus>.ToName(results.Status))}}</strong>{{(results.Error is { } err ? " — " + E(err) : "")}}</p>
-            <h2>Verdicts</h2>
+            <ul class="findings">
             """);
+        foreach (var cell in results.Cells)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<li class=\"{Reports.VerdictName(cell).Replace(' ', '-')}\">{E(Reports.Finding(cell))}</li>\n");
+        }
+
+        html.Append("</ul>\n<h2>Verdicts</h2>\n");
         AppendVerdicts(html, results, ran);
         html.Append("<p>Counts are defined in docs/results.md; hover a column's name for its meaning. Columns show <code>lost</code> and every other count above 0 in some cell.</p>\n");
         AppendRepetitions(html, results);
@@ -71,8 +77,13 @@ public static class HtmlReport
         var charts = new List<(string Title, byte[] Png)>();
         if (ran.Count > 0)
         {
-            charts.Add(("Lost and duplicated messages", ReportCharts.Anomalies(ran)));
-            charts.Add(("Latency percentiles", ReportCharts.Latency(ran)));
+            // Bars across cells say nothing for one cell: its counts are in the table, its latency under the cell.
+            if (ran.Count > 1)
+            {
+                charts.Add(("Lost and duplicated messages", ReportCharts.Anomalies(ran)));
+                charts.Add(("Latency percentiles", ReportCharts.Latency(ran)));
+            }
+
             foreach (var cell in ran)
             {
                 charts.Add(($"Throughput: {cell.Name}", ReportCharts.Throughput(cell)));

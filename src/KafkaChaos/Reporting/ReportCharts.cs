@@ -6,7 +6,7 @@ namespace KafkaChaos.Reporting;
 /// <summary>The report's charts as PNG images, drawn with ScottPlot (headless, no display needed).</summary>
 public static class ReportCharts
 {
-    private const int Width = 900;
+    private const int Width = 1200;
     private const int Height = 320;
 
     /// <summary>Acknowledgements and consumption per second through one cell, with each fault's window shaded.</summary>

@@ -53,6 +53,36 @@ public static class Reports
         return message + at + detail + fault;
     }
 
+    /// <summary>
+    /// One cell in one line, for the top of a report: what it lost or duplicated and the fault nearest the first
+    /// example, or that it lost nothing; why it has no verdict where it has none.
+    /// </summary>
+    public static string Finding(CellResult cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        if (cell.Status == Journal.RunStatus.Unsupported)
+        {
+            return $"{cell.Name}: not run, {cell.Reason}";
+        }
+
+        if (cell.Status != Journal.RunStatus.Completed || !cell.Valid)
+        {
+            var why = cell.Status != Journal.RunStatus.Completed ? cell.Reason ?? EnumNames<Journal.RunStatus>.ToName(cell.Status) : string.Join("; ", InvalidReasons(cell));
+            return $"{cell.Name}: no verdict, {why}";
+        }
+
+        var seen = Ledger.LedgerCountCatalog.All.Where(c => c.IsAnomaly && c.Read(cell.Counts) > 0).ToList();
+        if (seen.Count == 0)
+        {
+            return $"{cell.Name}: nothing lost, duplicated or out of order in {Ledger.LedgerCountCatalog.Format(cell.Counts.Sent)} messages";
+        }
+
+        var what = string.Join(", ", seen.Select(c => $"{c.Name} {Ledger.LedgerCountCatalog.Format(c.Read(cell.Counts))}"));
+        var nearest = seen.Select(c => cell.Examples.TryGetValue(c.Name, out var examples) ? examples.FirstOrDefault(e => e.NearestFault is not null)?.NearestFault : null)
+            .FirstOrDefault(f => f is not null);
+        return $"{cell.Name}: {what}{(nearest is null ? "" : $"; nearest fault: {nearest}")}";
+    }
+
     /// <summary>A repeated cell's rates as every report writes them: "5 runs, varies: lost seen in 3 of 5 (23%–88%); …".</summary>
     public static string DescribeRates(RepetitionGroup group)
     {

@@ -25,6 +25,13 @@ public static class SummaryMarkdown
             text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**{EnumNames<RunStatus>.ToName(results.Status)}:** {Escape(error)}");
         }
 
+        // One line per cell before any table: what was lost and the fault nearest it.
+        text.AppendLine();
+        foreach (var cell in results.Cells)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {Escape(Reports.Finding(cell))}");
+        }
+
         var columns = LedgerCountCatalog.Columns(results.Cells.Where(c => c.Status != RunStatus.Unsupported).Select(c => c.Counts));
         text.AppendLine();
         text.AppendLine("| cell | verdict | sent | acked | " + string.Join(" | ", columns.Select(c => c.Name)) + " | expectations |");

@@ -29,6 +29,43 @@ public class ReportTests
         Assert.That(summary, Does.Contain("unsupported: enable.idempotence needs brokers 0.11 or later"));
     }
 
+    [Test]
+    public void Reports_OpenWithOneLinePerCell_SayingWhatWasLostAndTheNearestFault()
+    {
+        var results = SampleResults.Build();
+
+        var summary = SummaryMarkdown.Render(results);
+        var html = HtmlReport.Render(results);
+
+        var lines = new[]
+        {
+            "acks[producer.acks=all]: nothing lost, duplicated or out of order in 20,000 messages",
+            "acks[producer.acks=1]: lost 10; nearest fault: kill-leader start on broker-2, 12 ms after",
+        };
+        foreach (var line in lines)
+        {
+            Assert.That(summary, Does.Contain("- " + line));
+            Assert.That(html, Does.Contain(System.Net.WebUtility.HtmlEncode(line)));
+        }
+
+        Assert.That(summary, Does.Contain("- idempotence[producer.enable.idempotence=true]: not run, enable.idempotence needs brokers 0.11 or later"));
+        Assert.That(summary.IndexOf(lines[1], StringComparison.Ordinal), Is.LessThan(summary.IndexOf("| cell |", StringComparison.Ordinal)), "before any table");
+        Assert.That(html.IndexOf(System.Net.WebUtility.HtmlEncode(lines[1]), StringComparison.Ordinal), Is.LessThan(html.IndexOf("<table", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public void Html_OfOneCell_HasNoBarChartsAcrossCells()
+    {
+        var sample = SampleResults.Build();
+
+        var one = HtmlReport.Render(sample with { Cells = [sample.Cells[1]] });
+        var many = HtmlReport.Render(sample);
+
+        Assert.That(one, Does.Not.Contain("alt=\"Lost and duplicated messages\"").And.Not.Contain("alt=\"Latency percentiles\""));
+        Assert.That(one, Does.Contain("alt=\"Throughput: acks[producer.acks=1]\""));
+        Assert.That(many, Does.Contain("alt=\"Lost and duplicated messages\"").And.Contain("alt=\"Latency percentiles\""));
+    }
+
     /// <summary>The report opened in a real headless Chromium: every chart must decode as an image.</summary>
     [Test]
     public void Html_InHeadlessChromium_ShowsEveryChart()

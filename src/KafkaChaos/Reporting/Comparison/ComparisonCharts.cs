@@ -5,7 +5,7 @@ namespace KafkaChaos.Reporting.Comparison;
 /// <summary>The trend of one cell over three runs or more: each anomaly's rate per run, with its Wilson interval as an error bar.</summary>
 internal static class ComparisonCharts
 {
-    private const int Width = 900;
+    private const int Width = 1200;
     private const int Height = 300;
 
     /// <summary>Null when fewer than three runs have the cell, or no anomaly was above 0 in any.</summary>
