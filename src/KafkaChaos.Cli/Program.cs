@@ -30,6 +30,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
 {
     RunCommand.Create(interrupt.Token),
     CheckCommand.Create(),
+    NewCommand.Create(),
     ExperimentsCommand.Create(),
     SettingsCommand.Create(),
     VerifyCommand.Create(),

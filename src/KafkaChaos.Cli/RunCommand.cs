@@ -84,15 +84,7 @@ public static class RunCommand
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(flags);
-        // A flag's value is checked first, so that "--rate --commit" blames --rate's value, not the file.
-        foreach (var (setting, option) in flags.SpecOptions.Concat(flags.FaultOptions))
-        {
-            if (SettingOptions.Given(parse, option) is { } text && setting.Problem(text) is not null)
-            {
-                throw setting.Error(text, setting.Flag);
-            }
-        }
-
+        CheckFlagValues(parse, flags);
         if (parse.GetValue(flags.Experiment) is { } path)
         {
             if (flags.ExperimentOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
@@ -103,16 +95,31 @@ public static class RunCommand
             return ExperimentFile.Load(path);
         }
 
-        var spec = SpecFromFlags(parse, flags);
+        var (spec, _) = SpecFromFlags(parse, flags);
         return new ExperimentPlan(spec.Name, "one experiment from the command line", "(command line)",
             [new PlannedCell(spec.Name, spec, spec.Describe(), new Dictionary<string, string>(), [], 1)]);
+    }
+
+    /// <summary>Each flag's value on its own, first, so that "--rate --commit" blames --rate's value, not what follows.</summary>
+    internal static void CheckFlagValues(ParseResult parse, RunFlags flags)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(flags);
+        foreach (var (setting, option) in flags.SpecOptions.Concat(flags.FaultOptions))
+        {
+            if (SettingOptions.Given(parse, option) is { } text && setting.Problem(text) is not null)
+            {
+                throw setting.Error(text, setting.Flag);
+            }
+        }
     }
 
     /// <summary>
     /// The one experiment the flags describe: each given flag becomes the flat setting a file would hold, with
     /// the flag as its place, and the spec is built from those by the same catalog that builds a file's cells.
     /// </summary>
-    private static ExperimentSpec SpecFromFlags(ParseResult parse, RunFlags flags)
+    /// <returns>The spec, and the flat settings the flags gave.</returns>
+    internal static (ExperimentSpec Spec, Dictionary<string, (string Value, string Where)> Given) SpecFromFlags(ParseResult parse, RunFlags flags)
     {
         var settings = new Dictionary<string, (string Value, string Where)>(StringComparer.Ordinal);
         foreach (var (setting, option) in flags.SpecOptions)
@@ -148,7 +155,7 @@ public static class RunCommand
         {
             throw new ExperimentConfigException($"{given.Where}: {problem}");
         }
-        return spec with { Name = $"{faultName}-acks-{parse.GetValue(flags.Acks)}-{spec.Consumer.StrategyName}{(spec.Consumer.DedupStore ? "+dedup" : "")}" };
+        return (spec with { Name = $"{faultName}-acks-{parse.GetValue(flags.Acks)}-{spec.Consumer.StrategyName}{(spec.Consumer.DedupStore ? "+dedup" : "")}" }, settings);
     }
 
     /// <summary>--acks and --producer-config as the producer.* settings of a file; acks given both ways must agree.</summary>
