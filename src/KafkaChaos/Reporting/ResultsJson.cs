@@ -42,7 +42,7 @@ public static class ResultsJson
         }
         catch (JsonException e)
         {
-            throw new Journal.JournalFormatException($"{path}: not a results document ({e.Message})");
+            throw new Journal.JournalFormatException($"{path}: not a results document ({Journal.JsonDamage.Describe(e)})");
         }
     }
 
