@@ -192,8 +192,11 @@ public class AttachTests
         var runs = Path.Combine(_journalDirectory, "runs");
         var containersBefore = await ProjectContainersAsync();
 
+        // A consumer fetching from the isolated leader learns of the new one only when its socket times out
+        // (librdkafka's socket.timeout.ms, 60 s): the drain waits past that, so that the group's stall is not
+        // mistaken for the end of the topic (CI met a 30 s drain giving up on 520 stored messages).
         var (exitCode, output, error) = await CliProcess.RunAsync("run", "--attach", _project, "--fault", FaultKinds.IsolateLeader, "--messages", "3000", "--rate", "500",
-            "--fault-at", "2", "--runs-dir", runs, "--seed", "5");
+            "--fault-at", "2", "--drain-timeout", "90s", "--runs-dir", runs, "--seed", "5");
 
         Assert.That(exitCode, Is.Zero, output + error);
         Assert.That(error, Does.Contain($"attached to {_project}: brokers 1="));
