@@ -36,6 +36,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     VerifyCommand.Create(),
     ReportCommand.Create(),
     CompareCommand.Create(),
+    ReplayCommand.Create(interrupt.Token),
     ImageCommand.Create(interrupt.Token),
     ClusterCommand.Create(interrupt.Token),
     BenchCommand.Create(interrupt.Token),

@@ -16,6 +16,8 @@ public class CliUsageTests : TemporaryDirectoryTest
     [TestCase(new[] { "run", "--fault-at", "abc" }, "'abc'")]
     [TestCase(new[] { "run", "--mesages", "100" }, "did you mean --messages?")]
     [TestCase(new[] { "run", "--rate", "--commit", "0" }, "--rate: '--commit' is not a value of workload.rate; expected a number 0..10000000")]
+    [TestCase(new[] { "replay", "no-such-cell" }, "no-such-cell/schedule.json: not found; replay takes a cell directory of a run")]
+    [TestCase(new[] { "replay", "no-such-cell", "--repetitions", "0" }, "--repetitions: '0' is not a whole number 1..100")]
     [TestCase(new[] { "run", "--shard", "3/2" }, "--shard: '3/2' is not a shard i/n, with 1 <= i <= n <= 256 (e.g. 1/4)")]
     [TestCase(new[] { "check", "--shard", "0/4" }, "--shard: '0/4' is not a shard i/n")]
     [TestCase(new[] { "run", "--batch", "1.5" }, "--batch: '1.5' is not a value of consumer.batch; expected a whole number 1..10000")]

@@ -130,7 +130,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
 
             log($"{spec.Name}: {target.Description}, nemesis seed {seed}");
             var (kafka, access) = await target.ProvisionAsync(stop.Token);
-            await RunWorkloadAsync(spec, seed, kafka, access, clusterId, journal, clientLog.Write, latencies, stop.Token);
+            await RunWorkloadAsync(spec, seed, kafka, access, clusterId, journal, clientLog.Write, latencies, config, stop.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -181,7 +181,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
     /// the heal and the quiet period, the drain of the group, and the final read of the whole log.
     /// </summary>
     private async Task RunWorkloadAsync(ExperimentSpec spec, int seed, IKafkaTarget target, ClusterAccess? access, string runId, JournalWriter journal,
-        Action<string> clientLog, Dictionary<string, LatencySummary> latencies, CancellationToken cancellationToken)
+        Action<string> clientLog, Dictionary<string, LatencySummary> latencies, IReadOnlyDictionary<string, string> config, CancellationToken cancellationToken)
     {
         var topic = $"chaos-{runId}";
         var runGuid = Guid.NewGuid();
@@ -213,6 +213,7 @@ public sealed class ExperimentRunner(DockerEngine? engine, TimeProvider time, Ac
 
         var partitionsAtEnd = FaultKinds.PartitionsAtEnd(spec.Partitions, spec.Faults); // what the drain and the final read cover
         var (caughtUp, ends) = await ProduceHealAndDrainAsync(spec, producer, group, nemesis, partitionsAtEnd, cancellationToken);
+        Replay.ReplaySchedule.Of(spec, config, nemesis).Write(Path.GetDirectoryName(journal.Path)!);
         log(caughtUp ? $"consumers caught up: {group.Progress.Records} records read" : $"consumers went idle for {spec.DrainIdleTimeout.TotalSeconds:0} s before reaching the end offsets; {group.Progress.Records} records read");
         journal.WriteDrainEnded(time.Millis(), new GroupDrainSummary(caughtUp, caughtUp
             ? $"every partition read or committed to its end offset; {group.Progress.Records} records read"

@@ -27,8 +27,30 @@ public abstract class Fault(FaultContext context)
     /// <summary>Undoes the fault; a no-op when there is nothing to undo.</summary>
     public abstract Task HealAsync(CancellationToken cancellationToken);
 
-    protected void Record(FaultPhase phase, string target, string detail, long? timestampMs = null) =>
-        context.Journal.WriteFault(new FaultEvent(Name, phase, target, timestampMs ?? context.Time.Millis(), detail));
+    private readonly List<FaultEvent> _events = [];
+
+    /// <summary>What this application journalled, in order: its target as resolved and when each phase came (for a cell's schedule.json).</summary>
+    public IReadOnlyList<FaultEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    protected void Record(FaultPhase phase, string target, string detail, long? timestampMs = null)
+    {
+        var recorded = new FaultEvent(Name, phase, target, timestampMs ?? context.Time.Millis(), detail);
+        lock (_events)
+        {
+            _events.Add(recorded);
+        }
+
+        context.Journal.WriteFault(recorded);
+    }
 
     protected void Log(string line) => context.Log($"fault {Name}: {line}");
 }

@@ -42,6 +42,23 @@ public sealed class Nemesis
     /// <summary>Faults applied and not yet healed, for progress lines.</summary>
     public IReadOnlyCollection<string> Active => [.. _active.Values];
 
+    /// <summary>When <see cref="RunAsync"/> started the schedule's clock (Unix ms): the workload's start, which every offset counts from.</summary>
+    public long StartedMs { get; private set; }
+
+    private readonly List<(TimeSpan At, FaultSpec Spec, Fault Fault)> _applied = [];
+
+    /// <summary>Each application made so far, with its planned offset: what a replay needs of it.</summary>
+    public IReadOnlyList<(TimeSpan At, FaultSpec Spec, Fault Fault)> Applied
+    {
+        get
+        {
+            lock (_applied)
+            {
+                return [.. _applied];
+            }
+        }
+    }
+
     /// <summary>Every application, in time order, as offsets from the start of the workload.</summary>
     public IReadOnlyList<(TimeSpan At, FaultSpec Spec)> Plan { get; }
 
@@ -53,6 +70,7 @@ public sealed class Nemesis
     {
         ArgumentNullException.ThrowIfNull(workloadRunning);
         var start = _time.GetUtcNow();
+        StartedMs = start.ToUnixTimeMilliseconds();
         var running = new List<Task>();
         try
         {
@@ -80,6 +98,11 @@ public sealed class Nemesis
                 }
 
                 var fault = _create(spec, _targets);
+                lock (_applied)
+                {
+                    _applied.Add((at, spec, fault));
+                }
+
                 running.Add(ApplyHoldHealAsync(fault, spec, cancellationToken));
             }
         }
