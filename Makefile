@@ -10,7 +10,7 @@ BROKER := $(if $(KAFKA_IMAGE),--image "$(KAFKA_IMAGE)",$(if $(KAFKA_DIST),--dist
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: setup build run test test-kraft soak claims bench bench-scale down clean
+.PHONY: setup build run test test-kraft test-shrink soak claims bench bench-scale down clean
 
 setup:
 	@bash scripts/setup-environment.sh
@@ -30,6 +30,12 @@ test: setup build
 test-kraft: setup build
 	@KAFKA_CHAOS_PULL=never KAFKA_CHAOS_TEST_DIST="$(DIST)" $(DOTNET) test tests/KafkaChaos.ClusterTests -c Release --no-build --nologo \
 		--filter "TestCategory=KRaft" --logger "console;verbosity=normal"
+
+# A real shrink on a cluster (docs/replay.md, "Shrinking"): a recorded cell shrunk over repetitions, and its
+# file run again. Not part of 'test': each candidate is whole cells, about 4 minutes in all.
+test-shrink: setup build
+	@KAFKA_CHAOS_PULL=never KAFKA_CHAOS_TEST_DIST="$(DIST)" $(DOTNET) test tests/KafkaChaos.ClusterTests -c Release --no-build --nologo \
+		--filter "TestCategory=Shrink" --logger "console;verbosity=normal"
 
 # The nightly soak (docs/soak.md): an hour of random faults, KAFKA_CHAOS_SOAK_MINUTES to change it. Not part of 'test'.
 soak: setup build

@@ -37,6 +37,7 @@ var root = new RootCommand("kafka-chaos: end-to-end loss and duplication experim
     ReportCommand.Create(),
     CompareCommand.Create(),
     ReplayCommand.Create(interrupt.Token),
+    ShrinkCommand.Create(interrupt.Token),
     ImageCommand.Create(interrupt.Token),
     ClusterCommand.Create(interrupt.Token),
     BenchCommand.Create(interrupt.Token),

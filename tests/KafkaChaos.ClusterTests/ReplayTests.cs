@@ -30,26 +30,31 @@ public class ReplayTests : RunDirectoryTest
         Assert.That(recorded.AppliedSeconds, Is.EqualTo(2).Within(1), "applied when it was due, 2 s into the workload");
         Assert.That(recorded.Broker, Is.Not.Null, "the recording names the broker it hit");
 
+        // The engine's word, watched live while the replay runs (its event buffer keeps only the last few hundred).
+        var kills = new EventLog();
+        using var watching = new CancellationTokenSource();
+        var monitor = ClusterEnvironment.Engine.Client.System.MonitorEventsAsync(new ContainerEventsParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["type"] = new Dictionary<string, bool> { ["container"] = true }, ["event"] = new Dictionary<string, bool> { ["kill"] = true } },
+        }, kills, watching.Token);
         var replayRuns = Path.Combine(Runs, "replayed");
-        var started = TimeProvider.System.GetUtcNow();
         var replay = await CliProcess.RunAsync("replay", recordedCell, "--runs-dir", replayRuns);
-        TestContext.Progress.WriteLine(replay.Output);
+        await watching.CancelAsync();
+        try
+        {
+            await monitor;
+        }
+        catch (OperationCanceledException)
+        {
+        }
 
+        TestContext.Progress.WriteLine(replay.Output);
         Assert.That(replay.ExitCode, Is.AnyOf(0, 1), replay.Error);
         var replayDirectory = ClusterEnvironment.RunDirectoryIn(replayRuns);
         Assert.That(File.ReadAllText(Path.Combine(replayDirectory, "replay.md")), Does.Contain($"| kill-leader as kill-broker | {recorded.Broker} → {recorded.Broker} |"));
         var replayed = ReplaySchedule.Read(Path.Combine(replayDirectory, "cells", "001"));
-
-        // The engine's word: which broker container got SIGKILL, and when, from the replay's workload start.
         var runId = ResultsJson.Read(replayDirectory)!.RunId;
-        var kills = new List<Message>();
-        await ClusterEnvironment.Engine.Client.System.MonitorEventsAsync(new ContainerEventsParameters
-        {
-            Since = started.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Until = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["type"] = new Dictionary<string, bool> { ["container"] = true }, ["event"] = new Dictionary<string, bool> { ["kill"] = true } },
-        }, new Progress<Message>(m => { lock (kills) { kills.Add(m); } }), CancellationToken.None);
-        var brokerKills = kills.Where(k => k.Actor.Attributes.TryGetValue("name", out var name) && name.StartsWith($"kafka-chaos-{runId}", StringComparison.Ordinal)
+        var brokerKills = kills.Messages.Where(k => k.Actor.Attributes.TryGetValue("name", out var name) && name.StartsWith($"kafka-chaos-{runId}", StringComparison.Ordinal)
             && name.Contains("-broker-", StringComparison.Ordinal) && k.Actor.Attributes.TryGetValue("signal", out var signal) && signal == "9").ToList();
         foreach (var kill in brokerKills)
         {
@@ -65,5 +70,30 @@ public class ReplayTests : RunDirectoryTest
         TestContext.Progress.WriteLine($"recorded at {recorded.AppliedSeconds:0.000} s, the engine killed it {offset.TotalSeconds:0.000} s into the replay's workload");
         Assert.That(Math.Abs(offset.TotalSeconds - recorded.AppliedSeconds!.Value), Is.LessThanOrEqualTo(Tolerance.TotalSeconds), "at the recorded time, within the tolerance");
         Assert.That(await ClusterEnvironment.LabelledAsync(), Is.EqualTo((0, 0)));
+    }
+
+    /// <summary>Engine events as they arrive, kept in order (Progress&lt;T&gt; would post them later, past the end of the watch).</summary>
+    private sealed class EventLog : IProgress<Message>
+    {
+        private readonly List<Message> _messages = [];
+
+        public IReadOnlyList<Message> Messages
+        {
+            get
+            {
+                lock (_messages)
+                {
+                    return [.. _messages];
+                }
+            }
+        }
+
+        public void Report(Message value)
+        {
+            lock (_messages)
+            {
+                _messages.Add(value);
+            }
+        }
     }
 }

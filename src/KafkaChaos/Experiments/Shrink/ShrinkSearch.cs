@@ -42,7 +42,11 @@ public sealed class ShrinkSearch(Func<ExperimentSpec, CancellationToken, Task<in
         best = await DropFaultsAsync(best, cancellationToken);
         for (var i = 0; i < best.Faults.Count && !OutOfTime; i++)
         {
-            best = await HalveWhileHeldAsync(best, i, "hold", f => f.Duration, (f, d) => f with { Duration = d }, cancellationToken);
+            if (FaultKinds.HasDuration(best.Faults[i].Kind))
+            {
+                best = await HalveWhileHeldAsync(best, i, "hold", f => f.Duration, (f, d) => f with { Duration = d }, cancellationToken);
+            }
+
             best = await HalveWhileHeldAsync(best, i, "start", f => f.When.At, (f, at) => f with { When = f.When with { At = at } }, cancellationToken);
         }
 
