@@ -124,33 +124,24 @@ internal sealed class ClusterWitness(IDockerClient engine, IReadOnlyDictionary<s
     }
 
     /// <summary>Polls ZooKeeper's dump until <paramref name="condition"/> holds for the controller id it names.</summary>
-    public async Task<(bool Held, int? Controller)> ControllerUntilAsync(Func<int?, bool> condition, TimeSpan timeout)
-    {
-        var until = TimeProvider.System.GetUtcNow() + timeout;
-        while (true)
-        {
-            var controller = await ControllerAsync();
-            if (condition(controller) || TimeProvider.System.GetUtcNow() > until)
-            {
-                return (condition(controller), controller);
-            }
-
-            await Task.Delay(PollEvery, TimeProvider.System);
-        }
-    }
+    public Task<(bool Held, int? Controller)> ControllerUntilAsync(Func<int?, bool> condition, TimeSpan timeout) => UntilAsync(ControllerAsync, condition, timeout);
 
     /// <summary>Polls ZooKeeper's dump until the registered broker ids (the sessions holding <c>/brokers/ids/N</c>) satisfy <paramref name="condition"/>.</summary>
-    public async Task<(bool Held, IReadOnlyList<int> Ids)> RegisteredUntilAsync(Func<IReadOnlyList<int>, bool> condition, TimeSpan timeout)
+    public Task<(bool Held, IReadOnlyList<int> Ids)> RegisteredUntilAsync(Func<IReadOnlyList<int>, bool> condition, TimeSpan timeout) =>
+        UntilAsync<IReadOnlyList<int>>(async () => (await EphemeralsBySessionAsync()).Values.SelectMany(nodes => nodes)
+            .Where(n => n.StartsWith("/brokers/ids/", StringComparison.Ordinal))
+            .Select(n => int.Parse(n["/brokers/ids/".Length..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList(), condition, timeout);
+
+    /// <summary>Reads until <paramref name="condition"/> holds or <paramref name="timeout"/> has passed; whether it held, and the last read.</summary>
+    private static async Task<(bool Held, T Last)> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout)
     {
         var until = TimeProvider.System.GetUtcNow() + timeout;
         while (true)
         {
-            var ids = (await EphemeralsBySessionAsync()).Values.SelectMany(nodes => nodes)
-                .Where(n => n.StartsWith("/brokers/ids/", StringComparison.Ordinal))
-                .Select(n => int.Parse(n["/brokers/ids/".Length..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
-            if (condition(ids) || TimeProvider.System.GetUtcNow() > until)
+            var last = await read();
+            if (condition(last) || TimeProvider.System.GetUtcNow() > until)
             {
-                return (condition(ids), ids);
+                return (condition(last), last);
             }
 
             await Task.Delay(PollEvery, TimeProvider.System);

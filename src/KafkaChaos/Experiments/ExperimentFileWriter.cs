@@ -86,9 +86,7 @@ public static partial class ExperimentFileWriter
             keys.Add(FaultOptionKeys.Duration);
         }
 
-        var options = keys.Distinct(StringComparer.Ordinal).Select(key => FaultSettings.All.Single(s => s.Key == key))
-            .Select(s => (s.Key, Value: s.Describe(fault))).Where(o => o.Value.Length > 0)
-            .Select(o => $"{o.Key}: {Scalar(o.Value)}");
+        var options = FaultSettings.Describe(fault, keys).Select(o => $"{o.Key}: {Scalar(o.Value)}");
         yaml.Append("  - { kind: ").Append(fault.Kind);
         foreach (var option in options)
         {

@@ -68,9 +68,7 @@ public sealed partial record ReplaySchedule(
         ArgumentNullException.ThrowIfNull(fault);
         var kind = FaultKinds.Of(fault.Kind);
         var keys = kind.HasDuration ? [.. kind.Options, FaultOptionKeys.Duration] : kind.Options;
-        return keys.Distinct(StringComparer.Ordinal).Select(k => FaultSettings.All.Single(s => s.Key == k))
-            .Select(s => (s.Key, Value: s.Describe(fault))).Where(o => o.Value.Length > 0)
-            .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        return FaultSettings.Describe(fault, keys).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
     }
 
     public void Write(string cellDirectory) =>

@@ -93,6 +93,14 @@ public static class FaultSettings
             f => f.Duration, (f, v) => f with { Duration = v }),
         TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24));
 
+    /// <summary>
+    /// <paramref name="fault"/>'s values of the options <paramref name="keys"/>, as a file's fault entry gives them, in
+    /// that order; options with nothing to say are left out. Experiment files written by the tool and schedule.json both read it.
+    /// </summary>
+    public static IReadOnlyList<(string Key, string Value)> Describe(FaultSpec fault, IEnumerable<string> keys) =>
+        [.. keys.Distinct(StringComparer.Ordinal).Select(key => All.Single(s => s.Key == key))
+            .Select(s => (s.Key, Value: s.Describe(fault))).Where(o => o.Value.Length > 0)];
+
     public static IReadOnlyList<SettingDescriptor<FaultSpec>> All { get; } =
         [Broker, Partition, AllBrokers, DelayMs, JitterMs, LossPercent, CrashPoint, Lag, NewPartitions, At, Every, Count, Duration];
 
